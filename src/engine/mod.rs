@@ -1,0 +1,14 @@
+//! The engine: a game state and the functions that view and step it.
+//!
+//! Pure and deterministic: no files, no terminal, no clock. The same story, seed and choices
+//! always give the same states, byte for byte. Randomness comes only from the state's
+//! generator (or from the [`Dice`] a tool passes in).
+
+mod state;
+mod step;
+
+pub use state::{GameState, Rng};
+pub use step::{
+    ChoiceView, Dice, Outcome, StepError, View, apply, choose, choose_with, ending, holds, new_game,
+    new_game_with, render_line, render_text, render_text_into, view,
+};

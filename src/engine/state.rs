@@ -1,0 +1,84 @@
+//! The game state: everything that changes while playing, apart from the story.
+
+use crate::story::{SceneId, Story, Value, VarId};
+use rand::SeedableRng;
+use rand_pcg::Pcg32;
+
+/// Where a game is. Cloning it is cheap enough for undo; comparing two states compares the
+/// whole game (scene, variables, visits, once-only choices, pending rolls, RNG, turn).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct GameState {
+    pub(crate) scene: SceneId,
+    pub(crate) vars: Vec<Value>,
+    pub(crate) visits: Vec<u32>,
+    /// Bit set of the once-only choices already taken, by slot.
+    pub(crate) once_used: Vec<u64>,
+    /// The rolls of the current scene's `Chance` conditions, made on entry.
+    pub(crate) rolls: Vec<bool>,
+    pub(crate) rng: Rng,
+    pub(crate) turn: u32,
+}
+
+/// The game's random number generator: PCG32, small, fast and serializable.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Rng(pub(crate) Pcg32);
+
+impl Rng {
+    pub fn from_seed(seed: u64) -> Rng {
+        Rng(Pcg32::seed_from_u64(seed))
+    }
+}
+
+// PCG exposes no Hash; equal generators hash equal when none of them feeds the hash, which
+// keeps `Hash` consistent with `Eq` (the rest of the state carries the distinctions).
+impl std::hash::Hash for Rng {
+    fn hash<H: std::hash::Hasher>(&self, _: &mut H) {}
+}
+
+impl GameState {
+    /// A state before the first scene is entered: use [`super::new_game`] to start a game.
+    pub(crate) fn blank(story: &Story, seed: u64) -> GameState {
+        GameState {
+            scene: story.start(),
+            vars: story.vars().iter().map(|v| v.initial.clone()).collect(),
+            visits: vec![0; story.scenes().len()],
+            once_used: vec![0; (story.once_slots() as usize).div_ceil(64)],
+            rolls: Vec::new(),
+            rng: Rng::from_seed(seed),
+            turn: 0,
+        }
+    }
+
+    pub fn scene(&self) -> SceneId {
+        self.scene
+    }
+    pub fn var(&self, id: VarId) -> &Value {
+        &self.vars[id.index()]
+    }
+    pub fn vars(&self) -> &[Value] {
+        &self.vars
+    }
+    pub fn visits(&self, scene: SceneId) -> u32 {
+        self.visits[scene.index()]
+    }
+    /// The number of choices made so far.
+    pub fn turn(&self) -> u32 {
+        self.turn
+    }
+    pub fn once_used(&self, slot: u32) -> bool {
+        self.once_used
+            .get(slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+    pub(crate) fn mark_once(&mut self, slot: u32) {
+        if let Some(w) = self.once_used.get_mut(slot as usize / 64) {
+            *w |= 1 << (slot % 64);
+        }
+    }
+    pub fn rolls(&self) -> &[bool] {
+        &self.rolls
+    }
+    pub fn rng(&self) -> &Rng {
+        &self.rng
+    }
+}

@@ -1,0 +1,404 @@
+//! The step: views of a state, and moving it on by one choice.
+//!
+//! Both are plain functions of a [`Story`] and a [`GameState`]. Every random draw goes through
+//! a [`Dice`]: the state's own generator when playing, an enumerating one in `explore`.
+
+use super::state::{GameState, Rng};
+use crate::story::*;
+use rand::RngExt;
+
+/// Where random outcomes come from.
+pub trait Dice {
+    /// Picks an index of `weights` with odds proportional to the weights. At least one weight
+    /// is positive; an index with weight 0 is never returned.
+    fn pick(&mut self, weights: &[u32]) -> usize;
+}
+
+impl Dice for Rng {
+    fn pick(&mut self, weights: &[u32]) -> usize {
+        let total: u64 = weights.iter().map(|&w| u64::from(w)).sum();
+        let mut r = self.0.random_range(0..total.max(1));
+        for (i, &w) in weights.iter().enumerate() {
+            if r < u64::from(w) {
+                return i;
+            }
+            r -= u64::from(w);
+        }
+        weights.iter().rposition(|&w| w > 0).unwrap_or(0)
+    }
+}
+
+/// Why a step could not be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    #[error("the game is over")]
+    GameOver,
+    #[error("there is no choice number {0} here")]
+    NoSuchChoice(usize),
+    #[error("that choice is not available now")]
+    Unavailable(usize),
+    #[error("more than {limit} automatic transitions in one step (at scene `{scene}`): the story loops")]
+    TooManyTransitions { scene: String, limit: usize },
+    #[error("no branch of this random pick is possible now (in scene `{scene}`)")]
+    NoBranch { scene: String },
+}
+
+/// What a step did, besides changing the state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The rendered text of scenes that were left at once (by an auto or a fallback), in
+    /// order, before the scene the game now stands in.
+    pub passed: Vec<String>,
+}
+
+/// A choice as the player sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChoiceView {
+    /// The choice's position in its scene (what [`choose`] takes).
+    pub index: usize,
+    pub text: String,
+    pub available: bool,
+    /// Why it is unavailable, when the author says.
+    pub reason: Option<String>,
+}
+
+/// What the player sees of a state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub scene: SceneId,
+    pub text: String,
+    /// The choices on screen: available ones, and unavailable ones the author shows.
+    pub choices: Vec<ChoiceView>,
+    pub ending: Option<EndingId>,
+}
+
+impl View {
+    /// No available choice and not an ending: the player is stuck.
+    pub fn is_dead_end(&self) -> bool {
+        self.ending.is_none() && !self.choices.iter().any(|c| c.available)
+    }
+}
+
+/// Starts a game: enters the start scene (with its autos) using the seed's generator.
+pub fn new_game(story: &Story, seed: u64) -> Result<(GameState, Outcome), StepError> {
+    let mut state = GameState::blank(story, seed);
+    let mut rng = state.rng.clone();
+    let out = start_with(story, &mut state, &mut rng);
+    state.rng = rng;
+    out.map(|o| (state, o))
+}
+
+/// Starts a game from a blank state with other dice (for tools).
+pub fn new_game_with(
+    story: &Story,
+    seed: u64,
+    dice: &mut impl Dice,
+) -> Result<(GameState, Outcome), StepError> {
+    let mut state = GameState::blank(story, seed);
+    start_with(story, &mut state, dice).map(|o| (state, o))
+}
+
+fn start_with(story: &Story, state: &mut GameState, dice: &mut impl Dice) -> Result<Outcome, StepError> {
+    let mut out = Outcome::default();
+    enter(story, state, story.start(), dice, &mut out)?;
+    Ok(out)
+}
+
+/// The scene on screen: its text and its choices.
+pub fn view(story: &Story, state: &GameState) -> View {
+    let scene = story.scene(state.scene);
+    let mut choices = Vec::with_capacity(scene.choices.len());
+    if scene.ending.is_none() {
+        for (index, c) in scene.choices.iter().enumerate() {
+            if c.fallback {
+                continue;
+            }
+            let available = choice_available(state, c);
+            let reason = match (&c.locked, available) {
+                (_, true) | (Locked::Show, false) => None,
+                (Locked::Hide, false) => continue,
+                (Locked::Explain(why), false) => Some(why.clone()),
+            };
+            choices.push(ChoiceView {
+                index,
+                text: render_line(state, &c.text),
+                available,
+                reason,
+            });
+        }
+    }
+    View {
+        scene: state.scene,
+        text: render_text(state, &scene.text),
+        choices,
+        ending: scene.ending,
+    }
+}
+
+/// Whether the game is over.
+pub fn ending(story: &Story, state: &GameState) -> Option<EndingId> {
+    story.scene(state.scene).ending
+}
+
+/// Makes choice `index` of the current scene (its position in the scene, as in
+/// [`ChoiceView::index`]), with the state's own generator.
+pub fn choose(story: &Story, state: &mut GameState, index: usize) -> Result<Outcome, StepError> {
+    let mut rng = state.rng.clone();
+    let out = choose_with(story, state, index, &mut rng);
+    state.rng = rng;
+    out
+}
+
+/// [`choose`] with other dice. An unavailable choice is refused before anything changes; a
+/// runtime error of the story (a loop, an impossible pick) leaves the state where it stopped.
+pub fn choose_with(
+    story: &Story,
+    state: &mut GameState,
+    index: usize,
+    dice: &mut impl Dice,
+) -> Result<Outcome, StepError> {
+    let scene = story.scene(state.scene);
+    if scene.ending.is_some() {
+        return Err(StepError::GameOver);
+    }
+    let choice = match scene.choices.get(index) {
+        Some(c) if !c.fallback => c,
+        _ => return Err(StepError::NoSuchChoice(index)),
+    };
+    if !choice_available(state, choice) {
+        return Err(StepError::Unavailable(index));
+    }
+    let mut out = Outcome::default();
+    state.turn += 1;
+    take(
+        story,
+        state,
+        &choice.effects,
+        choice.once,
+        &choice.target,
+        dice,
+        &mut out,
+    )?;
+    Ok(out)
+}
+
+/// Takes a transition: marks once, applies effects, picks the target, enters it.
+fn take(
+    story: &Story,
+    state: &mut GameState,
+    effects: &[Effect],
+    once: Option<u32>,
+    target: &Target,
+    dice: &mut impl Dice,
+    out: &mut Outcome,
+) -> Result<(), StepError> {
+    let next = resolve(story, state, target, dice)?;
+    if let Some(slot) = once {
+        state.mark_once(slot);
+    }
+    apply(story, state, effects);
+    let next = match next {
+        Resolved::Scene(s) => s,
+        Resolved::Branch(b) => {
+            apply(story, state, &b.effects);
+            b.target
+        }
+    };
+    enter(story, state, next, dice, out)
+}
+
+enum Resolved<'s> {
+    Scene(SceneId),
+    Branch(&'s Branch),
+}
+
+/// Picks the target; branch conditions are read before any effect of the transition.
+fn resolve<'s>(
+    story: &Story,
+    state: &GameState,
+    target: &'s Target,
+    dice: &mut impl Dice,
+) -> Result<Resolved<'s>, StepError> {
+    match target {
+        Target::Goto(s) => Ok(Resolved::Scene(*s)),
+        Target::Branches(branches) => {
+            let weights: Vec<u32> = branches
+                .iter()
+                .map(|b| match &b.condition {
+                    Some(c) if !holds(state, c) => 0,
+                    _ => b.weight,
+                })
+                .collect();
+            if weights.iter().all(|&w| w == 0) {
+                return Err(StepError::NoBranch {
+                    scene: story.scene(state.scene).id.clone(),
+                });
+            }
+            Ok(Resolved::Branch(&branches[dice.pick(&weights)]))
+        }
+    }
+}
+
+/// Enters `scene` and follows autos and fallbacks until the game waits for the player.
+fn enter(
+    story: &Story,
+    state: &mut GameState,
+    mut scene_id: SceneId,
+    dice: &mut impl Dice,
+    out: &mut Outcome,
+) -> Result<(), StepError> {
+    for _ in 0..limits::TRANSITIONS_PER_STEP {
+        state.scene = scene_id;
+        let scene = story.scene(scene_id);
+        let visits = &mut state.visits[scene_id.index()];
+        *visits = visits.saturating_add(1);
+        apply(story, state, &scene.on_enter);
+        state.rolls.clear();
+        for &p in &scene.chances {
+            let hit = dice.pick(&[100 - u32::from(p), u32::from(p)]) == 1;
+            state.rolls.push(hit);
+        }
+        if scene.ending.is_some() {
+            return Ok(());
+        }
+        let (effects, once, target) = if let Some(a) = scene
+            .autos
+            .iter()
+            .find(|a| opt_holds(state, a.condition.as_ref()))
+        {
+            (&a.effects, None, &a.target)
+        } else if scene
+            .choices
+            .iter()
+            .any(|c| !c.fallback && choice_available(state, c))
+        {
+            return Ok(());
+        } else if let Some(f) = scene
+            .choices
+            .iter()
+            .find(|c| c.fallback && choice_available(state, c))
+        {
+            (&f.effects, f.once, &f.target)
+        } else {
+            return Ok(()); // a dead end: the view shows no available choice
+        };
+        let text = render_text(state, &scene.text);
+        if !text.is_empty() {
+            out.passed.push(text);
+        }
+        let next = resolve(story, state, target, dice)?;
+        if let Some(slot) = once {
+            state.mark_once(slot);
+        }
+        apply(story, state, effects);
+        scene_id = match next {
+            Resolved::Scene(s) => s,
+            Resolved::Branch(b) => {
+                apply(story, state, &b.effects);
+                b.target
+            }
+        };
+    }
+    Err(StepError::TooManyTransitions {
+        scene: story.scene(scene_id).id.clone(),
+        limit: limits::TRANSITIONS_PER_STEP,
+    })
+}
+
+fn choice_available(state: &GameState, c: &Choice) -> bool {
+    if let Some(slot) = c.once
+        && state.once_used(slot)
+    {
+        return false;
+    }
+    opt_holds(state, c.condition.as_ref())
+}
+
+fn opt_holds(state: &GameState, c: Option<&Condition>) -> bool {
+    c.is_none_or(|c| holds(state, c))
+}
+
+/// Evaluates a condition on a state.
+pub fn holds(state: &GameState, c: &Condition) -> bool {
+    match c {
+        Condition::Flag(v) => state.vars[v.index()] == Value::Bool(true),
+        Condition::Not(c) => !holds(state, c),
+        Condition::All(cs) => cs.iter().all(|c| holds(state, c)),
+        Condition::Any(cs) => cs.iter().any(|c| holds(state, c)),
+        Condition::Compare(v, op, value) => op.holds(&state.vars[v.index()], value),
+        Condition::Visits(s, op, n) => op.holds(i64::from(state.visits[s.index()]), *n),
+        Condition::Chance { slot, .. } => state.rolls.get(*slot as usize).copied().unwrap_or(false),
+    }
+}
+
+/// Applies effects in order; `Add` stays within the variable's bounds.
+pub fn apply(story: &Story, state: &mut GameState, effects: &[Effect]) {
+    for e in effects {
+        match e {
+            Effect::Set(v, value) => state.vars[v.index()] = value.clone(),
+            Effect::Add(v, n) => {
+                let decl = story.var(*v);
+                if let Value::Int(i) = &mut state.vars[v.index()] {
+                    *i = i.saturating_add(*n).clamp(decl.min, decl.max);
+                }
+            }
+            Effect::Toggle(v) => {
+                if let Value::Bool(b) = &mut state.vars[v.index()] {
+                    *b = !*b;
+                }
+            }
+        }
+    }
+}
+
+/// Renders text: paragraphs whose condition holds, separated by blank lines.
+pub fn render_text(state: &GameState, text: &Text) -> String {
+    let mut out = String::new();
+    render_text_into(state, text, &mut out);
+    out
+}
+
+/// [`render_text`] into a buffer (cleared first), to reuse its allocation.
+pub fn render_text_into(state: &GameState, text: &Text, out: &mut String) {
+    out.clear();
+    for para in &text.0 {
+        let line = match para {
+            Para::Always(l) => l,
+            Para::If(c, yes, no) => {
+                if holds(state, c) {
+                    yes
+                } else if let Some(no) = no {
+                    no
+                } else {
+                    continue;
+                }
+            }
+        };
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        push_line(state, line, out);
+    }
+}
+
+/// Renders one line of text (a choice's text).
+pub fn render_line(state: &GameState, line: &Line) -> String {
+    let mut out = String::new();
+    push_line(state, line, &mut out);
+    out
+}
+
+fn push_line(state: &GameState, line: &Line, out: &mut String) {
+    use std::fmt::Write;
+    for piece in &line.0 {
+        match piece {
+            Piece::Lit(s) => out.push_str(s),
+            Piece::Var(v) => {
+                let _ = write!(out, "{}", state.vars[v.index()]);
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Interview: a choice-based interactive-fiction engine driven by RON scene files.
+//!
+//! - [`story`]: the file format, the loader and its diagnostics, the validated [`story::Story`].
+//! - [`engine`]: the game state and the step function; pure, deterministic, no I/O.
+//! - [`files`]: reading story folders (and the story embedded in the binary).
+//! - [`commands`]: one function per subcommand of the binary.
+//! - [`play`]: playing a story in the terminal.
+//!
+//! See `ARCHITECTURE.md` for the bird's-eye view.
+
+pub mod commands;
+pub mod engine;
+pub mod files;
+pub mod play;
+pub mod story;

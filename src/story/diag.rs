@@ -1,0 +1,130 @@
+//! Diagnostics: what the loader tells an author, with `file:line:col`.
+//!
+//! A [`Diagnostic`] is plain data. [`Diagnostic::render`] draws it with miette (the source
+//! line, a caret, a help line); its first line always reads `FILE:LINE:COL: message`, so
+//! editors and scripts can jump to it.
+
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file as the author named it (e.g. `scenes/02_loft.ron`).
+    pub file: Arc<str>,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    /// A short note under the caret.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    /// The byte range the caret marks, and the file's text, when known.
+    pub span: Option<(usize, usize)>,
+    pub source: Option<Arc<str>>,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The one-line form: `file:line:col: error: message`.
+    pub fn headline(&self) -> String {
+        format!(
+            "{}:{}:{}: {}: {}",
+            self.file, self.line, self.col, self.severity, self.message
+        )
+    }
+
+    /// The full form: the headline, then (when the file is known) the source lines with a
+    /// caret under the culprit, and a help line.
+    pub fn render(&self, color: bool) -> String {
+        let theme = if color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        let handler = miette::GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_context_lines(1);
+        let mut body = String::new();
+        let mut out = self.headline();
+        if handler.render_report(&mut body, &MietteView(self)).is_ok() {
+            // miette's first line is its own (empty) headline: ours replaces it.
+            for line in body.lines().skip(1) {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                out.push('\n');
+                out.push_str(line);
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.headline())
+    }
+}
+
+/// The adapter miette draws.
+struct MietteView<'a>(&'a Diagnostic);
+
+impl fmt::Debug for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl fmt::Display for MietteView<'_> {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.0.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.0.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        match (&self.0.source, self.0.span) {
+            (Some(src), Some(_)) => Some(src as &dyn miette::SourceCode),
+            _ => None,
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let (start, end) = self.0.span?;
+        self.0.source.as_ref()?;
+        let len = end.saturating_sub(start).max(1);
+        let label = miette::LabeledSpan::new(self.0.label.clone(), start, len);
+        Some(Box::new(std::iter::once(label)))
+    }
+}

@@ -1,0 +1,1435 @@
+//! Text in, [`Story`] or every diagnostic out.
+//!
+//! The loader never stops at the first problem: it parses every file, then checks every scene,
+//! every reference and the shape of the graph, and returns all errors and warnings at once,
+//! each pointing at `file:line:col`.
+
+use super::diag::{Diagnostic, Severity};
+use super::model::*;
+use super::raw::*;
+use super::span::{Seg, SpanTree, line_col, offset_of};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The name of the manifest file in a story folder.
+pub const MANIFEST: &str = "story.ron";
+
+/// Limits that keep a hostile folder from hanging or exhausting the machine.
+pub mod limits {
+    pub const FILE_BYTES: usize = 4 * 1024 * 1024;
+    pub const STORY_BYTES: usize = 64 * 1024 * 1024;
+    pub const FILES: usize = 10_000;
+    pub const DEPTH: usize = 64;
+    pub const SCENES: usize = 100_000;
+    pub const CHOICES_PER_SCENE: usize = 200;
+    pub const TEXT_PER_SCENE: usize = 64 * 1024;
+    pub const CHANCES_PER_SCENE: usize = 64;
+    pub const TRANSITIONS_PER_STEP: usize = 100;
+}
+
+/// One file of a story folder: its name as shown to the author, and its bytes.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What loading gives: the story if there were no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Loaded {
+    pub story: Option<Story>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+}
+
+/// Loads a story from its files. The manifest is the file named `story.ron` (any folder
+/// prefix); the others are scene files, read in the order given (sort them by name).
+pub fn load_story(files: &[SourceFile]) -> Loaded {
+    let mut cx = Cx::default();
+    let fingerprint = {
+        let mut chunks: Vec<&[u8]> = Vec::new();
+        for f in files {
+            chunks.push(base_name(&f.name).as_bytes());
+            chunks.push(&f.bytes);
+        }
+        stable_hash(&chunks)
+    };
+
+    // Read every file into text.
+    let mut total = 0usize;
+    for f in files.iter().take(limits::FILES) {
+        total += f.bytes.len();
+        cx.add_file(f);
+    }
+    if files.len() > limits::FILES {
+        cx.error_file(
+            0,
+            format!(
+                "the story has {} files; the limit is {}",
+                files.len(),
+                limits::FILES
+            ),
+        );
+    }
+    if total > limits::STORY_BYTES {
+        cx.error_file(
+            0,
+            format!(
+                "the story is {} bytes; the limit is {} bytes (64 MiB)",
+                total,
+                limits::STORY_BYTES
+            ),
+        );
+    }
+
+    let manifest_idx = cx.files.iter().position(|f| base_name(&f.name) == MANIFEST);
+    let manifest: Option<RawManifest> = match manifest_idx {
+        Some(i) => cx.parse(i),
+        None => {
+            cx.diags.push(Diagnostic {
+                severity: Severity::Error,
+                file: Arc::from(MANIFEST),
+                line: 1,
+                col: 1,
+                message: format!("the story has no manifest: every story folder needs a `{MANIFEST}`"),
+                label: None,
+                help: Some("see docs/AUTHORING.md, section \"The manifest\"".into()),
+                span: None,
+                source: None,
+            });
+            None
+        }
+    };
+
+    let mut raw_scenes: Vec<(usize, usize, RawScene)> = Vec::new();
+    // Scene ids of files RON rejected, read leniently: references to them are not errors, and
+    // the checks that need the whole story are skipped.
+    let mut broken_ids: Vec<String> = Vec::new();
+    let mut complete = true;
+    for i in 0..cx.files.len() {
+        if Some(i) == manifest_idx {
+            continue;
+        }
+        match cx.parse::<Vec<RawScene>>(i) {
+            Some(list) => {
+                for (j, s) in list.into_iter().enumerate() {
+                    raw_scenes.push((i, j, s));
+                }
+            }
+            None => {
+                complete = false;
+                broken_ids.extend(SpanTree::top_level_ids(&cx.files[i].text));
+            }
+        }
+    }
+
+    let Some(manifest) = manifest else {
+        return cx.finish(None);
+    };
+    let m = manifest_idx.unwrap_or(0);
+    if raw_scenes.len() > limits::SCENES {
+        cx.error_file(
+            m,
+            format!(
+                "the story has {} scenes; the limit is {}",
+                raw_scenes.len(),
+                limits::SCENES
+            ),
+        );
+        return cx.finish(None);
+    }
+
+    let mut b = Builder::new(&mut cx, m, &manifest);
+    b.declare_scenes(&raw_scenes);
+    b.broken_ids = broken_ids.iter().map(String::as_str).collect();
+    let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
+    let scenes: Vec<Scene> = raw_scenes
+        .iter()
+        .map(|(file, idx, raw)| b.scene(*file, *idx, raw))
+        .collect();
+    let notebook = b.notebook(&manifest.notebook);
+    let once_slots = b.once_slots;
+    let scene_names = std::mem::take(&mut b.scene_names);
+    let used = std::mem::take(&mut b.usage);
+    let Builder { vars, endings, .. } = b;
+
+    let story = Story {
+        id: manifest.id.clone(),
+        title: manifest.title.clone(),
+        author: manifest.author.clone(),
+        version: manifest.version.clone(),
+        about: manifest.about.clone(),
+        start: start.unwrap_or(SceneId(0)),
+        vars,
+        scenes,
+        endings,
+        notebook,
+        scene_names,
+        once_slots,
+        fingerprint,
+    };
+
+    if complete {
+        check_graph(&mut cx, &story, &raw_scenes, m, &manifest, start.is_some());
+        lint_vars(&mut cx, &story, &used, m);
+    }
+
+    if cx.diags.iter().any(Diagnostic::is_error) {
+        cx.finish(None)
+    } else {
+        cx.finish(Some(story))
+    }
+}
+
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Variable usage, for the "set but never read" warning.
+#[derive(Default, Clone, Copy)]
+struct Usage {
+    read: bool,
+    written: bool,
+}
+
+#[derive(Default)]
+struct Cx {
+    files: Vec<FileText>,
+    diags: Vec<Diagnostic>,
+}
+
+struct FileText {
+    name: Arc<str>,
+    text: Arc<str>,
+    /// Whether the file parsed (only then is the span tree meaningful).
+    tree: Option<SpanTree>,
+    too_big: bool,
+}
+
+impl Cx {
+    fn add_file(&mut self, f: &SourceFile) {
+        let name: Arc<str> = Arc::from(f.name.as_str());
+        let too_big = f.bytes.len() > limits::FILE_BYTES;
+        let text = match std::str::from_utf8(&f.bytes) {
+            Ok(t) => t.to_owned(),
+            Err(e) => {
+                let good = &f.bytes[..e.valid_up_to()];
+                let good = std::str::from_utf8(good).unwrap_or("");
+                let (line, col) = line_col(good, good.len());
+                self.diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: name.clone(),
+                    line,
+                    col,
+                    message: "the file is not valid UTF-8 text".into(),
+                    label: None,
+                    help: Some("save the file as UTF-8".into()),
+                    span: None,
+                    source: None,
+                });
+                String::new()
+            }
+        };
+        let idx = self.files.len();
+        self.files.push(FileText {
+            name,
+            text: Arc::from(text),
+            tree: None,
+            too_big,
+        });
+        if too_big {
+            self.error_file(
+                idx,
+                format!(
+                    "the file is larger than the limit of {} bytes (4 MiB)",
+                    limits::FILE_BYTES
+                ),
+            );
+        }
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, file: usize) -> Option<T> {
+        let f = &self.files[file];
+        if f.too_big {
+            return None;
+        }
+        let text = f.text.clone();
+        let opts = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .with_recursion_limit(limits::DEPTH);
+        match opts.from_str::<T>(&text) {
+            Ok(v) => {
+                self.files[file].tree = Some(SpanTree::parse(&text));
+                Some(v)
+            }
+            Err(e) => {
+                let (line, col) = (e.span.start.line, e.span.start.col);
+                let start = offset_of(&text, line, col);
+                let end = offset_of(&text, e.span.end.line, e.span.end.col).max(start);
+                let (message, help) = ron_message(&e.code);
+                self.diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: self.files[file].name.clone(),
+                    line,
+                    col,
+                    message,
+                    label: None,
+                    help,
+                    span: Some((start, end.max(start + 1).min(text.len().max(start)))),
+                    source: Some(text),
+                });
+                None
+            }
+        }
+    }
+
+    fn at(
+        &mut self,
+        severity: Severity,
+        file: usize,
+        path: &[Seg],
+        message: String,
+        label: Option<String>,
+        help: Option<String>,
+    ) {
+        let f = &self.files[file];
+        let span = f.tree.as_ref().map(|t| t.find(path)).unwrap_or_default();
+        let (line, col) = line_col(&f.text, span.start);
+        self.diags.push(Diagnostic {
+            severity,
+            file: f.name.clone(),
+            line,
+            col,
+            message,
+            label,
+            help,
+            span: Some((span.start, span.end)),
+            source: Some(f.text.clone()),
+        });
+    }
+
+    fn error(&mut self, file: usize, path: &[Seg], message: String) {
+        self.at(Severity::Error, file, path, message, None, None);
+    }
+
+    fn error_file(&mut self, file: usize, message: String) {
+        let name = self
+            .files
+            .get(file)
+            .map_or_else(|| Arc::from(MANIFEST), |f| f.name.clone());
+        self.diags.push(Diagnostic {
+            severity: Severity::Error,
+            file: name,
+            line: 1,
+            col: 1,
+            message,
+            label: None,
+            help: None,
+            span: None,
+            source: None,
+        });
+    }
+
+    fn position(&self, file: usize, path: &[Seg]) -> String {
+        let f = &self.files[file];
+        let span = f.tree.as_ref().map(|t| t.find(path)).unwrap_or_default();
+        let (line, col) = line_col(&f.text, span.start);
+        format!("{}:{line}:{col}", f.name)
+    }
+
+    fn finish(mut self, story: Option<Story>) -> Loaded {
+        let order: HashMap<Arc<str>, usize> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
+            .collect();
+        self.diags
+            .sort_by_key(|d| (order.get(&d.file).copied().unwrap_or(0), d.line, d.col));
+        Loaded {
+            story,
+            diagnostics: self.diags,
+        }
+    }
+}
+
+/// RON's error, in an author's words.
+fn ron_message(code: &ron::Error) -> (String, Option<String>) {
+    use ron::Error as E;
+    match code {
+        E::ExceededRecursionLimit => (
+            format!("the file nests values more than {} levels deep", limits::DEPTH),
+            Some("flatten the conditions or lists here".into()),
+        ),
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => {
+            let list = expected.join("`, `");
+            let wher = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
+            (
+                format!("unknown field `{found}`{wher}"),
+                Some(format!("the fields allowed here are `{list}`")),
+            )
+        }
+        E::MissingStructField { field, outer } => {
+            let wher = outer.as_deref().map(|o| format!(" `{o}`")).unwrap_or_default();
+            (format!("missing field `{field}` in{wher}"), None)
+        }
+        E::DuplicateStructField { field, outer } => {
+            let wher = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
+            (format!("the field `{field}` is given twice{wher}"), None)
+        }
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => {
+            let list = expected.join("`, `");
+            let wher = outer
+                .as_deref()
+                .map(|o| format!(" for `{o}`"))
+                .unwrap_or_default();
+            (
+                format!("unknown name `{found}`{wher}"),
+                Some(format!("expected one of `{list}`")),
+            )
+        }
+        other => {
+            let mut msg = other.to_string();
+            if let Some(first) = msg.get(..1) {
+                msg = first.to_lowercase() + &msg[1..];
+            }
+            (msg.trim_end_matches('.').to_string(), None)
+        }
+    }
+}
+
+/// Paths into the raw files, as owned segments (map keys borrow from the raw data).
+type Path<'r> = Vec<Seg<'r>>;
+
+struct Builder<'c, 'r> {
+    cx: &'c mut Cx,
+    manifest_file: usize,
+    vars: Vec<VarDecl>,
+    var_names: HashMap<&'r str, VarId>,
+    endings: Vec<Ending>,
+    ending_names: HashMap<&'r str, EndingId>,
+    scene_names: HashMap<String, SceneId>,
+    usage: Vec<Usage>,
+    once_slots: u32,
+    /// Chance slots of the scene being built.
+    chances: Vec<u8>,
+    chance_allowed: bool,
+    /// Scene ids of files that did not parse.
+    broken_ids: std::collections::HashSet<&'r str>,
+}
+
+fn valid_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+impl<'c, 'r> Builder<'c, 'r> {
+    fn new(cx: &'c mut Cx, m: usize, manifest: &'r RawManifest) -> Self {
+        let mut b = Builder {
+            cx,
+            manifest_file: m,
+            vars: Vec::new(),
+            var_names: HashMap::new(),
+            endings: Vec::new(),
+            ending_names: HashMap::new(),
+            scene_names: HashMap::new(),
+            usage: Vec::new(),
+            once_slots: 0,
+            chances: Vec::new(),
+            chance_allowed: false,
+            broken_ids: Default::default(),
+        };
+        if !valid_id(&manifest.id) {
+            b.cx.error(
+                m,
+                &[Seg::Field("id")],
+                format!(
+                    "the story id `{}` must be 1 to 64 letters, digits or `_`",
+                    manifest.id
+                ),
+            );
+        }
+        for (n, (name, raw)) in manifest.variables.0.iter().enumerate() {
+            let key_path = [Seg::Field("variables"), Seg::KeyOf(name)];
+            if let Some(&first) = b.var_names.get(name.as_str()) {
+                let at = b.first_key_pos(&[Seg::Field("variables")], first.index());
+                b.dup_key(
+                    m,
+                    &[Seg::Field("variables")],
+                    n,
+                    format!("the variable `{name}` is declared twice (first at {at})"),
+                );
+                continue;
+            }
+            if !valid_id(name) {
+                b.cx.error(
+                    m,
+                    &key_path,
+                    format!("the variable name `{name}` must be 1 to 64 letters, digits or `_`"),
+                );
+            }
+            let val_path = [Seg::Field("variables"), Seg::Key(name)];
+            let decl = match raw {
+                RawVar::Bool(v) => VarDecl {
+                    name: name.clone(),
+                    initial: Value::Bool(*v),
+                    min: 0,
+                    max: 1,
+                },
+                RawVar::Text(t) => VarDecl {
+                    name: name.clone(),
+                    initial: Value::Text(Arc::from(t.as_str())),
+                    min: 0,
+                    max: 0,
+                },
+                RawVar::Int { value, min, max } => {
+                    let lo = min.unwrap_or(i64::MIN);
+                    let hi = max.unwrap_or(i64::MAX);
+                    if lo > hi {
+                        b.cx.error(
+                            m,
+                            &val_path,
+                            format!("the variable `{name}` has min {lo} greater than max {hi}"),
+                        );
+                    } else if *value < lo || *value > hi {
+                        let mut p = val_path.to_vec();
+                        p.push(Seg::Field("value"));
+                        b.cx.error(
+                            m,
+                            &p,
+                            format!(
+                                "the initial value {value} of `{name}` is out of its range {}",
+                                range_text(lo, hi)
+                            ),
+                        );
+                    }
+                    VarDecl {
+                        name: name.clone(),
+                        initial: Value::Int(*value),
+                        min: lo,
+                        max: hi,
+                    }
+                }
+            };
+            b.var_names.insert(name.as_str(), VarId(b.vars.len() as u32));
+            b.vars.push(decl);
+        }
+        b.usage = vec![Usage::default(); b.vars.len()];
+        for (n, (id, title)) in manifest.endings.0.iter().enumerate() {
+            if b.ending_names.contains_key(id.as_str()) {
+                b.dup_key(
+                    m,
+                    &[Seg::Field("endings")],
+                    n,
+                    format!("the ending `{id}` is declared twice"),
+                );
+                continue;
+            }
+            if !valid_id(id) {
+                b.cx.error(
+                    m,
+                    &[Seg::Field("endings"), Seg::KeyOf(id)],
+                    format!("the ending id `{id}` must be 1 to 64 letters, digits or `_`"),
+                );
+            }
+            b.ending_names
+                .insert(id.as_str(), EndingId(b.endings.len() as u32));
+            b.endings.push(Ending {
+                id: id.clone(),
+                title: title.clone(),
+            });
+        }
+        b
+    }
+
+    fn first_key_pos(&self, map: &[Seg], n: usize) -> String {
+        let f = &self.cx.files[self.manifest_file];
+        let span = f
+            .tree
+            .as_ref()
+            .and_then(|t| t.nth_key(map, n))
+            .unwrap_or_default();
+        let (line, col) = line_col(&f.text, span.start);
+        format!("{}:{line}:{col}", f.name)
+    }
+
+    fn dup_key(&mut self, file: usize, map: &[Seg], n: usize, message: String) {
+        let f = &self.cx.files[file];
+        let span = f
+            .tree
+            .as_ref()
+            .and_then(|t| t.nth_key(map, n))
+            .unwrap_or_default();
+        let (line, col) = line_col(&f.text, span.start);
+        self.cx.diags.push(Diagnostic {
+            severity: Severity::Error,
+            file: f.name.clone(),
+            line,
+            col,
+            message,
+            label: None,
+            help: None,
+            span: Some((span.start, span.end)),
+            source: Some(f.text.clone()),
+        });
+    }
+
+    fn declare_scenes(&mut self, raw: &'r [(usize, usize, RawScene)]) {
+        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
+        for (n, (file, idx, s)) in raw.iter().enumerate() {
+            let path = [Seg::Index(*idx), Seg::Field("id")];
+            if !valid_id(&s.id) {
+                self.cx.error(
+                    *file,
+                    &path,
+                    format!("the scene id `{}` must be 1 to 64 letters, digits or `_`", s.id),
+                );
+            }
+            if let Some(&(ff, fi)) = first.get(s.id.as_str()) {
+                let at = self.cx.position(ff, &[Seg::Index(fi), Seg::Field("id")]);
+                self.cx.at(
+                    Severity::Error,
+                    *file,
+                    &path,
+                    format!("the scene id `{}` is used twice (first at {at})", s.id),
+                    Some("duplicate id".into()),
+                    None,
+                );
+                continue;
+            }
+            first.insert(&s.id, (*file, *idx));
+            self.scene_names.insert(s.id.clone(), SceneId(n as u32));
+        }
+    }
+
+    fn scene_ref(&mut self, name: &str, file: usize, path: &[Seg]) -> Option<SceneId> {
+        match self.scene_names.get(name) {
+            Some(&id) => Some(id),
+            None if self.broken_ids.contains(name) => None,
+            None => {
+                let help = self.suggest(name, self.scene_names.keys().map(String::as_str));
+                self.cx.at(
+                    Severity::Error,
+                    file,
+                    path,
+                    format!("no scene has the id `{name}`"),
+                    Some("unknown scene".into()),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    fn suggest<'a>(&self, name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+        let best = candidates
+            .map(|c| (edit_distance(name, c), c))
+            .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
+            .min();
+        best.map(|(_, c)| format!("did you mean `{c}`?"))
+    }
+
+    fn var_ref(
+        &mut self,
+        name: &str,
+        file: usize,
+        path: &[Seg],
+        want: Option<VarKind>,
+        read: bool,
+    ) -> Option<VarId> {
+        let Some(&id) = self.var_names.get(name) else {
+            let help = self
+                .suggest(name, self.var_names.keys().copied())
+                .or_else(|| Some(format!("declare it in `variables` of {MANIFEST}")));
+            self.cx.at(
+                Severity::Error,
+                file,
+                path,
+                format!("the variable `{name}` is not declared"),
+                Some("undeclared variable".into()),
+                help,
+            );
+            return None;
+        };
+        if read {
+            self.usage[id.index()].read = true;
+        } else {
+            self.usage[id.index()].written = true;
+        }
+        let kind = self.vars[id.index()].initial.kind();
+        if let Some(want) = want
+            && kind != want
+        {
+            {
+                self.cx.error(
+                    file,
+                    path,
+                    format!("the variable `{name}` is {kind}, but {want} is needed here"),
+                );
+                return None;
+            }
+        }
+        Some(id)
+    }
+
+    fn scene(&mut self, file: usize, idx: usize, raw: &'r RawScene) -> Scene {
+        let base = vec![Seg::Index(idx)];
+        self.chances.clear();
+        self.chance_allowed = true;
+        let (line, _) = {
+            let f = &self.cx.files[file];
+            let span = f.tree.as_ref().map(|t| t.find(&base)).unwrap_or_default();
+            line_col(&f.text, span.start)
+        };
+        if raw.choices.len() > limits::CHOICES_PER_SCENE {
+            self.cx.error(
+                file,
+                &with(&base, Seg::Field("choices")),
+                format!(
+                    "the scene `{}` has {} choices; the limit is {}",
+                    raw.id,
+                    raw.choices.len(),
+                    limits::CHOICES_PER_SCENE
+                ),
+            );
+        }
+        let text_len: usize = raw
+            .text
+            .0
+            .iter()
+            .map(|p| match p {
+                RawPart::Text(t) | RawPart::If(_, t) => t.len(),
+                RawPart::IfElse(_, a, b) => a.len() + b.len(),
+            })
+            .sum::<usize>()
+            + raw.choices.iter().map(|c| c.text.len()).sum::<usize>();
+        if text_len > limits::TEXT_PER_SCENE {
+            self.cx.error(
+                file,
+                &with(&base, Seg::Field("text")),
+                format!(
+                    "the scene `{}` has {text_len} bytes of text; the limit is {} (64 KiB)",
+                    raw.id,
+                    limits::TEXT_PER_SCENE
+                ),
+            );
+        }
+        let text = self.text(&raw.text, file, &with(&base, Seg::Field("text")));
+        let on_enter = self.effects(&raw.on_enter, file, &with(&base, Seg::Field("on_enter")));
+        let mut choices = Vec::new();
+        for (j, c) in raw.choices.iter().enumerate() {
+            let p = with2(&base, Seg::Field("choices"), Seg::Index(j));
+            let condition = c
+                .condition
+                .as_ref()
+                .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
+            let text = self.line(&c.text, file, &with(&p, Seg::Field("text")));
+            let target = self.target(c.goto.as_deref(), &c.branches, file, &p);
+            let effects = self.effects(&c.effects, file, &with(&p, Seg::Field("effects")));
+            let once = if c.once {
+                self.once_slots += 1;
+                Some(self.once_slots - 1)
+            } else {
+                None
+            };
+            let locked = match &c.locked {
+                RawLocked::Hide => Locked::Hide,
+                RawLocked::Show => Locked::Show,
+                RawLocked::Explain(s) => Locked::Explain(s.split_whitespace().collect::<Vec<_>>().join(" ")),
+            };
+            if c.fallback && locked != Locked::Hide {
+                self.cx.error(
+                    file,
+                    &with(&p, Seg::Field("locked")),
+                    "a fallback choice is never shown, so it cannot be shown locked".into(),
+                );
+            }
+            // A condition that failed to compile was reported; drop the choice.
+            let cond_ok = c.condition.is_none() || condition.is_some();
+            if let (Some(target), true) = (target, cond_ok) {
+                choices.push(Choice {
+                    text,
+                    target,
+                    condition,
+                    effects,
+                    once,
+                    fallback: c.fallback,
+                    locked,
+                });
+            }
+        }
+        let mut autos = Vec::new();
+        for (j, a) in raw.auto.iter().enumerate() {
+            let p = with2(&base, Seg::Field("auto"), Seg::Index(j));
+            let condition = a
+                .condition
+                .as_ref()
+                .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
+            let target = self.target(a.goto.as_deref(), &a.branches, file, &p);
+            let effects = self.effects(&a.effects, file, &with(&p, Seg::Field("effects")));
+            match (target, condition) {
+                (Some(t), Some(c)) => autos.push(Auto {
+                    condition: Some(c),
+                    target: t,
+                    effects,
+                }),
+                (Some(t), None) if a.condition.is_none() => autos.push(Auto {
+                    condition: None,
+                    target: t,
+                    effects,
+                }),
+                _ => {}
+            }
+        }
+        let ending = raw.ending.as_ref().and_then(|e| {
+            let p = with(&base, Seg::Field("ending"));
+            match self.ending_names.get(e.as_str()) {
+                Some(&id) => Some(id),
+                None => {
+                    let help = self.suggest(e, self.ending_names.keys().copied());
+                    self.cx.at(
+                        Severity::Error,
+                        file,
+                        &p,
+                        format!("no ending has the id `{e}`"),
+                        Some("unknown ending".into()),
+                        help.or_else(|| Some(format!("declare it in `endings` of {MANIFEST}"))),
+                    );
+                    None
+                }
+            }
+        });
+        if raw.ending.is_some() && (!raw.choices.is_empty() || !raw.auto.is_empty()) {
+            self.cx.error(
+                file,
+                &with(&base, Seg::Field("ending")),
+                format!(
+                    "the scene `{}` is an ending but has choices or autos; an ending finishes the game",
+                    raw.id
+                ),
+            );
+        }
+        if raw.ending.is_none() && raw.choices.is_empty() && raw.auto.is_empty() {
+            self.cx.at(
+                Severity::Error,
+                file,
+                &with(&base, Seg::Field("id")),
+                format!(
+                    "the scene `{}` has no way out: give it choices, an auto transition, or an `ending`",
+                    raw.id
+                ),
+                Some("dead end".into()),
+                None,
+            );
+        }
+        if self.chances.len() > limits::CHANCES_PER_SCENE {
+            self.cx.error(
+                file,
+                &base,
+                format!(
+                    "the scene `{}` has {} Chance conditions; the limit is {}",
+                    raw.id,
+                    self.chances.len(),
+                    limits::CHANCES_PER_SCENE
+                ),
+            );
+        }
+        self.chance_allowed = false;
+        Scene {
+            id: raw.id.clone(),
+            title: raw.title.clone().unwrap_or_else(|| raw.id.clone()),
+            text,
+            on_enter,
+            choices,
+            autos,
+            ending,
+            chances: std::mem::take(&mut self.chances),
+            origin: (self.cx.files[file].name.clone(), line as u32),
+        }
+    }
+
+    fn notebook(&mut self, raw: &RawText) -> Text {
+        self.chance_allowed = false;
+        let m = self.manifest_file;
+        self.text(raw, m, &[Seg::Field("notebook")])
+    }
+
+    fn target(
+        &mut self,
+        goto: Option<&str>,
+        branches: &[RawBranch],
+        file: usize,
+        p: &[Seg],
+    ) -> Option<Target> {
+        match (goto, branches.is_empty()) {
+            (Some(g), true) => self
+                .scene_ref(g, file, &with(p, Seg::Field("goto")))
+                .map(Target::Goto),
+            (None, false) => {
+                let mut out = Vec::new();
+                let mut ok = true;
+                for (k, br) in branches.iter().enumerate() {
+                    let bp = with2(p, Seg::Field("branches"), Seg::Index(k));
+                    let target = self.scene_ref(&br.goto, file, &with(&bp, Seg::Field("goto")));
+                    let condition = br
+                        .condition
+                        .as_ref()
+                        .map(|c| self.cond(c, file, &with(&bp, Seg::Field("if"))));
+                    let effects = self.effects(&br.effects, file, &with(&bp, Seg::Field("effects")));
+                    match (target, condition, &br.condition) {
+                        (Some(t), Some(c), _) => out.push(Branch {
+                            weight: br.weight,
+                            target: t,
+                            condition: Some(c),
+                            effects,
+                        }),
+                        (Some(t), None, None) => out.push(Branch {
+                            weight: br.weight,
+                            target: t,
+                            condition: None,
+                            effects,
+                        }),
+                        _ => ok = false,
+                    }
+                }
+                if branches.iter().all(|b| b.weight == 0) {
+                    self.cx.error(
+                        file,
+                        &with(p, Seg::Field("branches")),
+                        "every branch has weight 0, so none can be picked".into(),
+                    );
+                    ok = false;
+                }
+                ok.then_some(Target::Branches(out))
+            }
+            (Some(_), false) => {
+                self.cx.error(
+                    file,
+                    &with(p, Seg::Field("branches")),
+                    "give either `goto` or `branches`, not both".into(),
+                );
+                None
+            }
+            (None, true) => {
+                self.cx.error(
+                    file,
+                    p,
+                    "this has nowhere to go: give it `goto: \"scene\"` or `branches`".into(),
+                );
+                None
+            }
+        }
+    }
+
+    fn effects(&mut self, raw: &[RawEffect], file: usize, p: &[Seg]) -> Vec<Effect> {
+        let mut out = Vec::new();
+        for (k, e) in raw.iter().enumerate() {
+            let ep = with(p, Seg::Index(k));
+            let name_path = with(&ep, Seg::Index(0));
+            match e {
+                RawEffect::Set(name, value) => {
+                    let Some(id) = self.var_ref(name, file, &name_path, None, false) else {
+                        continue;
+                    };
+                    if let Some(v) = self.literal(id, value, file, &with(&ep, Seg::Index(1)), true) {
+                        out.push(Effect::Set(id, v));
+                    }
+                }
+                RawEffect::Add(name, n) => {
+                    if let Some(id) = self.var_ref(name, file, &name_path, Some(VarKind::Int), false) {
+                        out.push(Effect::Add(id, *n));
+                    }
+                }
+                RawEffect::Toggle(name) => {
+                    if let Some(id) = self.var_ref(name, file, &name_path, Some(VarKind::Bool), false) {
+                        // a toggle reads the value too
+                        self.usage[id.index()].read = true;
+                        out.push(Effect::Toggle(id));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A literal for variable `id`, type-checked (and range-checked for `Set`).
+    fn literal(&mut self, id: VarId, value: &RawValue, file: usize, p: &[Seg], range: bool) -> Option<Value> {
+        let decl = &self.vars[id.index()];
+        let name = decl.name.clone();
+        let (lo, hi) = (decl.min, decl.max);
+        match (decl.initial.kind(), value) {
+            (VarKind::Bool, RawValue::Bool(b)) => Some(Value::Bool(*b)),
+            (VarKind::Int, RawValue::Int(i)) => {
+                if range && (*i < lo || *i > hi) {
+                    self.cx.error(
+                        file,
+                        p,
+                        format!(
+                            "the value {i} is out of the range {} of `{name}`",
+                            range_text(lo, hi)
+                        ),
+                    );
+                    return None;
+                }
+                Some(Value::Int(*i))
+            }
+            (VarKind::Text, RawValue::Text(t)) => Some(Value::Text(Arc::from(t.as_str()))),
+            (kind, v) => {
+                let got = match v {
+                    RawValue::Bool(_) => "a Bool",
+                    RawValue::Int(_) => "an Int",
+                    RawValue::Text(_) => "a Text",
+                };
+                self.cx
+                    .error(file, p, format!("`{name}` is {kind} but this value is {got}"));
+                None
+            }
+        }
+    }
+
+    fn cond(&mut self, raw: &RawCond, file: usize, p: &[Seg]) -> Condition {
+        // On error, a placeholder keeps the walk going; the story is discarded anyway.
+        let placeholder = Condition::All(Vec::new());
+        match raw {
+            RawCond::Flag(name) => self
+                .var_ref(name, file, &with(p, Seg::Index(0)), Some(VarKind::Bool), true)
+                .map_or(placeholder, Condition::Flag),
+            RawCond::Not(c) => Condition::Not(Box::new(self.cond(c, file, &with(p, Seg::Index(0))))),
+            RawCond::All(cs) => Condition::All(
+                cs.iter()
+                    .enumerate()
+                    .map(|(k, c)| self.cond(c, file, &with2(p, Seg::Index(0), Seg::Index(k))))
+                    .collect(),
+            ),
+            RawCond::Any(cs) => Condition::Any(
+                cs.iter()
+                    .enumerate()
+                    .map(|(k, c)| self.cond(c, file, &with2(p, Seg::Index(0), Seg::Index(k))))
+                    .collect(),
+            ),
+            RawCond::Compare(name, op, value) => {
+                let Some(id) = self.var_ref(name, file, &with(p, Seg::Index(0)), None, true) else {
+                    return placeholder;
+                };
+                let Some(op) = self.op(op, file, &with(p, Seg::Index(1))) else {
+                    return placeholder;
+                };
+                let kind = self.vars[id.index()].initial.kind();
+                if kind != VarKind::Int && !matches!(op, Op::Eq | Op::Ne) {
+                    self.cx.error(
+                        file,
+                        &with(p, Seg::Index(1)),
+                        format!("`{name}` is {kind}: compare it with `==` or `!=` only"),
+                    );
+                    return placeholder;
+                }
+                match self.literal(id, value, file, &with(p, Seg::Index(2)), false) {
+                    Some(v) => Condition::Compare(id, op, v),
+                    None => placeholder,
+                }
+            }
+            RawCond::Visited(scene) => self
+                .scene_ref(scene, file, &with(p, Seg::Index(0)))
+                .map_or(placeholder, |s| Condition::Visits(s, Op::Ge, 1)),
+            RawCond::Visits(scene, op, n) => {
+                let s = self.scene_ref(scene, file, &with(p, Seg::Index(0)));
+                let op = self.op(op, file, &with(p, Seg::Index(1)));
+                match (s, op) {
+                    (Some(s), Some(op)) => Condition::Visits(s, op, *n),
+                    _ => placeholder,
+                }
+            }
+            RawCond::Chance(percent) => {
+                if *percent > 100 {
+                    self.cx.error(
+                        file,
+                        &with(p, Seg::Index(0)),
+                        format!("Chance takes a percentage from 0 to 100, not {percent}"),
+                    );
+                    return placeholder;
+                }
+                if !self.chance_allowed {
+                    self.cx.error(
+                        file,
+                        p,
+                        "Chance can only be used in scenes, not in the notebook".into(),
+                    );
+                    return placeholder;
+                }
+                self.chances.push(*percent as u8);
+                Condition::Chance {
+                    slot: (self.chances.len() - 1) as u16,
+                    percent: *percent as u8,
+                }
+            }
+        }
+    }
+
+    fn op(&mut self, op: &str, file: usize, p: &[Seg]) -> Option<Op> {
+        let parsed = Op::parse(op);
+        if parsed.is_none() {
+            self.cx.error(
+                file,
+                p,
+                format!("`{op}` is not an operator; use one of == != < <= > >="),
+            );
+        }
+        parsed
+    }
+
+    fn text(&mut self, raw: &RawText, file: usize, p: &[Seg]) -> Text {
+        let mut paras = Vec::new();
+        let single = raw.0.len() == 1 && matches!(raw.0[0], RawPart::Text(_));
+        for (k, part) in raw.0.iter().enumerate() {
+            // A plain string has no list around it, so its path is the field itself.
+            let pp = if single {
+                p.to_vec()
+            } else {
+                with(p, Seg::Index(k))
+            };
+            match part {
+                RawPart::Text(s) => {
+                    for line in self.paragraphs(s, file, &pp) {
+                        paras.push(Para::Always(line));
+                    }
+                }
+                RawPart::If(c, s) => {
+                    let cond = self.cond(c, file, &with(&pp, Seg::Index(0)));
+                    let line = self.line(s, file, &with(&pp, Seg::Index(1)));
+                    paras.push(Para::If(cond, line, None));
+                }
+                RawPart::IfElse(c, a, b) => {
+                    let cond = self.cond(c, file, &with(&pp, Seg::Index(0)));
+                    let a = self.line(a, file, &with(&pp, Seg::Index(1)));
+                    let b = self.line(b, file, &with(&pp, Seg::Index(2)));
+                    paras.push(Para::If(cond, a, Some(b)));
+                }
+            }
+        }
+        Text(paras)
+    }
+
+    /// Splits a string on blank lines into paragraphs, each folded and interpolated.
+    fn paragraphs(&mut self, s: &str, file: usize, p: &[Seg]) -> Vec<Line> {
+        let mut out = Vec::new();
+        let mut current = String::new();
+        for line in s.split('\n') {
+            if line.trim().is_empty() {
+                if !current.is_empty() {
+                    out.push(self.line(&current, file, p));
+                    current.clear();
+                }
+            } else {
+                if !current.is_empty() {
+                    current.push(' ');
+                }
+                current.push_str(line);
+            }
+        }
+        if !current.is_empty() {
+            out.push(self.line(&current, file, p));
+        }
+        out
+    }
+
+    /// One paragraph: whitespace folded, `{var}` resolved.
+    fn line(&mut self, s: &str, file: usize, p: &[Seg]) -> Line {
+        let folded = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut pieces = Vec::new();
+        let mut lit = String::new();
+        let mut chars = folded.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            match c {
+                '{' if chars.peek().map(|&(_, c)| c) == Some('{') => {
+                    chars.next();
+                    lit.push('{');
+                }
+                '}' if chars.peek().map(|&(_, c)| c) == Some('}') => {
+                    chars.next();
+                    lit.push('}');
+                }
+                '{' => {
+                    let mut name = String::new();
+                    let mut closed = false;
+                    for (_, c) in chars.by_ref() {
+                        if c == '}' {
+                            closed = true;
+                            break;
+                        }
+                        name.push(c);
+                    }
+                    if !closed {
+                        self.cx.error(file, p, format!("`{{{name}` is not closed: write `{{name}}` to show a variable, or `{{{{` for a brace"));
+                        continue;
+                    }
+                    let name = name.trim();
+                    if let Some(id) = self.var_ref(name, file, p, None, true) {
+                        if !lit.is_empty() {
+                            pieces.push(Piece::Lit(std::mem::take(&mut lit)));
+                        }
+                        pieces.push(Piece::Var(id));
+                    }
+                }
+                '}' => {
+                    self.cx
+                        .error(file, p, "a lone `}` in text: write `}}` for a brace".into());
+                }
+                c => lit.push(c),
+            }
+        }
+        if !lit.is_empty() {
+            pieces.push(Piece::Lit(lit));
+        }
+        Line(pieces)
+    }
+}
+
+fn with<'r>(p: &[Seg<'r>], s: Seg<'r>) -> Path<'r> {
+    let mut v = p.to_vec();
+    v.push(s);
+    v
+}
+
+fn with2<'r>(p: &[Seg<'r>], a: Seg<'r>, b: Seg<'r>) -> Path<'r> {
+    let mut v = p.to_vec();
+    v.push(a);
+    v.push(b);
+    v
+}
+
+fn range_text(lo: i64, hi: i64) -> String {
+    match (lo == i64::MIN, hi == i64::MAX) {
+        (true, true) => "(unbounded)".into(),
+        (false, true) => format!("{lo}.."),
+        (true, false) => format!("..={hi}"),
+        (false, false) => format!("{lo}..={hi}"),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Every target a scene can move to: choices, autos and branches.
+pub(crate) fn targets_of(scene: &Scene) -> impl Iterator<Item = SceneId> + '_ {
+    let from_choices = scene.choices.iter().map(|c| &c.target);
+    let from_autos = scene.autos.iter().map(|a| &a.target);
+    from_choices.chain(from_autos).flat_map(|t| {
+        let v: Vec<SceneId> = match t {
+            Target::Goto(s) => vec![*s],
+            Target::Branches(bs) => bs.iter().map(|b| b.target).collect(),
+        };
+        v
+    })
+}
+
+fn auto_targets(scene: &Scene) -> Vec<SceneId> {
+    scene
+        .autos
+        .iter()
+        .flat_map(|a| match &a.target {
+            Target::Goto(s) => vec![*s],
+            Target::Branches(bs) => bs.iter().map(|b| b.target).collect(),
+        })
+        .collect()
+}
+
+fn check_graph(
+    cx: &mut Cx,
+    story: &Story,
+    raw: &[(usize, usize, RawScene)],
+    m: usize,
+    manifest: &RawManifest,
+    has_start: bool,
+) {
+    let n = story.scenes.len();
+    // Every declared ending is used by some scene.
+    let mut used = vec![false; story.endings.len()];
+    for s in &story.scenes {
+        if let Some(e) = s.ending {
+            used[e.index()] = true;
+        }
+    }
+    for (i, e) in story.endings.iter().enumerate() {
+        if !used[i] {
+            cx.error(
+                m,
+                &[Seg::Field("endings"), Seg::KeyOf(&e.id)],
+                format!(
+                    "the ending `{}` is never used: no scene has `ending: \"{}\"`",
+                    e.id, e.id
+                ),
+            );
+        }
+    }
+
+    // Automatic transitions that can loop forever: a strongly connected group of scenes linked
+    // by autos, none an ending, none with a way to stop (choices while no auto is certain)
+    // and no auto leading out of the group.
+    let auto_edges: Vec<Vec<SceneId>> = story.scenes.iter().map(auto_targets).collect();
+    for comp in strongly_connected(n, &auto_edges) {
+        let single = comp.len() == 1;
+        let member = |s: SceneId| comp.contains(&s);
+        if single && !auto_edges[comp[0].index()].contains(&comp[0]) {
+            continue;
+        }
+        let can_stop = comp.iter().any(|&s| {
+            let sc = story.scene(s);
+            let certain_auto = sc.autos.iter().any(|a| a.condition.is_none());
+            sc.ending.is_some() || (!certain_auto && !sc.choices.is_empty())
+        });
+        let leaves = comp
+            .iter()
+            .any(|&s| auto_edges[s.index()].iter().any(|&t| !member(t)));
+        if !can_stop && !leaves {
+            let mut names: Vec<&str> = comp.iter().map(|&s| story.scene(s).id.as_str()).collect();
+            names.sort_unstable();
+            let first = comp.iter().min().copied().unwrap_or(SceneId(0));
+            let (file, idx, _) = &raw[first.index()];
+            cx.error(
+                *file,
+                &[Seg::Index(*idx), Seg::Field("auto")],
+                format!(
+                    "automatic transitions loop forever between {} with no way out",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    }
+
+    // Scenes unreachable from the start (ignoring conditions): a warning.
+    if has_start && n > 0 {
+        let mut seen = vec![false; n];
+        let mut stack = vec![story.start];
+        seen[story.start.index()] = true;
+        while let Some(s) = stack.pop() {
+            for t in targets_of(story.scene(s)) {
+                if !seen[t.index()] {
+                    seen[t.index()] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        for (i, (file, idx, _)) in raw.iter().enumerate() {
+            if !seen[i] {
+                cx.at(
+                    Severity::Warning,
+                    *file,
+                    &[Seg::Index(*idx), Seg::Field("id")],
+                    format!(
+                        "the scene `{}` cannot be reached from the start scene `{}`",
+                        story.scenes[i].id, manifest.start
+                    ),
+                    Some("unreachable".into()),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+fn lint_vars(cx: &mut Cx, story: &Story, used: &[Usage], m: usize) {
+    for (decl, u) in story.vars.iter().zip(used) {
+        let path = [Seg::Field("variables"), Seg::KeyOf(&decl.name)];
+        match (u.written, u.read) {
+            (true, false) => cx.at(
+                Severity::Warning,
+                m,
+                &path,
+                format!("the variable `{}` is set but never read", decl.name),
+                None,
+                Some("use it in a condition or show it with {name}, or remove it".into()),
+            ),
+            (false, false) => cx.at(
+                Severity::Warning,
+                m,
+                &path,
+                format!("the variable `{}` is never used", decl.name),
+                None,
+                None,
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// Tarjan's algorithm, iterative; returns the components.
+fn strongly_connected(n: usize, edges: &[Vec<SceneId>]) -> Vec<Vec<SceneId>> {
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut out = Vec::new();
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX || edges[root].is_empty() {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
+            if *ei == 0 && index[v] == usize::MAX {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*ei) {
+                *ei += 1;
+                let w = w.index();
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                work.pop();
+                if let Some(&(parent, _)) = work.last() {
+                    low[parent] = low[parent].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut comp = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        comp.push(SceneId(w as u32));
+                        if w == v {
+                            break;
+                        }
+                    }
+                    out.push(comp);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,545 @@
+//! Where things are in a RON file.
+//!
+//! serde gives us values without positions, so semantic errors (a target that names no scene)
+//! would have no `file:line:col`. This module scans a file that RON already accepted and builds
+//! a tree of byte ranges shaped like the value, so the loader can ask "where is
+//! `[3].choices[1].goto`?" and point at the exact token.
+
+/// One step of a path into a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seg<'a> {
+    /// A named field of a struct: `goto` in `Choice(goto: "x")`.
+    Field(&'a str),
+    /// An element of a list or a positional argument of a variant: `[2]`, `Flag(0)`.
+    Index(usize),
+    /// The value under a string key of a map.
+    Key(&'a str),
+    /// The key itself of a map entry.
+    KeyOf(&'a str),
+}
+
+/// A byte range of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug)]
+struct Node {
+    span: Span,
+    kids: Kids,
+}
+
+#[derive(Debug)]
+enum Kids {
+    Leaf,
+    /// `[a, b]`, `(a, b)` and `Name(a, b)`.
+    Items(Vec<Node>),
+    /// `(x: a)`, `Name(x: a)`.
+    Fields(Vec<(String, Node)>),
+    /// `{ "k": v }`: (key, value).
+    Entries(Vec<(Node, String, Node)>),
+}
+
+/// The position tree of one file.
+#[derive(Debug)]
+pub struct SpanTree {
+    root: Option<Node>,
+}
+
+const MAX_DEPTH: usize = 256;
+
+impl SpanTree {
+    pub fn parse(src: &str) -> SpanTree {
+        let mut s = Scanner {
+            src: src.as_bytes(),
+            pos: 0,
+        };
+        s.skip_ws();
+        // `#![enable(...)]` attributes.
+        while s.peek() == Some(b'#') {
+            while let Some(c) = s.peek() {
+                s.pos += 1;
+                if c == b']' {
+                    break;
+                }
+            }
+            s.skip_ws();
+        }
+        let root = if s.pos < s.src.len() {
+            Some(s.value(0))
+        } else {
+            None
+        };
+        SpanTree { root }
+    }
+
+    /// The span of the deepest node the path reaches (the whole file's start if none).
+    pub fn find(&self, path: &[Seg]) -> Span {
+        let Some(mut node) = self.root.as_ref() else {
+            return Span::default();
+        };
+        for seg in path {
+            let next = match (seg, &node.kids) {
+                (Seg::Index(i), Kids::Items(items)) => items.get(*i),
+                (Seg::Field(f), Kids::Fields(fields)) => fields.iter().find(|(k, _)| k == f).map(|(_, n)| n),
+                (Seg::Key(k), Kids::Entries(es)) => es.iter().find(|(_, s, _)| s == k).map(|(_, _, v)| v),
+                (Seg::KeyOf(k), Kids::Entries(es)) => es.iter().find(|(_, s, _)| s == k).map(|(n, _, _)| n),
+                // `Some(x)` written around a value: look inside it.
+                (_, Kids::Items(items)) if items.len() == 1 => {
+                    node = &items[0];
+                    match self_step(node, seg) {
+                        Some(n) => Some(n),
+                        None => return node.span,
+                    }
+                }
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => return node.span,
+            }
+        }
+        node.span
+    }
+
+    /// The `id: "..."` of each element of the top-level list, read leniently: this works on a
+    /// file that RON rejected, so references into it are not reported as unknown.
+    pub fn top_level_ids(src: &str) -> Vec<String> {
+        let tree = SpanTree::parse(src);
+        let Some(Node {
+            kids: Kids::Items(items),
+            ..
+        }) = &tree.root
+        else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| match &item.kids {
+                Kids::Fields(fields) => fields.iter().find(|(k, _)| k == "id").map(|(_, n)| n.span),
+                _ => None,
+            })
+            .filter_map(|span| src.get(span.start..span.end))
+            .map(|s| s.trim_matches('"').to_owned())
+            .collect()
+    }
+
+    /// The n-th entry (key span) of the map at `path`, for maps with duplicate keys.
+    pub fn nth_key(&self, path: &[Seg], n: usize) -> Option<Span> {
+        let mut node = self.root.as_ref()?;
+        for seg in path {
+            node = self_step(node, seg)?;
+        }
+        match &node.kids {
+            Kids::Entries(es) => es.get(n).map(|(k, _, _)| k.span),
+            _ => None,
+        }
+    }
+}
+
+fn self_step<'n>(node: &'n Node, seg: &Seg) -> Option<&'n Node> {
+    match (seg, &node.kids) {
+        (Seg::Index(i), Kids::Items(items)) => items.get(*i),
+        (Seg::Field(f), Kids::Fields(fields)) => fields.iter().find(|(k, _)| k == f).map(|(_, n)| n),
+        (Seg::Key(k), Kids::Entries(es)) => es.iter().find(|(_, s, _)| s == k).map(|(_, _, v)| v),
+        (Seg::KeyOf(k), Kids::Entries(es)) => es.iter().find(|(_, s, _)| s == k).map(|(n, _, _)| n),
+        _ => None,
+    }
+}
+
+struct Scanner<'a> {
+    src: &'a [u8],
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.src.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        loop {
+            match self.peek() {
+                Some(c) if c.is_ascii_whitespace() => self.pos += 1,
+                Some(b'/') if self.src.get(self.pos + 1) == Some(&b'/') => {
+                    while let Some(c) = self.peek() {
+                        if c == b'\n' {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                }
+                Some(b'/') if self.src.get(self.pos + 1) == Some(&b'*') => {
+                    self.pos += 2;
+                    let mut depth = 1;
+                    while depth > 0 && self.pos < self.src.len() {
+                        if self.src[self.pos..].starts_with(b"/*") {
+                            depth += 1;
+                            self.pos += 2;
+                        } else if self.src[self.pos..].starts_with(b"*/") {
+                            depth -= 1;
+                            self.pos += 2;
+                        } else {
+                            self.pos += 1;
+                        }
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    fn ident(&mut self) -> &str {
+        let start = self.pos;
+        if self.src[self.pos..].starts_with(b"r#") {
+            self.pos += 2;
+        }
+        while let Some(c) = self.peek() {
+            if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+        std::str::from_utf8(&self.src[start..self.pos]).unwrap_or("")
+    }
+
+    /// Scans a string literal and returns its (unescaped enough for keys) content.
+    fn string(&mut self) -> String {
+        let bytes = self.src;
+        if self.peek() == Some(b'r') || self.peek() == Some(b'b') {
+            // raw or byte strings: r#"..."#, br"..."
+            if self.peek() == Some(b'b') {
+                self.pos += 1;
+            }
+            if self.peek() == Some(b'r') {
+                self.pos += 1;
+                let mut hashes = 0;
+                while self.peek() == Some(b'#') {
+                    hashes += 1;
+                    self.pos += 1;
+                }
+                self.pos += 1; // opening quote
+                let start = self.pos;
+                let mut close = vec![b'"'];
+                close.extend(std::iter::repeat_n(b'#', hashes));
+                while self.pos < bytes.len() && !bytes[self.pos..].starts_with(&close) {
+                    self.pos += 1;
+                }
+                let s = String::from_utf8_lossy(&bytes[start..self.pos.min(bytes.len())]).into_owned();
+                self.pos = (self.pos + close.len()).min(bytes.len());
+                return s;
+            }
+        }
+        self.pos += 1; // opening quote
+        let mut out = Vec::new();
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            match c {
+                b'"' => break,
+                b'\\' => {
+                    if let Some(e) = self.peek() {
+                        self.pos += 1;
+                        out.push(match e {
+                            b'n' => b'\n',
+                            b't' => b'\t',
+                            other => other,
+                        });
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    fn value(&mut self, depth: usize) -> Node {
+        self.skip_ws();
+        let start = self.pos;
+        let kids = match self.peek() {
+            None => Kids::Leaf,
+            Some(b'"') => {
+                self.string();
+                Kids::Leaf
+            }
+            Some(b'\'') => {
+                self.pos += 1;
+                while let Some(c) = self.peek() {
+                    self.pos += 1;
+                    if c == b'\\' {
+                        self.pos += 1;
+                    } else if c == b'\'' {
+                        break;
+                    }
+                }
+                Kids::Leaf
+            }
+            Some(b'[') => {
+                self.pos += 1;
+                Kids::Items(self.items(b']', depth))
+            }
+            Some(b'{') => {
+                self.pos += 1;
+                self.entries(depth)
+            }
+            Some(b'(') => {
+                self.pos += 1;
+                self.paren(depth)
+            }
+            Some(c)
+                if (c == b'r' || c == b'b')
+                    && matches!(self.src.get(self.pos + 1), Some(b'"') | Some(b'#') | Some(b'r')) =>
+            {
+                self.string();
+                Kids::Leaf
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
+                self.ident();
+                self.skip_ws();
+                if self.peek() == Some(b'(') {
+                    self.pos += 1;
+                    self.paren(depth)
+                } else {
+                    Kids::Leaf
+                }
+            }
+            Some(_) => {
+                // numbers and anything else: up to a delimiter
+                while let Some(c) = self.peek() {
+                    if matches!(c, b',' | b')' | b']' | b'}' | b':') || c.is_ascii_whitespace() {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                Kids::Leaf
+            }
+        };
+        let kids = if depth > MAX_DEPTH { Kids::Leaf } else { kids };
+        Node {
+            span: Span {
+                start,
+                end: self.pos.max(start + 1).min(self.src.len().max(start)),
+            },
+            kids,
+        }
+    }
+
+    /// After `(`: either fields `a: x, b: y` or items `x, y`.
+    fn paren(&mut self, depth: usize) -> Kids {
+        self.skip_ws();
+        let save = self.pos;
+        if self.peek().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_') {
+            let name = self.ident().to_owned();
+            self.skip_ws();
+            if self.peek() == Some(b':') {
+                self.pos = save;
+                return self.fields(depth);
+            }
+            let _ = name;
+        }
+        self.pos = save;
+        Kids::Items(self.items(b')', depth))
+    }
+
+    fn items(&mut self, close: u8, depth: usize) -> Vec<Node> {
+        let mut out = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => return out,
+                Some(c) if c == close => {
+                    self.pos += 1;
+                    return out;
+                }
+                Some(b',') => self.pos += 1,
+                Some(b')') | Some(b']') | Some(b'}') => {
+                    self.pos += 1;
+                    return out;
+                }
+                Some(_) => {
+                    let before = self.pos;
+                    out.push(self.value(depth + 1));
+                    if self.pos == before {
+                        self.pos += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn fields(&mut self, depth: usize) -> Kids {
+        let mut out = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => break,
+                Some(b')') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b',') => self.pos += 1,
+                Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
+                    let name = self.ident().to_owned();
+                    self.skip_ws();
+                    if self.peek() == Some(b':') {
+                        self.pos += 1;
+                    }
+                    out.push((name, self.value(depth + 1)));
+                }
+                Some(_) => {
+                    let before = self.pos;
+                    self.value(depth + 1);
+                    if self.pos == before {
+                        self.pos += 1;
+                    }
+                }
+            }
+        }
+        Kids::Fields(out)
+    }
+
+    fn entries(&mut self, depth: usize) -> Kids {
+        let mut out = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => break,
+                Some(b'}') => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(b',') => self.pos += 1,
+                Some(_) => {
+                    let key_start = self.pos;
+                    let key_text = if self.peek() == Some(b'"') {
+                        let k = self.string();
+                        Some(k)
+                    } else {
+                        None
+                    };
+                    let key = if key_text.is_some() {
+                        Node {
+                            span: Span {
+                                start: key_start,
+                                end: self.pos,
+                            },
+                            kids: Kids::Leaf,
+                        }
+                    } else {
+                        self.value(depth + 1)
+                    };
+                    self.skip_ws();
+                    if self.peek() == Some(b':') {
+                        self.pos += 1;
+                    }
+                    let before = self.pos;
+                    let value = self.value(depth + 1);
+                    if self.pos == before && self.pos == key_start {
+                        self.pos += 1;
+                    }
+                    out.push((key, key_text.unwrap_or_default(), value));
+                }
+            }
+        }
+        Kids::Entries(out)
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset, as RON reports them.
+pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(src.len());
+    while !src.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &src[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// The byte offset of a 1-based line and column, clamped to the file.
+pub fn offset_of(src: &str, line: usize, col: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line.max(1) {
+        match src[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return src.len(),
+        }
+    }
+    let line_text = &src[start..];
+    let line_end = line_text.find('\n').unwrap_or(line_text.len());
+    let within = line_text[..line_end]
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(line_end, |(i, _)| i);
+    start + within
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(src: &str, path: &[Seg], expect: &str) {
+        let tree = SpanTree::parse(src);
+        let span = tree.find(path);
+        assert_eq!(&src[span.start..span.end], expect, "path {path:?}");
+    }
+
+    #[test]
+    fn finds_fields_items_and_keys() {
+        let src = r##"// comment
+[
+    Scene(id: "a", choices: [ Choice(text: "go", goto: "b"), Choice(text: "x", goto: "c", if: Not(Flag("f"))) ]),
+    Scene(id: "b" /* c */, text: r#"raw"#),
+]"##;
+        check(src, &[Seg::Index(0), Seg::Field("id")], "\"a\"");
+        check(
+            src,
+            &[
+                Seg::Index(0),
+                Seg::Field("choices"),
+                Seg::Index(1),
+                Seg::Field("goto"),
+            ],
+            "\"c\"",
+        );
+        check(
+            src,
+            &[
+                Seg::Index(0),
+                Seg::Field("choices"),
+                Seg::Index(1),
+                Seg::Field("if"),
+                Seg::Index(0),
+                Seg::Index(0),
+            ],
+            "\"f\"",
+        );
+        check(src, &[Seg::Index(1), Seg::Field("text")], "r#\"raw\"#");
+        // A path that goes too deep stops at the deepest node it reached.
+        check(
+            src,
+            &[Seg::Index(1), Seg::Field("nope")],
+            "Scene(id: \"b\" /* c */, text: r#\"raw\"#)",
+        );
+        let map = r#"Story(variables: { "a": Bool(true), "b": Int(value: 3, max: Some(2)) })"#;
+        check(
+            map,
+            &[Seg::Field("variables"), Seg::Key("b"), Seg::Field("max")],
+            "Some(2)",
+        );
+        check(map, &[Seg::Field("variables"), Seg::KeyOf("b")], "\"b\"");
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let src = "ab\ncé d";
+        assert_eq!(line_col(src, 0), (1, 1));
+        assert_eq!(line_col(src, 3), (2, 1));
+        assert_eq!(line_col(src, src.find('d').unwrap()), (2, 4));
+        assert_eq!(offset_of(src, 2, 4), src.find('d').unwrap());
+    }
+}
