@@ -24,10 +24,10 @@ pub fn run(source: &StorySource) -> u8 {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     let summary = match &loaded.story {
         Some(story) => format!(
-            "{}: {} scenes, {} endings, {}, {}",
+            "{}: {}, {}, {}, {}",
             source.describe(),
-            story.scenes().len(),
-            story.endings().len(),
+            plural(story.scenes().len(), "scene"),
+            plural(story.endings().len(), "ending"),
             plural(errors, "error"),
             plural(warnings, "warning")
         ),

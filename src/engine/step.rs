@@ -169,7 +169,6 @@ pub fn choose_with(
         return Err(StepError::Unavailable(index));
     }
     let mut out = Outcome::default();
-    state.turn += 1;
     take(
         story,
         state,
@@ -193,6 +192,7 @@ fn take(
     out: &mut Outcome,
 ) -> Result<(), StepError> {
     let next = resolve(story, state, target, dice)?;
+    state.turn += 1;
     if let Some(slot) = once {
         state.mark_once(slot);
     }

@@ -34,6 +34,24 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// The span to draw under the source: cut at the end of its first line. None when there is
+    /// no source, or its line is too long to show (a minified file would flood the screen).
+    fn snippet_span(&self) -> Option<(usize, usize)> {
+        const MAX_LINE: usize = 300;
+        let src = self.source.as_deref()?;
+        let (start, end) = self.span?;
+        let start = start.min(src.len());
+        if !src.is_char_boundary(start) || !src.is_char_boundary(end.min(src.len())) {
+            return None;
+        }
+        let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+        if line_end - line_start > MAX_LINE {
+            return None;
+        }
+        Some((start, end.clamp(start, line_end.max(start))))
+    }
+
     /// The one-line form: `file:line:col: error: message`.
     pub fn headline(&self) -> String {
         format!(
@@ -114,15 +132,12 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        match (&self.0.source, self.0.span) {
-            (Some(src), Some(_)) => Some(src as &dyn miette::SourceCode),
-            _ => None,
-        }
+        self.0.snippet_span()?;
+        self.0.source.as_ref().map(|src| src as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let (start, end) = self.0.span?;
-        self.0.source.as_ref()?;
+        let (start, end) = self.0.snippet_span()?;
         let len = end.saturating_sub(start).max(1);
         let label = miette::LabeledSpan::new(self.0.label.clone(), start, len);
         Some(Box::new(std::iter::once(label)))

@@ -177,9 +177,14 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
         fingerprint,
     };
 
+    // Checks of the whole graph need every file; the warnings also need every reference
+    // resolved, or they would only echo the errors.
     if complete {
-        check_graph(&mut cx, &story, &raw_scenes, m, &manifest, start.is_some());
-        lint_vars(&mut cx, &story, &used, m);
+        check_graph(&mut cx, &story, &raw_scenes, m);
+        if !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
+            lint_unreachable(&mut cx, &story, &raw_scenes, &manifest);
+            lint_vars(&mut cx, &story, &used, m);
+        }
     }
 
     if cx.diags.iter().any(Diagnostic::is_error) {
@@ -211,18 +216,18 @@ struct FileText {
     text: Arc<str>,
     /// Whether the file parsed (only then is the span tree meaningful).
     tree: Option<SpanTree>,
-    too_big: bool,
+    /// Too big or not UTF-8: reported once, not parsed.
+    skip: bool,
 }
 
 impl Cx {
     fn add_file(&mut self, f: &SourceFile) {
         let name: Arc<str> = Arc::from(f.name.as_str());
         let too_big = f.bytes.len() > limits::FILE_BYTES;
-        let text = match std::str::from_utf8(&f.bytes) {
-            Ok(t) => t.to_owned(),
+        let (text, unreadable) = match std::str::from_utf8(&f.bytes) {
+            Ok(t) => (t.to_owned(), false),
             Err(e) => {
-                let good = &f.bytes[..e.valid_up_to()];
-                let good = std::str::from_utf8(good).unwrap_or("");
+                let good = std::str::from_utf8(&f.bytes[..e.valid_up_to()]).unwrap_or("");
                 let (line, col) = line_col(good, good.len());
                 self.diags.push(Diagnostic {
                     severity: Severity::Error,
@@ -235,7 +240,8 @@ impl Cx {
                     span: None,
                     source: None,
                 });
-                String::new()
+                // Kept (lossily) only so that the scene ids it declares are known.
+                (String::from_utf8_lossy(&f.bytes).into_owned(), true)
             }
         };
         let idx = self.files.len();
@@ -243,7 +249,7 @@ impl Cx {
             name,
             text: Arc::from(text),
             tree: None,
-            too_big,
+            skip: too_big || unreadable,
         });
         if too_big {
             self.error_file(
@@ -258,7 +264,7 @@ impl Cx {
 
     fn parse<T: serde::de::DeserializeOwned>(&mut self, file: usize) -> Option<T> {
         let f = &self.files[file];
-        if f.too_big {
+        if f.skip {
             return None;
         }
         let text = f.text.clone();
@@ -639,7 +645,7 @@ impl<'c, 'r> Builder<'c, 'r> {
     fn suggest<'a>(&self, name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
         let best = candidates
             .map(|c| (edit_distance(name, c), c))
-            .filter(|(d, c)| *d <= (name.len().max(c.len()) / 3).max(1))
+            .filter(|(d, c)| *d <= 2.max(name.len().max(c.len()) / 3) && *d < name.len().max(c.len()))
             .min();
         best.map(|(_, c)| format!("did you mean `{c}`?"))
     }
@@ -1260,14 +1266,7 @@ fn auto_targets(scene: &Scene) -> Vec<SceneId> {
         .collect()
 }
 
-fn check_graph(
-    cx: &mut Cx,
-    story: &Story,
-    raw: &[(usize, usize, RawScene)],
-    m: usize,
-    manifest: &RawManifest,
-    has_start: bool,
-) {
+fn check_graph(cx: &mut Cx, story: &Story, raw: &[(usize, usize, RawScene)], m: usize) {
     let n = story.scenes.len();
     // Every declared ending is used by some scene.
     let mut used = vec![false; story.endings.len()];
@@ -1326,9 +1325,12 @@ fn check_graph(
             );
         }
     }
+}
 
-    // Scenes unreachable from the start (ignoring conditions): a warning.
-    if has_start && n > 0 {
+/// Scenes unreachable from the start (ignoring conditions): a warning.
+fn lint_unreachable(cx: &mut Cx, story: &Story, raw: &[(usize, usize, RawScene)], manifest: &RawManifest) {
+    let n = story.scenes.len();
+    if n > 0 {
         let mut seen = vec![false; n];
         let mut stack = vec![story.start];
         seen[story.start.index()] = true;

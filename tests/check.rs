@@ -1,0 +1,287 @@
+//! `interview check`: one fixture per kind of problem, each reported with the right
+//! `file:line:col`, all problems of a story in one run, and the documented exit codes.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const FIXTURES: &str = "tests/fixtures/check";
+
+fn interview() -> Command {
+    let mut cmd = Command::cargo_bin("interview").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `interview check` on a fixture and compares the exit code and the diagnostic
+/// headlines (the lines that start with `file:line:col`), in order.
+fn check(fixture: &str, code: i32, expect: &[&str]) {
+    let dir = format!("{FIXTURES}/{fixture}");
+    let out = interview().args(["check", &dir]).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let prefix = format!("{dir}/");
+    let headlines: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.starts_with(&prefix) && l.contains(": error: ") || l.contains(": warning: "))
+        .map(|l| l.replacen(&prefix, "", 1))
+        .collect();
+    assert_eq!(headlines, expect, "\nfull output of {fixture}:\n{stdout}");
+    assert_eq!(out.status.code(), Some(code), "exit code of {fixture}:\n{stdout}");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn a_valid_story_has_no_diagnostics() {
+    check("valid", 0, &[]);
+}
+
+#[test]
+fn ron_syntax() {
+    check("syntax", 1, &["scenes.ron:6:31: error: expected comma"]);
+}
+
+#[test]
+fn unknown_field() {
+    check(
+        "unknown_field",
+        1,
+        &["scenes.ron:6:77: error: unknown field `colour` in `Choice`"],
+    );
+}
+
+#[test]
+fn duplicate_scene_id() {
+    check(
+        "duplicate_id",
+        1,
+        &[
+            "scenes.ron:11:15: error: the scene id `end` is used twice (first at tests/fixtures/check/duplicate_id/scenes.ron:10:15)",
+        ],
+    );
+}
+
+#[test]
+fn target_to_a_missing_scene() {
+    check(
+        "missing_target",
+        1,
+        &["scenes.ron:6:38: error: no scene has the id `ned`"],
+    );
+}
+
+#[test]
+fn undeclared_variable() {
+    check(
+        "undeclared_variable",
+        1,
+        &["scenes.ron:6:54: error: the variable `flg` is not declared"],
+    );
+}
+
+#[test]
+fn undeclared_variable_in_text() {
+    check(
+        "unknown_interpolation",
+        1,
+        &["scenes.ron:4:15: error: the variable `cuont` is not declared"],
+    );
+}
+
+#[test]
+fn mistyped_variable() {
+    check(
+        "mistyped_variable",
+        1,
+        &["scenes.ron:7:79: error: the variable `flag` is Bool, but Int is needed here"],
+    );
+}
+
+#[test]
+fn value_out_of_range() {
+    check(
+        "out_of_range",
+        1,
+        &["scenes.ron:7:88: error: the value 9 is out of the range 0..=3 of `count`"],
+    );
+    check(
+        "initial_out_of_range",
+        1,
+        &["story.ron:7:29: error: the initial value 5 of `count` is out of its range 0..=3"],
+    );
+}
+
+#[test]
+fn bad_operator() {
+    check(
+        "bad_operator",
+        1,
+        &["scenes.ron:6:66: error: `=>` is not an operator; use one of == != < <= > >="],
+    );
+}
+
+#[test]
+fn goto_and_branches_together() {
+    check(
+        "both_goto_and_branches",
+        1,
+        &["scenes.ron:6:55: error: give either `goto` or `branches`, not both"],
+    );
+}
+
+#[test]
+fn scene_with_no_way_out() {
+    check(
+        "no_way_out",
+        1,
+        &[
+            "scenes.ron:11:15: error: the scene `limbo` has no way out: give it choices, an auto transition, or an `ending`",
+        ],
+    );
+}
+
+#[test]
+fn automatic_transition_cycle() {
+    check(
+        "auto_cycle",
+        1,
+        &[
+            "scenes.ron:11:44: error: automatic transitions loop forever between `ping`, `pong` with no way out",
+        ],
+    );
+}
+
+#[test]
+fn ending_never_used() {
+    check(
+        "unused_ending",
+        1,
+        &["story.ron:11:9: error: the ending `never` is never used: no scene has `ending: \"never\"`"],
+    );
+}
+
+#[test]
+fn missing_manifest() {
+    let out = interview()
+        .args(["check", &format!("{FIXTURES}/missing_manifest")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("story.ron:1:1: error: the story has no manifest"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    check(
+        "bad_utf8",
+        1,
+        &["scenes.ron:10:33: error: the file is not valid UTF-8 text"],
+    );
+}
+
+#[test]
+fn nesting_too_deep() {
+    check(
+        "too_deep",
+        1,
+        &["scenes.ron:6:157: error: the file nests values more than 64 levels deep"],
+    );
+}
+
+#[test]
+fn warnings_do_not_fail_the_check() {
+    check(
+        "unreachable_scene",
+        0,
+        &["scenes.ron:11:15: warning: the scene `attic` cannot be reached from the start scene `start`"],
+    );
+    check(
+        "set_never_read",
+        0,
+        &["story.ron:8:9: warning: the variable `mood` is set but never read"],
+    );
+}
+
+#[test]
+fn every_error_of_every_file_in_one_run() {
+    check(
+        "many_errors",
+        1,
+        &[
+            "more.ron:2:29: error: the variable `nope` is not declared",
+            "more.ron:2:100: error: the variable `count` is Int, but Bool is needed here",
+            "scenes.ron:3:13: error: the scene id `start` is used twice (first at tests/fixtures/check/many_errors/more.ron:3:15)",
+            "scenes.ron:6:38: error: no scene has the id `ned`",
+            "story.ron:7:29: error: the initial value 5 of `count` is out of its range 0..=3",
+        ],
+    );
+}
+
+#[test]
+fn a_diagnostic_shows_the_source_line_and_a_hint() {
+    let out = interview()
+        .args(["check", &format!("{FIXTURES}/missing_target")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    insta::assert_snapshot!(stdout);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = interview()
+        .args(["check", "tests/fixtures/check/no_such_folder"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no such folder"));
+    let out = interview().args(["check", "--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Files and folders made on the fly for the limits that would be wasteful to commit.
+fn temp_story(name: &str, files: &[(&str, Vec<u8>)]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("interview-check-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES).join("valid");
+    for f in ["story.ron", "scenes.ron"] {
+        std::fs::copy(base.join(f), dir.join(f)).unwrap();
+    }
+    for (n, bytes) in files {
+        std::fs::write(dir.join(n), bytes).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn file_size_limit() {
+    let mut big = b"[ Scene(id: \"big\", text: \"".to_vec();
+    big.resize(5 * 1024 * 1024, b'a');
+    big.extend_from_slice(b"\", ending: \"done\") ]");
+    let dir = temp_story("size", &[("zz_big.ron", big)]);
+    let out = interview().arg("check").arg(&dir).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.contains("zz_big.ron:1:1: error: the file is larger than the limit of 4194304 bytes (4 MiB)"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn choices_per_scene_limit() {
+    let choices = "Choice(text: \"x\", goto: \"end\"),".repeat(201);
+    let scene = format!("[ Scene(id: \"crowd\", text: \"Many.\", choices: [{choices}]) ]");
+    let dir = temp_story("choices", &[("zz_crowd.ron", scene.into_bytes())]);
+    let out = interview().arg("check").arg(&dir).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("zz_crowd.ron:1:46: error: the scene `crowd` has 201 choices; the limit is 200"),
+        "{stdout}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
