@@ -5,9 +5,11 @@
 //! - [`files`]: reading story folders (and the story embedded in the binary).
 //! - [`commands`]: one function per subcommand of the binary.
 //! - [`play`]: playing a story in the terminal.
+//! - [`bench`]: the shared benchmark story and its playthrough protocol.
 //!
 //! See `ARCHITECTURE.md` for the bird's-eye view.
 
+pub mod bench;
 pub mod commands;
 pub mod engine;
 pub mod files;

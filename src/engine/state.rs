@@ -10,7 +10,9 @@ use rand_pcg::Pcg32;
 pub struct GameState {
     pub(crate) scene: SceneId,
     pub(crate) vars: Vec<Value>,
-    pub(crate) visits: Vec<u32>,
+    /// Visit counts of the scenes the story's conditions read, by slot
+    /// ([`Story::tracked_scenes`]); other scenes' visits change nothing and are not kept.
+    pub(crate) tracked_visits: Vec<u32>,
     /// Bit set of the once-only choices already taken, by slot.
     pub(crate) once_used: Vec<u64>,
     /// The rolls of the current scene's `Chance` conditions, made on entry.
@@ -41,7 +43,7 @@ impl GameState {
         GameState {
             scene: story.start(),
             vars: story.vars().iter().map(|v| v.initial.clone()).collect(),
-            visits: vec![0; story.scenes().len()],
+            tracked_visits: vec![0; story.tracked_scenes().len()],
             once_used: vec![0; (story.once_slots() as usize).div_ceil(64)],
             rolls: Vec::new(),
             rng: Rng::from_seed(seed),
@@ -58,8 +60,10 @@ impl GameState {
     pub fn vars(&self) -> &[Value] {
         &self.vars
     }
-    pub fn visits(&self, scene: SceneId) -> u32 {
-        self.visits[scene.index()]
+    /// The visit count of a scene, when the story counts it (some condition reads it).
+    pub fn visits(&self, story: &Story, scene: SceneId) -> Option<u32> {
+        let slot = story.scene(scene).visit_slot?;
+        self.tracked_visits.get(slot as usize).copied()
     }
     /// The number of choices made so far.
     pub fn turn(&self) -> u32 {

@@ -135,6 +135,21 @@ pub fn view(story: &Story, state: &GameState) -> View {
     }
 }
 
+/// The positions of the choices the player can take now (available, not fallbacks), into
+/// `out` (cleared first). Empty at an ending. Cheaper than [`view`]: nothing is rendered.
+pub fn available(story: &Story, state: &GameState, out: &mut Vec<usize>) {
+    out.clear();
+    let scene = story.scene(state.scene);
+    if scene.ending.is_some() {
+        return;
+    }
+    for (i, c) in scene.choices.iter().enumerate() {
+        if !c.fallback && choice_available(state, c) {
+            out.push(i);
+        }
+    }
+}
+
 /// Whether the game is over.
 pub fn ending(story: &Story, state: &GameState) -> Option<EndingId> {
     story.scene(state.scene).ending
@@ -250,8 +265,10 @@ fn enter(
     for _ in 0..limits::TRANSITIONS_PER_STEP {
         state.scene = scene_id;
         let scene = story.scene(scene_id);
-        let visits = &mut state.visits[scene_id.index()];
-        *visits = visits.saturating_add(1);
+        if let Some(slot) = scene.visit_slot {
+            let visits = &mut state.tracked_visits[slot as usize];
+            *visits = visits.saturating_add(1);
+        }
         apply(story, state, &scene.on_enter);
         state.rolls.clear();
         for &p in &scene.chances {
@@ -326,7 +343,9 @@ pub fn holds(state: &GameState, c: &Condition) -> bool {
         Condition::All(cs) => cs.iter().all(|c| holds(state, c)),
         Condition::Any(cs) => cs.iter().any(|c| holds(state, c)),
         Condition::Compare(v, op, value) => op.holds(&state.vars[v.index()], value),
-        Condition::Visits(s, op, n) => op.holds(i64::from(state.visits[s.index()]), *n),
+        Condition::Visits { slot, op, n, .. } => {
+            op.holds(i64::from(state.tracked_visits[*slot as usize]), *n)
+        }
         Condition::Chance { slot, .. } => state.rolls.get(*slot as usize).copied().unwrap_or(false),
     }
 }

@@ -157,6 +157,11 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
         .collect();
     let notebook = b.notebook(&manifest.notebook);
     let once_slots = b.once_slots;
+    let tracked = std::mem::take(&mut b.tracked);
+    let mut scenes = scenes;
+    for (slot, s) in tracked.iter().enumerate() {
+        scenes[s.index()].visit_slot = Some(slot as u32);
+    }
     let scene_names = std::mem::take(&mut b.scene_names);
     let used = std::mem::take(&mut b.usage);
     let Builder { vars, endings, .. } = b;
@@ -174,6 +179,7 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
         notebook,
         scene_names,
         once_slots,
+        tracked,
         fingerprint,
     };
 
@@ -214,18 +220,27 @@ struct Cx {
 struct FileText {
     name: Arc<str>,
     text: Arc<str>,
-    /// Whether the file parsed (only then is the span tree meaningful).
-    tree: Option<SpanTree>,
+    /// Whether RON accepted the file (only then is its span tree meaningful).
+    parsed: bool,
+    /// Built on the first diagnostic that needs it: a story without problems never pays for it.
+    tree: std::cell::OnceCell<SpanTree>,
     /// Too big or not UTF-8: reported once, not parsed.
     skip: bool,
+}
+
+impl FileText {
+    fn tree(&self) -> Option<&SpanTree> {
+        self.parsed
+            .then(|| self.tree.get_or_init(|| SpanTree::parse(&self.text)))
+    }
 }
 
 impl Cx {
     fn add_file(&mut self, f: &SourceFile) {
         let name: Arc<str> = Arc::from(f.name.as_str());
         let too_big = f.bytes.len() > limits::FILE_BYTES;
-        let (text, unreadable) = match std::str::from_utf8(&f.bytes) {
-            Ok(t) => (t.to_owned(), false),
+        let (text, unreadable): (Arc<str>, bool) = match std::str::from_utf8(&f.bytes) {
+            Ok(t) => (Arc::from(t), false),
             Err(e) => {
                 let good = std::str::from_utf8(&f.bytes[..e.valid_up_to()]).unwrap_or("");
                 let (line, col) = line_col(good, good.len());
@@ -241,14 +256,15 @@ impl Cx {
                     source: None,
                 });
                 // Kept (lossily) only so that the scene ids it declares are known.
-                (String::from_utf8_lossy(&f.bytes).into_owned(), true)
+                (Arc::from(String::from_utf8_lossy(&f.bytes).as_ref()), true)
             }
         };
         let idx = self.files.len();
         self.files.push(FileText {
             name,
-            text: Arc::from(text),
-            tree: None,
+            text,
+            parsed: false,
+            tree: std::cell::OnceCell::new(),
             skip: too_big || unreadable,
         });
         if too_big {
@@ -273,7 +289,7 @@ impl Cx {
             .with_recursion_limit(limits::DEPTH);
         match opts.from_str::<T>(&text) {
             Ok(v) => {
-                self.files[file].tree = Some(SpanTree::parse(&text));
+                self.files[file].parsed = true;
                 Some(v)
             }
             Err(e) => {
@@ -307,7 +323,7 @@ impl Cx {
         help: Option<String>,
     ) {
         let f = &self.files[file];
-        let span = f.tree.as_ref().map(|t| t.find(path)).unwrap_or_default();
+        let span = f.tree().map(|t| t.find(path)).unwrap_or_default();
         let (line, col) = line_col(&f.text, span.start);
         self.diags.push(Diagnostic {
             severity,
@@ -346,7 +362,7 @@ impl Cx {
 
     fn position(&self, file: usize, path: &[Seg]) -> String {
         let f = &self.files[file];
-        let span = f.tree.as_ref().map(|t| t.find(path)).unwrap_or_default();
+        let span = f.tree().map(|t| t.find(path)).unwrap_or_default();
         let (line, col) = line_col(&f.text, span.start);
         format!("{}:{line}:{col}", f.name)
     }
@@ -436,6 +452,8 @@ struct Builder<'c, 'r> {
     /// Chance slots of the scene being built.
     chances: Vec<u8>,
     chance_allowed: bool,
+    /// Scenes whose visits some condition reads, in order of first use: slot -> scene.
+    tracked: Vec<SceneId>,
     /// Scene ids of files that did not parse.
     broken_ids: std::collections::HashSet<&'r str>,
 }
@@ -458,6 +476,7 @@ impl<'c, 'r> Builder<'c, 'r> {
             once_slots: 0,
             chances: Vec::new(),
             chance_allowed: false,
+            tracked: Vec::new(),
             broken_ids: Default::default(),
         };
         if !valid_id(&manifest.id) {
@@ -565,22 +584,14 @@ impl<'c, 'r> Builder<'c, 'r> {
 
     fn first_key_pos(&self, map: &[Seg], n: usize) -> String {
         let f = &self.cx.files[self.manifest_file];
-        let span = f
-            .tree
-            .as_ref()
-            .and_then(|t| t.nth_key(map, n))
-            .unwrap_or_default();
+        let span = f.tree().and_then(|t| t.nth_key(map, n)).unwrap_or_default();
         let (line, col) = line_col(&f.text, span.start);
         format!("{}:{line}:{col}", f.name)
     }
 
     fn dup_key(&mut self, file: usize, map: &[Seg], n: usize, message: String) {
         let f = &self.cx.files[file];
-        let span = f
-            .tree
-            .as_ref()
-            .and_then(|t| t.nth_key(map, n))
-            .unwrap_or_default();
+        let span = f.tree().and_then(|t| t.nth_key(map, n)).unwrap_or_default();
         let (line, col) = line_col(&f.text, span.start);
         self.cx.diags.push(Diagnostic {
             severity: Severity::Error,
@@ -697,11 +708,6 @@ impl<'c, 'r> Builder<'c, 'r> {
         let base = vec![Seg::Index(idx)];
         self.chances.clear();
         self.chance_allowed = true;
-        let (line, _) = {
-            let f = &self.cx.files[file];
-            let span = f.tree.as_ref().map(|t| t.find(&base)).unwrap_or_default();
-            line_col(&f.text, span.start)
-        };
         if raw.choices.len() > limits::CHOICES_PER_SCENE {
             self.cx.error(
                 file,
@@ -864,8 +870,8 @@ impl<'c, 'r> Builder<'c, 'r> {
             choices,
             autos,
             ending,
+            visit_slot: None,
             chances: std::mem::take(&mut self.chances),
-            origin: (self.cx.files[file].name.clone(), line as u32),
         }
     }
 
@@ -1051,12 +1057,12 @@ impl<'c, 'r> Builder<'c, 'r> {
             }
             RawCond::Visited(scene) => self
                 .scene_ref(scene, file, &with(p, Seg::Index(0)))
-                .map_or(placeholder, |s| Condition::Visits(s, Op::Ge, 1)),
+                .map_or(placeholder, |s| self.visits(s, Op::Ge, 1)),
             RawCond::Visits(scene, op, n) => {
                 let s = self.scene_ref(scene, file, &with(p, Seg::Index(0)));
                 let op = self.op(op, file, &with(p, Seg::Index(1)));
                 match (s, op) {
-                    (Some(s), Some(op)) => Condition::Visits(s, op, *n),
+                    (Some(s), Some(op)) => self.visits(s, op, *n),
                     _ => placeholder,
                 }
             }
@@ -1083,6 +1089,22 @@ impl<'c, 'r> Builder<'c, 'r> {
                     percent: *percent as u8,
                 }
             }
+        }
+    }
+
+    fn visits(&mut self, scene: SceneId, op: Op, n: i64) -> Condition {
+        let slot = match self.tracked.iter().position(|&s| s == scene) {
+            Some(i) => i,
+            None => {
+                self.tracked.push(scene);
+                self.tracked.len() - 1
+            }
+        };
+        Condition::Visits {
+            scene,
+            slot: slot as u32,
+            op,
+            n,
         }
     }
 

@@ -134,7 +134,13 @@ pub enum Condition {
     Any(Vec<Condition>),
     /// Compare a variable with a literal of its own type.
     Compare(VarId, Op, Value),
-    Visits(SceneId, Op, i64),
+    /// Compare the visit count of a scene; `slot` is where the state keeps that count.
+    Visits {
+        scene: SceneId,
+        slot: u32,
+        op: Op,
+        n: i64,
+    },
     /// The roll number `slot` of the current scene, made on entry with `percent` odds.
     Chance {
         slot: u16,
@@ -226,10 +232,11 @@ pub struct Scene {
     pub choices: Vec<Choice>,
     pub autos: Vec<Auto>,
     pub ending: Option<EndingId>,
+    /// Where the state counts this scene's visits: only scenes that some condition reads are
+    /// counted, which keeps states small for `explore` and saves.
+    pub visit_slot: Option<u32>,
     /// The odds of each `Chance` roll of this scene, by slot.
     pub chances: Vec<u8>,
-    /// Where the scene is written, for tools: file name and 1-based line.
-    pub origin: (Arc<str>, u32),
 }
 
 #[derive(Debug, Clone)]
@@ -253,6 +260,8 @@ pub struct Story {
     pub(crate) notebook: Text,
     pub(crate) scene_names: HashMap<String, SceneId>,
     pub(crate) once_slots: u32,
+    /// The scenes whose visits are counted, by slot.
+    pub(crate) tracked: Vec<SceneId>,
     pub(crate) fingerprint: u64,
 }
 
@@ -313,6 +322,10 @@ impl Story {
     }
     pub fn notebook(&self) -> &Text {
         &self.notebook
+    }
+    /// The scenes whose visit counts the state keeps (those some condition reads), by slot.
+    pub fn tracked_scenes(&self) -> &[SceneId] {
+        &self.tracked
     }
     /// How many once-only choices the story has.
     pub fn once_slots(&self) -> u32 {
