@@ -67,11 +67,16 @@ pub fn read_story_dir(dir: &Path) -> Result<Vec<SourceFile>, FolderError> {
     let mut files = Vec::with_capacity(names.len());
     for name in names {
         let path = dir.join(&name);
-        let mut bytes = Vec::new();
         let file = std::fs::File::open(&path).map_err(|e| FolderError::Io {
             path: path.clone(),
             source: e,
         })?;
+        // Sized up front: growing by doubling would hold up to twice the story in memory.
+        let len = file
+            .metadata()
+            .map_or(0, |m| m.len())
+            .min(limits::FILE_BYTES as u64 + 1);
+        let mut bytes = Vec::with_capacity(len as usize + 1);
         file.take(limits::FILE_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| FolderError::Io {

@@ -24,24 +24,30 @@ pub struct Diagnostic {
     /// A short note under the caret.
     pub label: Option<String>,
     pub help: Option<String>,
-    /// The byte range the caret marks, and the file's text, when known.
+    /// The byte range the caret marks, and the lines around it, when known.
     pub span: Option<(usize, usize)>,
-    pub source: Option<Arc<str>>,
+    pub source: Option<Excerpt>,
 }
 
-impl Diagnostic {
-    pub fn is_error(&self) -> bool {
-        self.severity == Severity::Error
-    }
+/// The lines of a file around a diagnostic: enough to draw it, without keeping the file.
+#[derive(Debug, Clone)]
+pub struct Excerpt {
+    text: String,
+    /// Byte offset of `text` in the file, and its 0-based first line.
+    offset: usize,
+    first_line: usize,
+    /// The marked range, in file offsets, cut at the end of its first line.
+    mark: (usize, usize),
+}
 
-    /// The span to draw under the source: cut at the end of its first line. None when there is
-    /// no source, or its line is too long to show (a minified file would flood the screen).
-    fn snippet_span(&self) -> Option<(usize, usize)> {
+impl Excerpt {
+    /// The line holding `start`, with one line of context on each side. None when that line is
+    /// too long to show (a minified file would flood the screen) or the offsets are not valid.
+    pub fn around(src: &str, start: usize, end: usize) -> Option<Excerpt> {
         const MAX_LINE: usize = 300;
-        let src = self.source.as_deref()?;
-        let (start, end) = self.span?;
         let start = start.min(src.len());
-        if !src.is_char_boundary(start) || !src.is_char_boundary(end.min(src.len())) {
+        let end = end.clamp(start, src.len());
+        if !src.is_char_boundary(start) || !src.is_char_boundary(end) {
             return None;
         }
         let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -49,7 +55,51 @@ impl Diagnostic {
         if line_end - line_start > MAX_LINE {
             return None;
         }
-        Some((start, end.clamp(start, line_end.max(start))))
+        let from = src[..line_start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let to = src[line_end..]
+            .get(1..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(src.len(), |i| line_end + 1 + i);
+        let to = to.max(line_end);
+        Some(Excerpt {
+            text: src[from..to].to_owned(),
+            offset: from,
+            first_line: src[..from].bytes().filter(|&b| b == b'\n').count(),
+            mark: (start, end.min(line_end).max(start)),
+        })
+    }
+}
+
+impl miette::SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let local = miette::SourceSpan::new(span.offset().saturating_sub(self.offset).into(), span.len());
+        let inner = self.text.as_str().read_span(&local, before, after)?;
+        let data: &'a [u8] = inner.data();
+        let span = miette::SourceSpan::new((inner.span().offset() + self.offset).into(), inner.span().len());
+        Ok(Box::new(miette::MietteSpanContents::new(
+            data,
+            span,
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn snippet_span(&self) -> Option<(usize, usize)> {
+        self.source.as_ref().map(|e| e.mark)
     }
 
     /// The one-line form: `file:line:col: error: message`.

@@ -4,10 +4,10 @@
 //! every reference and the shape of the graph, and returns all errors and warnings at once,
 //! each pointing at `file:line:col`.
 
-use super::diag::{Diagnostic, Severity};
+use super::diag::{Diagnostic, Excerpt, Severity};
 use super::model::*;
 use super::raw::*;
-use super::span::{Seg, SpanTree, line_col, offset_of};
+use super::span::{Seg, SpanIndex, SpanTree, line_col, offset_of};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -53,7 +53,10 @@ impl Loaded {
 /// Loads a story from its files. The manifest is the file named `story.ron` (any folder
 /// prefix); the others are scene files, read in the order given (sort them by name).
 pub fn load_story(files: &[SourceFile]) -> Loaded {
-    let mut cx = Cx::default();
+    let mut cx = Cx {
+        files: Vec::new(),
+        diags: Vec::new(),
+    };
     let fingerprint = {
         let mut chunks: Vec<&[u8]> = Vec::new();
         for f in files {
@@ -151,14 +154,17 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
     b.declare_scenes(&raw_scenes);
     b.broken_ids = broken_ids.iter().map(String::as_str).collect();
     let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
-    let scenes: Vec<Scene> = raw_scenes
-        .iter()
-        .map(|(file, idx, raw)| b.scene(*file, *idx, raw))
-        .collect();
+    // Where each scene is written, for the graph checks; the raw scenes themselves are
+    // consumed one by one, so raw and validated forms of the whole story never coexist.
+    let locs: Vec<(usize, usize)> = raw_scenes.iter().map(|(f, i, _)| (*f, *i)).collect();
+    // Not `collect`: that would build the scenes in the (larger) buffer of the raw ones.
+    let mut scenes: Vec<Scene> = Vec::with_capacity(raw_scenes.len());
+    for (file, idx, raw) in raw_scenes {
+        scenes.push(b.scene(file, idx, &raw));
+    }
     let notebook = b.notebook(&manifest.notebook);
     let once_slots = b.once_slots;
     let tracked = std::mem::take(&mut b.tracked);
-    let mut scenes = scenes;
     for (slot, s) in tracked.iter().enumerate() {
         scenes[s.index()].visit_slot = Some(slot as u32);
     }
@@ -186,9 +192,9 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
     // Checks of the whole graph need every file; the warnings also need every reference
     // resolved, or they would only echo the errors.
     if complete {
-        check_graph(&mut cx, &story, &raw_scenes, m);
+        check_graph(&mut cx, &story, &locs, m);
         if !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
-            lint_unreachable(&mut cx, &story, &raw_scenes, &manifest);
+            lint_unreachable(&mut cx, &story, &locs, &manifest);
             lint_vars(&mut cx, &story, &used, m);
         }
     }
@@ -212,35 +218,56 @@ struct Usage {
 }
 
 #[derive(Default)]
-struct Cx {
-    files: Vec<FileText>,
+/// The files being loaded and the diagnostics so far. The text is borrowed from the caller's
+/// bytes; a diagnostic keeps only the lines it shows.
+struct Cx<'a> {
+    files: Vec<FileText<'a>>,
     diags: Vec<Diagnostic>,
 }
 
-struct FileText {
+struct FileText<'a> {
     name: Arc<str>,
-    text: Arc<str>,
+    text: std::borrow::Cow<'a, str>,
+
     /// Whether RON accepted the file (only then is its span tree meaningful).
     parsed: bool,
     /// Built on the first diagnostic that needs it: a story without problems never pays for it.
-    tree: std::cell::OnceCell<SpanTree>,
+    tree: std::cell::OnceCell<SpanIndex>,
     /// Too big or not UTF-8: reported once, not parsed.
     skip: bool,
+    /// Byte offsets of line starts, built on the first diagnostic.
+    lines: std::cell::OnceCell<Vec<usize>>,
 }
 
-impl FileText {
-    fn tree(&self) -> Option<&SpanTree> {
+impl FileText<'_> {
+    /// 1-based line and column (in characters) of a byte offset, in O(log lines).
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = lines.partition_point(|&start| start <= offset);
+        let start = lines[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+
+    fn tree(&self) -> Option<&SpanIndex> {
         self.parsed
-            .then(|| self.tree.get_or_init(|| SpanTree::parse(&self.text)))
+            .then(|| self.tree.get_or_init(|| SpanIndex::new(&self.text)))
     }
 }
 
-impl Cx {
-    fn add_file(&mut self, f: &SourceFile) {
+impl<'a> Cx<'a> {
+    fn add_file(&mut self, f: &'a SourceFile) {
         let name: Arc<str> = Arc::from(f.name.as_str());
         let too_big = f.bytes.len() > limits::FILE_BYTES;
-        let (text, unreadable): (Arc<str>, bool) = match std::str::from_utf8(&f.bytes) {
-            Ok(t) => (Arc::from(t), false),
+        let (text, unreadable) = match std::str::from_utf8(&f.bytes) {
+            Ok(t) => (std::borrow::Cow::Borrowed(t), false),
             Err(e) => {
                 let good = std::str::from_utf8(&f.bytes[..e.valid_up_to()]).unwrap_or("");
                 let (line, col) = line_col(good, good.len());
@@ -256,7 +283,7 @@ impl Cx {
                     source: None,
                 });
                 // Kept (lossily) only so that the scene ids it declares are known.
-                (Arc::from(String::from_utf8_lossy(&f.bytes).as_ref()), true)
+                (String::from_utf8_lossy(&f.bytes), true)
             }
         };
         let idx = self.files.len();
@@ -266,6 +293,7 @@ impl Cx {
             parsed: false,
             tree: std::cell::OnceCell::new(),
             skip: too_big || unreadable,
+            lines: std::cell::OnceCell::new(),
         });
         if too_big {
             self.error_file(
@@ -283,20 +311,22 @@ impl Cx {
         if f.skip {
             return None;
         }
-        let text = f.text.clone();
+        let text: &str = &f.text;
         let opts = ron::Options::default()
             .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
             .with_recursion_limit(limits::DEPTH);
-        match opts.from_str::<T>(&text) {
+        match opts.from_str::<T>(text) {
             Ok(v) => {
                 self.files[file].parsed = true;
                 Some(v)
             }
             Err(e) => {
                 let (line, col) = (e.span.start.line, e.span.start.col);
-                let start = offset_of(&text, line, col);
-                let end = offset_of(&text, e.span.end.line, e.span.end.col).max(start);
+                let start = offset_of(text, line, col);
+                let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
                 let (message, help) = ron_message(&e.code);
+                let span = Some((start, end.max(start + 1).min(text.len().max(start))));
+                let source = Excerpt::around(text, start, end.max(start + 1));
                 self.diags.push(Diagnostic {
                     severity: Severity::Error,
                     file: self.files[file].name.clone(),
@@ -305,8 +335,8 @@ impl Cx {
                     message,
                     label: None,
                     help,
-                    span: Some((start, end.max(start + 1).min(text.len().max(start)))),
-                    source: Some(text),
+                    span,
+                    source,
                 });
                 None
             }
@@ -323,8 +353,8 @@ impl Cx {
         help: Option<String>,
     ) {
         let f = &self.files[file];
-        let span = f.tree().map(|t| t.find(path)).unwrap_or_default();
-        let (line, col) = line_col(&f.text, span.start);
+        let span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
+        let (line, col) = f.line_col(span.start);
         self.diags.push(Diagnostic {
             severity,
             file: f.name.clone(),
@@ -334,7 +364,7 @@ impl Cx {
             label,
             help,
             span: Some((span.start, span.end)),
-            source: Some(f.text.clone()),
+            source: Excerpt::around(&f.text, span.start, span.end),
         });
     }
 
@@ -362,8 +392,8 @@ impl Cx {
 
     fn position(&self, file: usize, path: &[Seg]) -> String {
         let f = &self.files[file];
-        let span = f.tree().map(|t| t.find(path)).unwrap_or_default();
-        let (line, col) = line_col(&f.text, span.start);
+        let span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
+        let (line, col) = f.line_col(span.start);
         format!("{}:{line}:{col}", f.name)
     }
 
@@ -437,10 +467,44 @@ fn ron_message(code: &ron::Error) -> (String, Option<String>) {
 }
 
 /// Paths into the raw files, as owned segments (map keys borrow from the raw data).
-type Path<'r> = Vec<Seg<'r>>;
+/// A path into a file: a fixed array on the stack, since the loader builds one for every
+/// value it checks and needs it only when something is wrong. Paths deeper than its capacity
+/// keep their first segments (the position is then that of an enclosing value).
+#[derive(Clone, Copy)]
+struct Path<'r> {
+    segs: [Seg<'r>; 24],
+    len: usize,
+}
 
-struct Builder<'c, 'r> {
-    cx: &'c mut Cx,
+impl<'r> Path<'r> {
+    fn from(p: &[Seg<'r>]) -> Path<'r> {
+        let mut out = Path {
+            segs: [Seg::Index(0); 24],
+            len: 0,
+        };
+        for &seg in p {
+            out.push(seg);
+        }
+        out
+    }
+
+    fn push(&mut self, seg: Seg<'r>) {
+        if self.len < self.segs.len() {
+            self.segs[self.len] = seg;
+            self.len += 1;
+        }
+    }
+}
+
+impl<'r> std::ops::Deref for Path<'r> {
+    type Target = [Seg<'r>];
+    fn deref(&self) -> &[Seg<'r>] {
+        &self.segs[..self.len]
+    }
+}
+
+struct Builder<'c, 'r, 'a> {
+    cx: &'c mut Cx<'a>,
     manifest_file: usize,
     vars: Vec<VarDecl>,
     var_names: HashMap<&'r str, VarId>,
@@ -462,8 +526,8 @@ fn valid_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-impl<'c, 'r> Builder<'c, 'r> {
-    fn new(cx: &'c mut Cx, m: usize, manifest: &'r RawManifest) -> Self {
+impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
+    fn new(cx: &'c mut Cx<'a>, m: usize, manifest: &'r RawManifest) -> Self {
         let mut b = Builder {
             cx,
             manifest_file: m,
@@ -584,15 +648,21 @@ impl<'c, 'r> Builder<'c, 'r> {
 
     fn first_key_pos(&self, map: &[Seg], n: usize) -> String {
         let f = &self.cx.files[self.manifest_file];
-        let span = f.tree().and_then(|t| t.nth_key(map, n)).unwrap_or_default();
-        let (line, col) = line_col(&f.text, span.start);
+        let span = f
+            .tree()
+            .and_then(|t| t.nth_key(&f.text, map, n))
+            .unwrap_or_default();
+        let (line, col) = f.line_col(span.start);
         format!("{}:{line}:{col}", f.name)
     }
 
     fn dup_key(&mut self, file: usize, map: &[Seg], n: usize, message: String) {
         let f = &self.cx.files[file];
-        let span = f.tree().and_then(|t| t.nth_key(map, n)).unwrap_or_default();
-        let (line, col) = line_col(&f.text, span.start);
+        let span = f
+            .tree()
+            .and_then(|t| t.nth_key(&f.text, map, n))
+            .unwrap_or_default();
+        let (line, col) = f.line_col(span.start);
         self.cx.diags.push(Diagnostic {
             severity: Severity::Error,
             file: f.name.clone(),
@@ -602,11 +672,11 @@ impl<'c, 'r> Builder<'c, 'r> {
             label: None,
             help: None,
             span: Some((span.start, span.end)),
-            source: Some(f.text.clone()),
+            source: Excerpt::around(&f.text, span.start, span.end),
         });
     }
 
-    fn declare_scenes(&mut self, raw: &'r [(usize, usize, RawScene)]) {
+    fn declare_scenes(&mut self, raw: &[(usize, usize, RawScene)]) {
         let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
         for (n, (file, idx, s)) in raw.iter().enumerate() {
             let path = [Seg::Index(*idx), Seg::Field("id")];
@@ -653,7 +723,7 @@ impl<'c, 'r> Builder<'c, 'r> {
         }
     }
 
-    fn suggest<'a>(&self, name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    fn suggest<'x>(&self, name: &str, candidates: impl Iterator<Item = &'x str>) -> Option<String> {
         let best = candidates
             .map(|c| (edit_distance(name, c), c))
             .filter(|(d, c)| *d <= 2.max(name.len().max(c.len()) / 3) && *d < name.len().max(c.len()))
@@ -704,8 +774,8 @@ impl<'c, 'r> Builder<'c, 'r> {
         Some(id)
     }
 
-    fn scene(&mut self, file: usize, idx: usize, raw: &'r RawScene) -> Scene {
-        let base = vec![Seg::Index(idx)];
+    fn scene(&mut self, file: usize, idx: usize, raw: &RawScene) -> Scene {
+        let base = Path::from(&[Seg::Index(idx)]);
         self.chances.clear();
         self.chance_allowed = true;
         if raw.choices.len() > limits::CHOICES_PER_SCENE {
@@ -743,7 +813,7 @@ impl<'c, 'r> Builder<'c, 'r> {
         }
         let text = self.text(&raw.text, file, &with(&base, Seg::Field("text")));
         let on_enter = self.effects(&raw.on_enter, file, &with(&base, Seg::Field("on_enter")));
-        let mut choices = Vec::new();
+        let mut choices = Vec::with_capacity(raw.choices.len());
         for (j, c) in raw.choices.iter().enumerate() {
             let p = with2(&base, Seg::Field("choices"), Seg::Index(j));
             let condition = c
@@ -762,7 +832,7 @@ impl<'c, 'r> Builder<'c, 'r> {
             let locked = match &c.locked {
                 RawLocked::Hide => Locked::Hide,
                 RawLocked::Show => Locked::Show,
-                RawLocked::Explain(s) => Locked::Explain(s.split_whitespace().collect::<Vec<_>>().join(" ")),
+                RawLocked::Explain(s) => Locked::Explain(fold_whitespace(s)),
             };
             if c.fallback && locked != Locked::Hide {
                 self.cx.error(
@@ -785,7 +855,7 @@ impl<'c, 'r> Builder<'c, 'r> {
                 });
             }
         }
-        let mut autos = Vec::new();
+        let mut autos = Vec::with_capacity(raw.auto.len());
         for (j, a) in raw.auto.iter().enumerate() {
             let p = with2(&base, Seg::Field("auto"), Seg::Index(j));
             let condition = a
@@ -893,7 +963,7 @@ impl<'c, 'r> Builder<'c, 'r> {
                 .scene_ref(g, file, &with(p, Seg::Field("goto")))
                 .map(Target::Goto),
             (None, false) => {
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(branches.len());
                 let mut ok = true;
                 for (k, br) in branches.iter().enumerate() {
                     let bp = with2(p, Seg::Field("branches"), Seg::Index(k));
@@ -949,7 +1019,7 @@ impl<'c, 'r> Builder<'c, 'r> {
     }
 
     fn effects(&mut self, raw: &[RawEffect], file: usize, p: &[Seg]) -> Vec<Effect> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(raw.len());
         for (k, e) in raw.iter().enumerate() {
             let ep = with(p, Seg::Index(k));
             let name_path = with(&ep, Seg::Index(0));
@@ -1121,12 +1191,12 @@ impl<'c, 'r> Builder<'c, 'r> {
     }
 
     fn text(&mut self, raw: &RawText, file: usize, p: &[Seg]) -> Text {
-        let mut paras = Vec::new();
+        let mut paras = Vec::with_capacity(raw.0.len());
         let single = raw.0.len() == 1 && matches!(raw.0[0], RawPart::Text(_));
         for (k, part) in raw.0.iter().enumerate() {
             // A plain string has no list around it, so its path is the field itself.
             let pp = if single {
-                p.to_vec()
+                Path::from(p)
             } else {
                 with(p, Seg::Index(k))
             };
@@ -1154,6 +1224,14 @@ impl<'c, 'r> Builder<'c, 'r> {
 
     /// Splits a string on blank lines into paragraphs, each folded and interpolated.
     fn paragraphs(&mut self, s: &str, file: usize, p: &[Seg]) -> Vec<Line> {
+        // The common case, one line of text: no copy before `line`.
+        if !s.contains('\n') {
+            return if s.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![self.line(s, file, p)]
+            };
+        }
         let mut out = Vec::new();
         let mut current = String::new();
         for line in s.split('\n') {
@@ -1177,7 +1255,15 @@ impl<'c, 'r> Builder<'c, 'r> {
 
     /// One paragraph: whitespace folded, `{var}` resolved.
     fn line(&mut self, s: &str, file: usize, p: &[Seg]) -> Line {
-        let folded = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let folded = fold_whitespace(s);
+        // The common case, no braces: the folded text is the line.
+        if !folded.bytes().any(|c| c == b'{' || c == b'}') {
+            return Line(if folded.is_empty() {
+                Vec::new()
+            } else {
+                vec![Piece::Lit(folded)]
+            });
+        }
         let mut pieces = Vec::new();
         let mut lit = String::new();
         let mut chars = folded.char_indices().peekable();
@@ -1228,16 +1314,37 @@ impl<'c, 'r> Builder<'c, 'r> {
 }
 
 fn with<'r>(p: &[Seg<'r>], s: Seg<'r>) -> Path<'r> {
-    let mut v = p.to_vec();
+    let mut v = Path::from(p);
     v.push(s);
     v
 }
 
 fn with2<'r>(p: &[Seg<'r>], a: Seg<'r>, b: Seg<'r>) -> Path<'r> {
-    let mut v = p.to_vec();
+    let mut v = Path::from(p);
     v.push(a);
     v.push(b);
     v
+}
+
+/// Trims and folds every run of whitespace into one space, in one pass.
+fn fold_whitespace(s: &str) -> String {
+    // Fast path, each test a quick scan: already folded (plain ASCII spaces, single, inside).
+    let folded = s.is_ascii()
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !s.bytes().any(|c| c < b' ');
+    if folded {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn range_text(lo: i64, hi: i64) -> String {
@@ -1288,7 +1395,7 @@ fn auto_targets(scene: &Scene) -> Vec<SceneId> {
         .collect()
 }
 
-fn check_graph(cx: &mut Cx, story: &Story, raw: &[(usize, usize, RawScene)], m: usize) {
+fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
     let n = story.scenes.len();
     // Every declared ending is used by some scene.
     let mut used = vec![false; story.endings.len()];
@@ -1332,7 +1439,7 @@ fn check_graph(cx: &mut Cx, story: &Story, raw: &[(usize, usize, RawScene)], m: 
             let mut names: Vec<&str> = comp.iter().map(|&s| story.scene(s).id.as_str()).collect();
             names.sort_unstable();
             let first = comp.iter().min().copied().unwrap_or(SceneId(0));
-            let (file, idx, _) = &raw[first.index()];
+            let (file, idx) = &locs[first.index()];
             cx.error(
                 *file,
                 &[Seg::Index(*idx), Seg::Field("auto")],
@@ -1350,7 +1457,7 @@ fn check_graph(cx: &mut Cx, story: &Story, raw: &[(usize, usize, RawScene)], m: 
 }
 
 /// Scenes unreachable from the start (ignoring conditions): a warning.
-fn lint_unreachable(cx: &mut Cx, story: &Story, raw: &[(usize, usize, RawScene)], manifest: &RawManifest) {
+fn lint_unreachable(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], manifest: &RawManifest) {
     let n = story.scenes.len();
     if n > 0 {
         let mut seen = vec![false; n];
@@ -1364,7 +1471,7 @@ fn lint_unreachable(cx: &mut Cx, story: &Story, raw: &[(usize, usize, RawScene)]
                 }
             }
         }
-        for (i, (file, idx, _)) in raw.iter().enumerate() {
+        for (i, (file, idx)) in locs.iter().enumerate() {
             if !seen[i] {
                 cx.at(
                     Severity::Warning,

@@ -338,18 +338,24 @@ impl Story {
     }
 }
 
-/// FNV-1a, 64 bits: a hash that stays the same across Rust versions and platforms, for
-/// fingerprints that outlive the binary (they are written into save files).
+/// A hash that stays the same across Rust versions and platforms, for fingerprints that
+/// outlive the binary (they are written into save files): FNV-1a over little-endian 64-bit
+/// words (then the tail bytes), with a separator between chunks so ("ab","c") != ("a","bc").
 pub fn stable_hash(chunks: &[&[u8]]) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for chunk in chunks {
-        for &b in *chunk {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+        let mut words = chunk.chunks_exact(8);
+        for w in &mut words {
+            h ^= u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            h = h.wrapping_mul(PRIME);
         }
-        // separate chunks so ("ab","c") and ("a","bc") differ
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
+        for &b in words.remainder() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(PRIME);
+        }
+        h ^= 0xff ^ (chunk.len() as u64).rotate_left(32);
+        h = h.wrapping_mul(PRIME);
     }
     h
 }

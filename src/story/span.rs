@@ -50,6 +50,71 @@ pub struct SpanTree {
 
 const MAX_DEPTH: usize = 256;
 
+/// Positions in a file, found lazily. A scene file is a long list of scenes: the index only
+/// records where each top-level element starts (one scan, no allocation per value), and a
+/// lookup builds the tree of that one element. Other files are indexed whole on first use.
+#[derive(Debug)]
+pub struct SpanIndex {
+    /// Start offsets of the top-level list's elements, when the file is a list.
+    items: Option<Vec<usize>>,
+    whole: std::cell::OnceCell<SpanTree>,
+}
+
+impl SpanIndex {
+    pub fn new(src: &str) -> SpanIndex {
+        let mut s = Scanner {
+            src: src.as_bytes(),
+            pos: 0,
+        };
+        s.skip_ws();
+        s.skip_attributes();
+        let items = (s.peek() == Some(b'[')).then(|| {
+            s.pos += 1;
+            let mut starts = Vec::new();
+            loop {
+                s.skip_ws();
+                match s.peek() {
+                    None | Some(b']') => break,
+                    Some(b',') => s.pos += 1,
+                    Some(_) => {
+                        starts.push(s.pos);
+                        let before = s.pos;
+                        s.skip_value();
+                        if s.pos == before {
+                            s.pos += 1;
+                        }
+                    }
+                }
+            }
+            starts
+        });
+        SpanIndex {
+            items,
+            whole: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The span of the deepest node the path reaches.
+    pub fn find(&self, src: &str, path: &[Seg]) -> Span {
+        if let (Some(items), Some(Seg::Index(i))) = (&self.items, path.first()) {
+            return match items.get(*i) {
+                Some(&start) => SpanTree::parse_at(src, start).find(&path[1..]),
+                None => Span::default(),
+            };
+        }
+        self.whole(src).find(path)
+    }
+
+    /// The key span of the n-th entry of the map at `path`.
+    pub fn nth_key(&self, src: &str, path: &[Seg], n: usize) -> Option<Span> {
+        self.whole(src).nth_key(path, n)
+    }
+
+    fn whole(&self, src: &str) -> &SpanTree {
+        self.whole.get_or_init(|| SpanTree::parse(src))
+    }
+}
+
 impl SpanTree {
     pub fn parse(src: &str) -> SpanTree {
         let mut s = Scanner {
@@ -57,16 +122,21 @@ impl SpanTree {
             pos: 0,
         };
         s.skip_ws();
-        // `#![enable(...)]` attributes.
-        while s.peek() == Some(b'#') {
-            while let Some(c) = s.peek() {
-                s.pos += 1;
-                if c == b']' {
-                    break;
-                }
-            }
-            s.skip_ws();
-        }
+        s.skip_attributes();
+        let root = if s.pos < s.src.len() {
+            Some(s.value(0))
+        } else {
+            None
+        };
+        SpanTree { root }
+    }
+
+    /// The tree of the one value that starts at byte `pos`.
+    pub fn parse_at(src: &str, pos: usize) -> SpanTree {
+        let mut s = Scanner {
+            src: src.as_bytes(),
+            pos: pos.min(src.len()),
+        };
         let root = if s.pos < s.src.len() {
             Some(s.value(0))
         } else {
@@ -155,6 +225,113 @@ struct Scanner<'a> {
 }
 
 impl Scanner<'_> {
+    /// `#![enable(...)]` attributes at the top of a file.
+    fn skip_attributes(&mut self) {
+        while self.peek() == Some(b'#') {
+            while let Some(c) = self.peek() {
+                self.pos += 1;
+                if c == b']' {
+                    break;
+                }
+            }
+            self.skip_ws();
+        }
+    }
+
+    /// Skips one value without building anything: stops before a `,` or a closing bracket
+    /// at its own level.
+    fn skip_value(&mut self) {
+        let mut depth = 0usize;
+        while let Some(c) = self.peek() {
+            match c {
+                b'"' => self.skip_string(),
+                b'/' if matches!(self.src.get(self.pos + 1), Some(b'/' | b'*')) => self.skip_ws(),
+                // A prefixed string starts a token; inside an identifier `r`/`b` are letters.
+                b'r' | b'b'
+                    if self.starts_string() && (self.pos == 0 || !is_ident_byte(self.src[self.pos - 1])) =>
+                {
+                    self.skip_prefixed_string()
+                }
+                b'\'' => {
+                    self.pos += 1;
+                    while let Some(c) = self.peek() {
+                        self.pos += 1;
+                        if c == b'\\' {
+                            self.pos += 1;
+                        } else if c == b'\'' {
+                            break;
+                        }
+                    }
+                }
+                b'(' | b'[' | b'{' => {
+                    depth += 1;
+                    self.pos += 1;
+                }
+                b')' | b']' | b'}' => {
+                    if depth == 0 {
+                        return;
+                    }
+                    depth -= 1;
+                    self.pos += 1;
+                }
+                b',' if depth == 0 => return,
+                _ => {
+                    // Run over the bytes that cannot start or end anything.
+                    self.pos += 1;
+                    while self.pos < self.src.len() && !SPECIAL[self.src[self.pos] as usize] {
+                        self.pos += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// At `r"`, `r#"`, `b"`, `br"`: a string with a prefix (not an identifier like `rain`).
+    fn starts_string(&self) -> bool {
+        let rest = &self.src[self.pos..];
+        let rest = rest.strip_prefix(b"b").unwrap_or(rest);
+        if rest.first() == Some(&b'"') {
+            return true;
+        }
+        match rest.strip_prefix(b"r") {
+            Some(after) => {
+                let hashes = after.iter().take_while(|&&c| c == b'#').count();
+                after.get(hashes) == Some(&b'"')
+            }
+            None => false,
+        }
+    }
+
+    fn skip_prefixed_string(&mut self) {
+        if self.peek() == Some(b'b') {
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'"') {
+            return self.skip_string();
+        }
+        self.pos += 1; // r
+        let hashes = self.src[self.pos..].iter().take_while(|&&c| c == b'#').count();
+        self.pos += hashes + 1;
+        let mut close = vec![b'"'];
+        close.extend(std::iter::repeat_n(b'#', hashes));
+        while self.pos < self.src.len() && !self.src[self.pos..].starts_with(&close) {
+            self.pos += 1;
+        }
+        self.pos = (self.pos + close.len()).min(self.src.len());
+    }
+
+    fn skip_string(&mut self) {
+        self.pos += 1;
+        while let Some(i) = self.src[self.pos..].iter().position(|&c| c == b'"' || c == b'\\') {
+            self.pos += i + 1;
+            if self.src[self.pos - 1] == b'"' {
+                return;
+            }
+            self.pos += 1; // the escaped byte
+        }
+        self.pos = self.src.len();
+    }
+
     fn peek(&self) -> Option<u8> {
         self.src.get(self.pos).copied()
     }
@@ -447,6 +624,22 @@ impl Scanner<'_> {
     }
 }
 
+/// The bytes `skip_value` must look at: quotes, brackets, commas, comments, string prefixes.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let special = b"\"'()[]{},/rb";
+    let mut i = 0;
+    while i < special.len() {
+        t[special[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
 /// 1-based line and column (in characters) of a byte offset, as RON reports them.
 pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(src.len());
@@ -532,6 +725,32 @@ mod tests {
             "Some(2)",
         );
         check(map, &[Seg::Field("variables"), Seg::KeyOf("b")], "\"b\"");
+    }
+
+    #[test]
+    fn the_index_finds_the_same_spans_as_the_whole_tree() {
+        let src = r##"[
+    Scene(id: "a", text: "a \"quoted\" (paren", choices: [Choice(text: "go", goto: "b")]),
+    /* a comment with ] and , */ Scene(id: "b", text: r#"raw ] "#, ending: "e"),
+    Scene(id: "rain", text: 'x'),
+]"##;
+        let index = SpanIndex::new(src);
+        let tree = SpanTree::parse(src);
+        for path in [
+            vec![
+                Seg::Index(0),
+                Seg::Field("choices"),
+                Seg::Index(0),
+                Seg::Field("goto"),
+            ],
+            vec![Seg::Index(1), Seg::Field("ending")],
+            vec![Seg::Index(2), Seg::Field("id")],
+            vec![Seg::Index(2), Seg::Field("text")],
+        ] {
+            assert_eq!(index.find(src, &path), tree.find(&path), "{path:?}");
+        }
+        let span = index.find(src, &[Seg::Index(1), Seg::Field("ending")]);
+        assert_eq!(&src[span.start..span.end], "\"e\"");
     }
 
     #[test]
