@@ -5,7 +5,9 @@
 //! - [`files`]: reading story folders (and the story embedded in the binary).
 //! - [`commands`]: one function per subcommand of the binary.
 //! - [`play`]: playing a story in the terminal.
+//! - [`save`]: the save format, saves folder and carrying a game over to an edited story.
 //! - [`bench`]: the shared benchmark story and its playthrough protocol.
+//! - [`tools`]: authoring tools: explore, randomtest, graph, replay.
 //!
 //! See `ARCHITECTURE.md` for the bird's-eye view.
 
@@ -14,4 +16,6 @@ pub mod commands;
 pub mod engine;
 pub mod files;
 pub mod play;
+pub mod save;
 pub mod story;
+pub mod tools;

@@ -3,6 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use interview::commands::{self, StorySource};
+use interview::tools;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,6 +17,15 @@ struct Cli {
     /// Seed for the game's randomness: same seed, same choices, same game.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// No colour, no decoration, no wrapping: words in a straight stream (for screen readers).
+    #[arg(long)]
+    plain: bool,
+    /// The folder for saves, the autosave, history, endings found and transcripts.
+    #[arg(long, value_name = "DIR", default_value = "saves")]
+    saves: PathBuf,
+    /// Resume the game in the autosave.
+    #[arg(long = "continue")]
+    resume: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -26,6 +36,75 @@ enum Command {
     Check {
         /// The story folder (default: --scenes, or ./scenes, or the built-in story).
         dir: Option<PathBuf>,
+    },
+    /// Explore every reachable state: endings with their shortest paths, what is never
+    /// reached, dead ends and runtime errors. Exit 1 on a dead end or an error.
+    Explore {
+        /// Stop after this many distinct states.
+        #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+        max_states: usize,
+        /// Print the report as one JSON document.
+        #[arg(long)]
+        json: bool,
+        /// Write one replayable walkthrough file per ending reached into DIR.
+        #[arg(long, value_name = "DIR")]
+        walkthroughs: Option<PathBuf>,
+    },
+    /// Play N seeded random games and count the endings, scenes and choices they hit.
+    Randomtest {
+        /// How many games to play.
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        runs: u32,
+        /// The test's seed: the same seed gives the same report.
+        #[arg(long, value_name = "S", default_value_t = 0)]
+        seed: u64,
+        /// Stop a game after this many choices (it counts as unfinished).
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        max_steps: u32,
+        /// Print the report as one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the scene graph (`dot -Tsvg` or Mermaid draws it).
+    Graph {
+        #[arg(long, value_enum, default_value = "dot")]
+        format: interview::tools::graph::Format,
+    },
+    /// Play walkthrough files (or folders of them) against the story; exit 1 on a mismatch.
+    Replay {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Benchmark: the shared benchmark story's checksums and timings as one JSON line.
+    Bench {
+        #[command(subcommand)]
+        action: Option<BenchAction>,
+        /// Scenes in the generated benchmark story.
+        #[arg(long, default_value_t = 1000)]
+        n: usize,
+        /// Random playthroughs to run.
+        #[arg(long, default_value_t = 1000)]
+        plays: u64,
+        /// Seed of the story generator.
+        #[arg(long = "story-seed", default_value_t = 1)]
+        story_seed: u64,
+        /// Seed of the playthroughs.
+        #[arg(long = "play-seed", default_value_t = 42)]
+        play_seed: u64,
+        /// Use a story folder written by `bench gen` instead of generating one.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchAction {
+    /// Write the benchmark story of N scenes into DIR.
+    Gen {
+        n: usize,
+        dir: PathBuf,
+        #[arg(long = "story-seed", default_value_t = 1)]
+        story_seed: u64,
     },
 }
 
@@ -40,10 +119,74 @@ fn main() -> ExitCode {
             };
             commands::check::run(&source)
         }
+        Some(Command::Explore {
+            max_states,
+            json,
+            walkthroughs,
+        }) => {
+            let options = tools::explore::Options {
+                max_states,
+                json,
+                walkthroughs,
+            };
+            tools::explore::run(&default_source(cli.scenes), &options)
+        }
+        Some(Command::Randomtest {
+            runs,
+            seed,
+            max_steps,
+            json,
+        }) => {
+            let config = tools::randomtest::Config {
+                runs,
+                seed,
+                max_steps,
+            };
+            tools::randomtest::run(
+                &default_source(cli.scenes),
+                &tools::randomtest::Options { config, json },
+            )
+        }
+        Some(Command::Graph { format }) => tools::graph::run(&default_source(cli.scenes), format),
+        Some(Command::Replay { files }) => tools::replay::run(&default_source(cli.scenes), &files),
+        Some(Command::Bench {
+            action: Some(BenchAction::Gen { n, dir, story_seed }),
+            ..
+        }) => commands::bench::generate(n, story_seed, &dir),
+        Some(Command::Bench {
+            action: None,
+            n,
+            plays,
+            story_seed,
+            play_seed,
+            dir,
+        }) => commands::bench::run(&commands::bench::BenchConfig {
+            n,
+            plays,
+            seed: story_seed,
+            play_seed,
+            dir,
+        }),
         None => {
             let source = cli.scenes.map_or(StorySource::Embedded, StorySource::Dir);
-            interview::play::run(&source, cli.seed)
+            let options = interview::play::Options {
+                seed: cli.seed,
+                plain: cli.plain,
+                saves: cli.saves,
+                resume: cli.resume,
+            };
+            interview::play::run(&source, &options)
         }
     };
     ExitCode::from(code)
+}
+
+/// The story the authoring tools read: `--scenes DIR`, else `./scenes` when it exists, else the
+/// built-in story (as `check` without a folder).
+fn default_source(scenes: Option<PathBuf>) -> StorySource {
+    match scenes {
+        Some(d) => StorySource::Dir(d),
+        None if std::path::Path::new("scenes").is_dir() => StorySource::Dir("scenes".into()),
+        None => StorySource::Embedded,
+    }
 }

@@ -194,6 +194,12 @@ fn locked_choices_hide_show_or_explain() {
         Choice(text: "Unlock", goto: "start", effects: [Set("b", true)]),
     ]),"#;
     check(scenes, &[], "Here.\n[x] Shown\n[x] Explained (Not yet.)\nUnlock");
+    // A once-only choice, once taken, is gone even when its author shows it locked.
+    let once = r#"Scene(id: "start", text: "Here.", choices: [
+        Choice(text: "Once", goto: "start", once: true, locked: Explain("Used.")),
+        Choice(text: "Stay", goto: "start"),
+    ]),"#;
+    check(once, &[1], "Here.\nStay");
     check(scenes, &[3], "Here.\nHidden\nShown\nExplained\nUnlock");
 }
 

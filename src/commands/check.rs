@@ -10,7 +10,7 @@ pub fn run(source: &StorySource) -> u8 {
     let files = match source.read() {
         Ok(f) => f,
         Err(e) => {
-            anstream::eprintln!("interview check: {e}");
+            anstream::eprintln!("interview check: {}", crate::story::diag::visible(&e.to_string()));
             return 2;
         }
     };

@@ -1,5 +1,6 @@
 //! One function per subcommand, called by `main.rs`. Each returns the process exit code.
 
+pub mod bench;
 pub mod check;
 
 use crate::files;
@@ -21,9 +22,11 @@ impl StorySource {
         }
     }
 
+    /// The source as shown to a person: a folder's name with its control characters made
+    /// visible.
     pub fn describe(&self) -> String {
         match self {
-            StorySource::Dir(d) => d.display().to_string(),
+            StorySource::Dir(d) => crate::story::diag::visible(&d.display().to_string()).into_owned(),
             StorySource::Embedded => "the built-in story".into(),
         }
     }
@@ -41,7 +44,7 @@ pub fn load_or_report(source: &StorySource) -> Result<(crate::story::Story, Load
     let files = match source.read() {
         Ok(f) => f,
         Err(e) => {
-            anstream::eprintln!("interview: {e}");
+            anstream::eprintln!("interview: {}", crate::story::diag::visible(&e.to_string()));
             return Err(2);
         }
     };

@@ -110,7 +110,8 @@ pub fn view(story: &Story, state: &GameState) -> View {
     let mut choices = Vec::with_capacity(scene.choices.len());
     if scene.ending.is_none() {
         for (index, c) in scene.choices.iter().enumerate() {
-            if c.fallback {
+            // Fallbacks are never shown; a once-only choice already taken is gone for good.
+            if c.fallback || c.once.is_some_and(|slot| state.once_used(slot)) {
                 continue;
             }
             let available = choice_available(state, c);
@@ -207,7 +208,8 @@ fn take(
     out: &mut Outcome,
 ) -> Result<(), StepError> {
     let next = resolve(story, state, target, dice)?;
-    state.turn += 1;
+    // Saturating: a save may hold any turn, and the count must not overflow on the next step.
+    state.turn = state.turn.saturating_add(1);
     if let Some(slot) = once {
         state.mark_once(slot);
     }

@@ -1,92 +1,170 @@
-//! Playing a story: the loop between the player and the engine.
+//! Playing a story: the loops between the player and a [`Session`].
+//!
+//! - [`session`]: the REPL's core, without a terminal: one input line in, blocks of output out.
+//! - [`render`]: blocks to text: control characters made visible, wrapping, colour.
+//! - [`terminal`]: the rustyline front end (history, completion, Ctrl-C, Ctrl-D).
+//! - [`run`] picks the front end: rustyline when stdin and stdout are terminals, else a loop
+//!   that reads one input a line and prints the same text without prompts or colour.
+
+pub mod render;
+pub mod session;
+pub mod terminal;
+
+pub use render::{Block, Look, clean, render};
+pub use session::{Config, Found, Input, MAX_LINE, Reply, Session, find_choice, pick};
 
 use crate::commands::{StorySource, load_or_report};
-use crate::engine::{self, GameState, View};
-use crate::story::Story;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
 
-/// Plays the story from stdin to stdout; returns the exit code.
-pub fn run(source: &StorySource, seed: Option<u64>) -> u8 {
+/// What the command line says about playing.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub seed: Option<u64>,
+    /// `--plain`: no colour, no decoration, no wrapping (for screen readers).
+    pub plain: bool,
+    /// The saves folder (`saves` by default).
+    pub saves: PathBuf,
+    /// `--continue`: resume the autosave.
+    pub resume: bool,
+}
+
+/// Plays the story; returns the exit code (0 at the end, 1 when the story cannot be played).
+pub fn run(source: &StorySource, options: &Options) -> u8 {
     let (story, _) = match load_or_report(source) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let seed = seed.unwrap_or_else(rand::random);
-    let stdin = std::io::stdin();
-    let mut out = anstream::stdout().lock();
-    let (mut state, outcome) = match engine::new_game(&story, seed) {
+    let config = Config {
+        seed: options.seed,
+        saves: options.saves.clone(),
+        resume: options.resume,
+    };
+    let (session, intro) = match Session::start(story, source.clone(), &config) {
         Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(out, "error: {e}");
+        Err(msg) => {
+            let _ = writeln!(anstream::stderr(), "interview: {}", clean(&msg));
             return 1;
         }
     };
-    for text in &outcome.passed {
-        let _ = writeln!(out, "{text}\n");
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        terminal::run(session, intro, options)
+    } else {
+        piped(session, intro)
     }
-    show(&story, &state, &mut out);
-    let mut lines = stdin.lock().lines();
+}
+
+/// One line read from a pipe.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ReadLine {
+    /// The line, without its `\n` or `\r\n`.
+    Line(Vec<u8>),
+    /// A line over `max` bytes: it was read to its end and dropped.
+    TooLong,
+    Eof,
+}
+
+/// Reads one line, holding at most `max` bytes of it: a longer line is skipped to its end.
+pub fn read_line(input: &mut impl BufRead, max: usize) -> std::io::Result<ReadLine> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    let mut any = false;
     loop {
-        if engine::ending(&story, &state).is_some() {
+        let buf = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], true),
+            None => (buf, false),
+        };
+        // +1: room for a `\r` before the `\n`
+        if !too_long && line.len() + chunk.len() <= max + 1 {
+            line.extend_from_slice(chunk);
+        } else {
+            too_long = true;
+            line.clear();
+        }
+        let used = chunk.len() + usize::from(done);
+        input.consume(used);
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return Ok(ReadLine::Eof);
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    if too_long || line.len() > max {
+        return Ok(ReadLine::TooLong);
+    }
+    Ok(ReadLine::Line(line))
+}
+
+/// The loop for a pipe or a file on stdin: no prompt, no colour, no wrapping.
+pub(crate) fn piped(mut session: Session, intro: Reply) -> u8 {
+    let mut out = anstream::AutoStream::new(std::io::stdout().lock(), anstream::ColorChoice::Never);
+    if write!(out, "{}", render(&intro.blocks, &Look::PLAIN)).is_err() {
+        return 0;
+    }
+    let mut stdin = std::io::stdin().lock();
+    loop {
+        let reply = match read_line(&mut stdin, MAX_LINE) {
+            Ok(ReadLine::Line(bytes)) => session.handle(Input::from_bytes(&bytes)),
+            Ok(ReadLine::TooLong) => session.handle(Input::TooLong),
+            Ok(ReadLine::Eof) => return 0,
+            Err(e) => {
+                let _ = writeln!(anstream::stderr(), "interview: reading the input: {e}");
+                return 0;
+            }
+        };
+        // A closed stdout (`| head`) ends the game quietly.
+        if write!(out, "{}", render(&reply.blocks, &Look::PLAIN)).is_err() || out.flush().is_err() {
             return 0;
         }
-        let _ = write!(out, "> ");
-        let _ = out.flush();
-        let Some(Ok(line)) = lines.next() else { return 0 };
-        let view = engine::view(&story, &state);
-        match pick(&view, line.trim()) {
-            Ok(index) => match engine::choose(&story, &mut state, index) {
-                Ok(outcome) => {
-                    for text in &outcome.passed {
-                        let _ = writeln!(out, "\n{text}");
-                    }
-                    let _ = writeln!(out);
-                    show(&story, &state, &mut out);
-                }
-                Err(e) => {
-                    let _ = writeln!(out, "{e}");
-                }
-            },
-            Err(msg) => {
-                let _ = writeln!(out, "{msg}");
+        if reply.quit {
+            return 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], max: usize) -> Vec<ReadLine> {
+        let mut r = std::io::BufReader::with_capacity(4, input);
+        let mut out = Vec::new();
+        loop {
+            match read_line(&mut r, max).unwrap() {
+                ReadLine::Eof => return out,
+                l => out.push(l),
             }
         }
     }
-}
 
-fn show(story: &Story, state: &GameState, out: &mut impl Write) {
-    let view = engine::view(story, state);
-    let _ = writeln!(out, "{}\n", view.text);
-    if let Some(e) = view.ending {
-        let _ = writeln!(out, "THE END: {}", story.ending(e).title);
-        return;
-    }
-    for (n, c) in view.choices.iter().enumerate() {
-        let _ = match (&c.reason, c.available) {
-            (_, true) => writeln!(out, "{}. {}", n + 1, c.text),
-            (Some(why), false) => writeln!(out, "{}. ({}) {}", n + 1, why, c.text),
-            (None, false) => writeln!(out, "{}. (unavailable) {}", n + 1, c.text),
-        };
-    }
-}
-
-/// The choice a line of input names: its number as shown, or an unambiguous start of its text.
-pub fn pick(view: &View, input: &str) -> Result<usize, String> {
-    if let Ok(n) = input.parse::<usize>() {
-        return match view.choices.get(n.wrapping_sub(1)) {
-            Some(c) => Ok(c.index),
-            None => Err(format!("choose a number from 1 to {}", view.choices.len())),
-        };
-    }
-    let lower = input.to_lowercase();
-    let matches: Vec<_> = view
-        .choices
-        .iter()
-        .filter(|c| !lower.is_empty() && c.text.to_lowercase().starts_with(&lower))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one.index),
-        [] => Err("no choice starts like that".into()),
-        _ => Err("more than one choice starts like that".into()),
+    #[test]
+    fn reads_lines_and_drops_long_ones() {
+        use ReadLine::*;
+        assert_eq!(
+            lines(b"one\r\ntwo\n\nlast", 8),
+            vec![
+                Line(b"one".to_vec()),
+                Line(b"two".to_vec()),
+                Line(vec![]),
+                Line(b"last".to_vec())
+            ]
+        );
+        assert_eq!(
+            lines(b"123456789\nok\n12345678\n", 8),
+            vec![TooLong, Line(b"ok".to_vec()), Line(b"12345678".to_vec())]
+        );
     }
 }

@@ -4,8 +4,61 @@
 //! line, a caret, a help line); its first line always reads `FILE:LINE:COL: message`, so
 //! editors and scripts can jump to it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
+
+/// Makes text safe to print on a terminal: C0 controls and DEL in caret notation (`^[`, `^?`),
+/// C1 controls and the bidirectional embeddings, overrides and isolates as `<U+XXXX>`.
+/// Newlines and tabs stay, and so does a `\r` right before a `\n` (a CRLF line end). File
+/// names, ids and source lines shown in a diagnostic all go through it, so a hostile file
+/// cannot send an escape sequence (OSC 52, OSC 8, a screen clear) to the author's terminal.
+pub fn visible(s: &str) -> Cow<'_, str> {
+    if !shown_chars(s).any(|(_, _, bad)| bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (_, c, bad) in shown_chars(s) {
+        if !bad {
+            out.push(c);
+        } else if (c as u32) < 0x20 {
+            out.push('^');
+            out.push(char::from(c as u8 + 0x40));
+        } else if c == '\u{7f}' {
+            out.push_str("^?");
+        } else {
+            out.push_str(&format!("<U+{:04X}>", c as u32));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The characters of `s` with their offsets, and whether [`visible`] replaces them.
+fn shown_chars(s: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
+    let mut chars = s.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (i, c) = chars.next()?;
+        let bad = match c {
+            '\n' | '\t' => false,
+            '\r' => chars.peek().map(|&(_, n)| n) != Some('\n'),
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+            c => c.is_control(),
+        };
+        Some((i, c, bad))
+    })
+}
+
+/// Where byte `at` of `s` lands in `visible(s)`.
+fn visible_offset(s: &str, at: usize) -> usize {
+    shown_chars(s)
+        .take_while(|&(i, _, _)| i < at)
+        .map(|(_, c, bad)| match (bad, c as u32) {
+            (false, _) => c.len_utf8(),
+            (true, 0..0x20) | (true, 0x7f) => 2,
+            (true, n) => format!("<U+{n:04X}>").len(),
+        })
+        .sum()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -38,6 +91,9 @@ pub struct Excerpt {
     first_line: usize,
     /// The marked range, in file offsets, cut at the end of its first line.
     mark: (usize, usize),
+    /// The 0-based column (in characters of the file, before control characters are made
+    /// visible) where the mark starts, for miette's `[line:col]`.
+    mark_col: usize,
 }
 
 impl Excerpt {
@@ -63,11 +119,15 @@ impl Excerpt {
             .and_then(|rest| rest.find('\n'))
             .map_or(src.len(), |i| line_end + 1 + i);
         let to = to.max(line_end);
+        // The lines are shown made visible; the mark moves with the text it marks.
+        let raw = &src[from..to];
+        let moved = |at: usize| from + visible_offset(raw, at - from);
         Some(Excerpt {
-            text: src[from..to].to_owned(),
+            text: visible(raw).into_owned(),
             offset: from,
             first_line: src[..from].bytes().filter(|&b| b == b'\n').count(),
-            mark: (start, end.min(line_end).max(start)),
+            mark: (moved(start), moved(end.min(line_end).max(start))),
+            mark_col: src[line_start..start].chars().count(),
         })
     }
 }
@@ -83,11 +143,17 @@ impl miette::SourceCode for Excerpt {
         let inner = self.text.as_str().read_span(&local, before, after)?;
         let data: &'a [u8] = inner.data();
         let span = miette::SourceSpan::new((inner.span().offset() + self.offset).into(), inner.span().len());
+        // The mark's own column is the file's, as in the headline: `^[` is two columns on
+        // screen but one character in the file.
+        let column = match (span.offset() == self.mark.0, before, after) {
+            (true, 0, 0) => self.mark_col,
+            _ => inner.column(),
+        };
         Ok(Box::new(miette::MietteSpanContents::new(
             data,
             span,
             inner.line() + self.first_line,
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
@@ -98,15 +164,23 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// The marked range, when there are source lines to show it in (an empty file has none).
     fn snippet_span(&self) -> Option<(usize, usize)> {
-        self.source.as_ref().map(|e| e.mark)
+        self.source
+            .as_ref()
+            .filter(|e| !e.text.trim().is_empty())
+            .map(|e| e.mark)
     }
 
     /// The one-line form: `file:line:col: error: message`.
     pub fn headline(&self) -> String {
         format!(
             "{}:{}:{}: {}: {}",
-            self.file, self.line, self.col, self.severity, self.message
+            visible(&self.file),
+            self.line,
+            self.col,
+            self.severity,
+            visible(&self.message)
         )
     }
 
@@ -178,7 +252,10 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.0.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.0
+            .help
+            .as_ref()
+            .map(|h| Box::new(visible(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -189,7 +266,8 @@ impl miette::Diagnostic for MietteView<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let (start, end) = self.0.snippet_span()?;
         let len = end.saturating_sub(start).max(1);
-        let label = miette::LabeledSpan::new(self.0.label.clone(), start, len);
+        let text = self.0.label.as_deref().map(|l| visible(l).into_owned());
+        let label = miette::LabeledSpan::new(text, start, len);
         Some(Box::new(std::iter::once(label)))
     }
 }

@@ -116,6 +116,9 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
     // Scene ids of files RON rejected, read leniently: references to them are not errors, and
     // the checks that need the whole story are skipped.
     let mut broken_ids: Vec<String> = Vec::new();
+    // A scene file that could not be read as text at all (too big, not UTF-8: UTF-16 reads as
+    // nothing) may declare any scene: then no reference is reported as unknown.
+    let mut ids_unknown = false;
     let mut complete = true;
     for i in 0..cx.files.len() {
         if Some(i) == manifest_idx {
@@ -126,6 +129,10 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
                 for (j, s) in list.into_iter().enumerate() {
                     raw_scenes.push((i, j, s));
                 }
+            }
+            None if cx.files[i].skip => {
+                complete = false;
+                ids_unknown = true;
             }
             None => {
                 complete = false;
@@ -153,6 +160,7 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
     let mut b = Builder::new(&mut cx, m, &manifest);
     b.declare_scenes(&raw_scenes);
     b.broken_ids = broken_ids.iter().map(String::as_str).collect();
+    b.ids_unknown = ids_unknown;
     let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
     // Where each scene is written, for the graph checks; the raw scenes themselves are
     // consumed one by one, so raw and validated forms of the whole story never coexist.
@@ -177,7 +185,7 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
         title: manifest.title.clone(),
         author: manifest.author.clone(),
         version: manifest.version.clone(),
-        about: manifest.about.clone(),
+        about: fold_whitespace(&manifest.about),
         start: start.unwrap_or(SceneId(0)),
         vars,
         scenes,
@@ -266,10 +274,12 @@ impl<'a> Cx<'a> {
     fn add_file(&mut self, f: &'a SourceFile) {
         let name: Arc<str> = Arc::from(f.name.as_str());
         let too_big = f.bytes.len() > limits::FILE_BYTES;
-        let (text, unreadable) = match std::str::from_utf8(&f.bytes) {
+        // A UTF-8 byte-order mark (as some editors write) is not part of the text.
+        let bytes = f.bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&f.bytes);
+        let (text, unreadable) = match std::str::from_utf8(bytes) {
             Ok(t) => (std::borrow::Cow::Borrowed(t), false),
             Err(e) => {
-                let good = std::str::from_utf8(&f.bytes[..e.valid_up_to()]).unwrap_or("");
+                let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
                 let (line, col) = line_col(good, good.len());
                 self.diags.push(Diagnostic {
                     severity: Severity::Error,
@@ -283,7 +293,7 @@ impl<'a> Cx<'a> {
                     source: None,
                 });
                 // Kept (lossily) only so that the scene ids it declares are known.
-                (String::from_utf8_lossy(&f.bytes), true)
+                (String::from_utf8_lossy(bytes), true)
             }
         };
         let idx = self.files.len();
@@ -457,13 +467,34 @@ fn ron_message(code: &ron::Error) -> (String, Option<String>) {
             )
         }
         other => {
-            let mut msg = other.to_string();
+            let mut msg = without_raw_names(&other.to_string());
             if let Some(first) = msg.get(..1) {
                 msg = first.to_lowercase() + &msg[1..];
             }
             (msg.trim_end_matches('.').to_string(), None)
         }
     }
+}
+
+/// RON names the serde types in some messages (`tuple variant RawEffect::Add`): the author
+/// wrote `Add`, so the `RawEffect::` is dropped.
+fn without_raw_names(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(at) = rest.find("Raw") {
+        let name_end = rest[at + 3..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(rest.len(), |i| at + 3 + i);
+        out.push_str(&rest[..at]);
+        if rest[name_end..].starts_with("::") {
+            rest = &rest[name_end + 2..];
+        } else {
+            out.push_str(&rest[at..name_end]);
+            rest = &rest[name_end..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Paths into the raw files, as owned segments (map keys borrow from the raw data).
@@ -520,6 +551,8 @@ struct Builder<'c, 'r, 'a> {
     tracked: Vec<SceneId>,
     /// Scene ids of files that did not parse.
     broken_ids: std::collections::HashSet<&'r str>,
+    /// Some scene file could not be read as text: any scene id may exist.
+    ids_unknown: bool,
 }
 
 fn valid_id(s: &str) -> bool {
@@ -542,6 +575,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             chance_allowed: false,
             tracked: Vec::new(),
             broken_ids: Default::default(),
+            ids_unknown: false,
         };
         if !valid_id(&manifest.id) {
             b.cx.error(
@@ -707,7 +741,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     fn scene_ref(&mut self, name: &str, file: usize, path: &[Seg]) -> Option<SceneId> {
         match self.scene_names.get(name) {
             Some(&id) => Some(id),
-            None if self.broken_ids.contains(name) => None,
+            None if self.ids_unknown || self.broken_ids.contains(name) => None,
             None => {
                 let help = self.suggest(name, self.scene_names.keys().map(String::as_str));
                 self.cx.at(

@@ -30,8 +30,11 @@ pub struct RawManifest {
     pub notebook: RawText,
 }
 
-/// A declared variable with its type and initial value.
+/// A declared variable with its type and initial value. Unknown fields of `Int(...)` are
+/// denied like everywhere else (a `maximum:` typo must not drop the bound). The enums are
+/// renamed so that RON's messages name what the author wrote, not these types.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Variable")]
 pub enum RawVar {
     Bool(bool),
     Int {
@@ -85,6 +88,7 @@ pub struct RawChoice {
 
 /// What the player sees of a choice whose condition fails.
 #[derive(Debug, Default, Deserialize)]
+#[serde(rename = "Locked")]
 pub enum RawLocked {
     #[default]
     Hide,
@@ -117,6 +121,7 @@ pub struct RawBranch {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename = "Condition")]
 pub enum RawCond {
     Flag(String),
     Not(Box<RawCond>),
@@ -129,6 +134,7 @@ pub enum RawCond {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(rename = "Effect")]
 pub enum RawEffect {
     Set(String, RawValue),
     Add(String, i64),
@@ -148,6 +154,7 @@ pub enum RawValue {
 pub struct RawText(pub Vec<RawPart>);
 
 #[derive(Debug, Deserialize)]
+#[serde(rename = "TextPart")]
 pub enum RawPart {
     Text(String),
     If(RawCond, String),

@@ -63,6 +63,7 @@ pub struct SpanIndex {
 impl SpanIndex {
     pub fn new(src: &str) -> SpanIndex {
         let mut s = Scanner {
+            text: src,
             src: src.as_bytes(),
             pos: 0,
         };
@@ -118,6 +119,7 @@ impl SpanIndex {
 impl SpanTree {
     pub fn parse(src: &str) -> SpanTree {
         let mut s = Scanner {
+            text: src,
             src: src.as_bytes(),
             pos: 0,
         };
@@ -134,6 +136,7 @@ impl SpanTree {
     /// The tree of the one value that starts at byte `pos`.
     pub fn parse_at(src: &str, pos: usize) -> SpanTree {
         let mut s = Scanner {
+            text: src,
             src: src.as_bytes(),
             pos: pos.min(src.len()),
         };
@@ -220,6 +223,8 @@ fn self_step<'n>(node: &'n Node, seg: &Seg) -> Option<&'n Node> {
 }
 
 struct Scanner<'a> {
+    /// The same text as `src`, for `str` searches (at char boundaries).
+    text: &'a str,
     src: &'a [u8],
     pos: usize,
 }
@@ -322,12 +327,25 @@ impl Scanner<'_> {
 
     fn skip_string(&mut self) {
         self.pos += 1;
-        while let Some(i) = self.src[self.pos..].iter().position(|&c| c == b'"' || c == b'\\') {
-            self.pos += i + 1;
-            if self.src[self.pos - 1] == b'"' {
+        // `find` on a char is a memchr: fast over long texts. A quote preceded by an odd
+        // number of backslashes is escaped.
+        let Some(text) = self.text.get(self.pos..) else {
+            self.pos = self.src.len();
+            return;
+        };
+        let mut from = 0;
+        while let Some(i) = text[from..].find('"') {
+            let at = from + i;
+            let backslashes = text.as_bytes()[..at]
+                .iter()
+                .rev()
+                .take_while(|&&c| c == b'\\')
+                .count();
+            if backslashes % 2 == 0 {
+                self.pos += at + 1;
                 return;
             }
-            self.pos += 1; // the escaped byte
+            from = at + 1;
         }
         self.pos = self.src.len();
     }
@@ -435,6 +453,18 @@ impl Scanner<'_> {
     fn value(&mut self, depth: usize) -> Node {
         self.skip_ws();
         let start = self.pos;
+        if depth > MAX_DEPTH {
+            // Deeper than any position the loader asks for: skipped flat, without recursing,
+            // so that a file nested 100,000 deep cannot overflow the stack.
+            self.skip_value();
+            return Node {
+                span: Span {
+                    start,
+                    end: self.pos.max(start + 1).min(self.src.len().max(start)),
+                },
+                kids: Kids::Leaf,
+            };
+        }
         let kids = match self.peek() {
             None => Kids::Leaf,
             Some(b'"') => {
@@ -493,7 +523,6 @@ impl Scanner<'_> {
                 Kids::Leaf
             }
         };
-        let kids = if depth > MAX_DEPTH { Kids::Leaf } else { kids };
         Node {
             span: Span {
                 start,

@@ -1,0 +1,83 @@
+//! Criterion benches for the targets of docs/PERFORMANCE.md: choice steps, loading, start-up.
+//! Run with `cargo bench --bench engine` (add `-- load` etc. to pick a group).
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use interview::bench;
+use interview::engine;
+use interview::story::{Story, load_story};
+use std::hint::black_box;
+use std::path::PathBuf;
+
+fn story(n: usize) -> Story {
+    load_story(&bench::generate(n, 1))
+        .story
+        .expect("the benchmark story loads")
+}
+
+/// The random-playthrough protocol (scene text rendered each step), on the 1,000-scene story.
+fn steps(c: &mut Criterion) {
+    let s = story(1000);
+    let plays = 100;
+    let steps = bench::play(&s, plays, 42).steps;
+    let mut g = c.benchmark_group("steps");
+    g.throughput(Throughput::Elements(steps));
+    g.bench_function("random_playthroughs_n1000", |b| {
+        b.iter(|| black_box(bench::play(&s, plays, 42)))
+    });
+    g.finish();
+}
+
+/// Writes the benchmark story of `n` scenes to a temp folder once.
+fn on_disk(n: usize) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("interview-criterion-{n}"));
+    if !dir.join("story.ron").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        for f in bench::generate(n, 1) {
+            std::fs::write(dir.join(&f.name), &f.bytes).unwrap();
+        }
+    }
+    dir
+}
+
+/// Read from disk, parse and validate; 10x the scenes should cost about 10x the time.
+fn load(c: &mut Criterion) {
+    let mut g = c.benchmark_group("load_from_disk");
+    g.sample_size(10);
+    for n in [100, 1000, 10_000] {
+        let dir = on_disk(n);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_function(format!("n{n}"), |b| {
+            b.iter(|| {
+                let files = interview::files::read_story_dir(&dir).unwrap();
+                black_box(load_story(&files).story.unwrap())
+            })
+        });
+    }
+    g.finish();
+}
+
+/// What `interview` does before the first scene is on screen: load the embedded story,
+/// start a game, render the view.
+fn startup(c: &mut Criterion) {
+    c.bench_function("startup_embedded_story", |b| {
+        b.iter(|| {
+            let story = load_story(&interview::files::embedded_story()).story.unwrap();
+            let (state, _) = engine::new_game(&story, 7).unwrap();
+            black_box(engine::view(&story, &state))
+        })
+    });
+    let story = load_story(&interview::files::embedded_story()).story.unwrap();
+    c.bench_function("new_game_and_view", |b| {
+        b.iter_batched(
+            || (),
+            |_| {
+                let (state, _) = engine::new_game(&story, 7).unwrap();
+                black_box(engine::view(&story, &state))
+            },
+            BatchSize::SmallInput,
+        )
+    });
+}
+
+criterion_group!(benches, steps, load, startup);
+criterion_main!(benches);

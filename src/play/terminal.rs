@@ -1,0 +1,183 @@
+//! The terminal front end: rustyline with history (kept in the saves folder), completion of
+//! the commands and of the current choices, hints, colour and wrapping to the terminal.
+//!
+//! A thin loop: every line goes to the [`Session`], every reply is rendered and printed. Ctrl-C
+//! cancels the line (and a pending question); Ctrl-D ends the game cleanly.
+
+use super::Options;
+use super::render::{Look, clean, render};
+use super::session::{Input, MAX_LINE, Reply, Session};
+use crate::save;
+use rustyline::completion::Completer;
+use rustyline::error::ReadlineError;
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::history::{DefaultHistory, History};
+use rustyline::validate::Validator;
+use rustyline::{ColorMode, CompletionType, Config, Context, Editor};
+use std::borrow::Cow;
+use std::io::Write;
+
+const HISTORY: &str = "history.txt";
+const HISTORY_LINES: usize = 1000;
+const PROMPT: &str = "> ";
+
+/// What rustyline asks while a line is edited: the words valid now (set before each line).
+struct Helper {
+    words: Vec<String>,
+    hints: bool,
+}
+
+impl Helper {
+    /// The words that start like `typed` (ignoring case and leading spaces).
+    fn matching(&self, typed: &str) -> Vec<String> {
+        let typed = typed.trim_start().to_lowercase();
+        self.words
+            .iter()
+            .filter(|w| w.to_lowercase().starts_with(&typed))
+            .cloned()
+            .collect()
+    }
+}
+
+impl Completer for Helper {
+    type Candidate = String;
+
+    fn complete(&self, line: &str, pos: usize, _: &Context<'_>) -> rustyline::Result<(usize, Vec<String>)> {
+        let start = line.len() - line.trim_start().len();
+        let typed = &line[..pos.min(line.len())];
+        Ok((start.min(pos), self.matching(typed)))
+    }
+}
+
+impl Hinter for Helper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
+        if !self.hints || pos < line.len() || line.trim().is_empty() {
+            return None;
+        }
+        match self.matching(line).as_slice() {
+            [one] => {
+                let typed = line.trim_start().len();
+                one.get(typed..)
+                    .filter(|rest| !rest.is_empty())
+                    .map(str::to_owned)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Highlighter for Helper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        let dim = anstyle::Style::new().dimmed();
+        Cow::Owned(format!("{dim}{hint}{dim:#}"))
+    }
+}
+
+impl Validator for Helper {}
+impl rustyline::Helper for Helper {}
+
+/// Plays in a terminal; returns the exit code.
+pub fn run(mut session: Session, intro: Reply, options: &Options) -> u8 {
+    let stdout = std::io::stdout();
+    let choice = match options.plain {
+        true => anstream::ColorChoice::Never,
+        false => anstream::AutoStream::choice(&stdout),
+    };
+    let color = choice != anstream::ColorChoice::Never;
+    let config = Config::builder()
+        .auto_add_history(false)
+        .max_history_size(HISTORY_LINES)
+        .and_then(|b| b.history_ignore_dups(true))
+        .map(|b| {
+            b.completion_type(CompletionType::List)
+                .color_mode(if color {
+                    ColorMode::Enabled
+                } else {
+                    ColorMode::Disabled
+                })
+                .build()
+        });
+    let editor = config.and_then(Editor::<Helper, DefaultHistory>::with_config);
+    let mut editor = match editor {
+        Ok(e) => e,
+        // No usable terminal after all: play as from a pipe.
+        Err(_) => return super::piped(session, intro),
+    };
+    editor.set_helper(Some(Helper {
+        words: Vec::new(),
+        hints: color && !options.plain,
+    }));
+    let history_path = save::SaveDir::new(&options.saves).own_file(HISTORY);
+    if let Ok(Some(bytes)) = save::read_regular(&history_path, 1024 * 1024) {
+        for line in String::from_utf8_lossy(&bytes).lines() {
+            let _ = editor.add_history_entry(clean(line).into_owned());
+        }
+    }
+    let mut out = anstream::AutoStream::new(stdout, choice);
+    let look = |editor: &mut Editor<Helper, DefaultHistory>| Look {
+        color,
+        // One column short of the edge: a full line would make some terminals wrap twice.
+        width: match options.plain {
+            true => None,
+            false => editor
+                .dimensions()
+                .map(|(cols, _)| usize::from(cols).saturating_sub(1).max(20)),
+        },
+    };
+    let l = look(&mut editor);
+    let _ = write!(out, "{}", render(&intro.blocks, &l));
+    let _ = out.flush();
+    loop {
+        let words = session.completions();
+        if let Some(h) = editor.helper_mut() {
+            h.words = words;
+        }
+        let asking = session.is_asking();
+        let reply = match editor.readline(PROMPT) {
+            Ok(line) => {
+                if !asking && !line.trim().is_empty() && line.len() <= MAX_LINE {
+                    let _ = editor.add_history_entry(clean(&line).into_owned());
+                }
+                let _ = writeln!(out);
+                session.handle(Input::from_bytes(line.as_bytes()))
+            }
+            Err(ReadlineError::Interrupted) => session.interrupt(),
+            Err(ReadlineError::Eof) => {
+                let _ = writeln!(out);
+                break;
+            }
+            Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                let _ = writeln!(out);
+                session.handle(Input::NotUtf8)
+            }
+            Err(e) => {
+                let _ = writeln!(anstream::stderr(), "interview: reading the terminal: {e}");
+                break;
+            }
+        };
+        let l = look(&mut editor);
+        let _ = write!(out, "{}", render(&reply.blocks, &l));
+        let _ = out.flush();
+        if reply.quit {
+            break;
+        }
+    }
+    save_history(&editor, &history_path);
+    0
+}
+
+fn save_history(editor: &Editor<Helper, DefaultHistory>, path: &std::path::Path) {
+    let history = editor.history();
+    let skip = history.len().saturating_sub(HISTORY_LINES);
+    let text: String = history.iter().skip(skip).map(|l| format!("{l}\n")).collect();
+    if let Err(e) = save::write_atomic(path, text.as_bytes()) {
+        let _ = writeln!(
+            anstream::stderr(),
+            "interview: could not keep the history: {}",
+            clean(&e.to_string())
+        );
+    }
+}

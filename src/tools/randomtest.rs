@@ -1,0 +1,337 @@
+//! `interview randomtest`: many seeded random playthroughs, counting what they hit.
+//!
+//! Run `i` plays the game of a seed drawn from the test's seed, picking uniformly among the
+//! available choices with a generator of its own (also drawn from the test's seed), so the
+//! whole test, and each run in it, is the same for the same seed. A run fails on a runtime
+//! error of the story or a dead end; the shortest failing run is reported as a walkthrough
+//! (its game seed and inputs) that reproduces it.
+
+use super::{Tracked, line_as_written, plural};
+use crate::commands::{StorySource, load_or_report};
+use crate::engine::{self, GameState};
+use crate::story::{SceneId, Story};
+use rand::{RngExt, SeedableRng};
+use rand_pcg::Pcg32;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub runs: u32,
+    pub seed: u64,
+    /// A run that has made this many choices without ending stops, counted as unfinished.
+    pub max_steps: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub story: String,
+    pub runs: u32,
+    pub seed: u64,
+    pub max_steps: u32,
+    /// Every ending, in the manifest's order, with the runs that reached it.
+    pub endings: Vec<Hits>,
+    /// Runs stopped by `max_steps`.
+    pub unfinished: u32,
+    /// Runs that failed.
+    pub failed: u32,
+    /// Every scene, with the times it was entered.
+    pub scenes: Vec<Hits>,
+    /// Every choice, with the times it was taken.
+    pub choices: Vec<ChoiceHits>,
+    /// The failing run with the fewest inputs (the first such run on a tie).
+    pub shortest_failure: Option<FailedRun>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hits {
+    pub id: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChoiceHits {
+    pub scene: String,
+    /// Its position in its scene as written, from 1.
+    pub number: usize,
+    pub text: String,
+    pub fallback: bool,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FailedRun {
+    /// The run's number, from 1.
+    pub run: u32,
+    /// The game seed: `interview --seed N` with `inputs` typed in plays the same run.
+    pub seed: u64,
+    pub inputs: Vec<String>,
+    /// The scene where it failed.
+    pub scene: String,
+    pub problem: String,
+}
+
+enum End {
+    Ending(usize),
+    Unfinished,
+    Failed { scene: SceneId, problem: String },
+}
+
+/// Plays `config.runs` random games.
+pub fn randomtest(story: &Story, config: &Config) -> Report {
+    let tracked = Tracked::new(story);
+    let game = &tracked.story;
+    let mut seeds = Pcg32::seed_from_u64(config.seed);
+    let mut endings = vec![0u64; story.endings().len()];
+    let mut scenes = vec![0u64; story.scenes().len()];
+    let mut choices: Vec<Vec<u64>> = story.scenes().iter().map(|s| vec![0; s.choices.len()]).collect();
+    let (mut unfinished, mut failed) = (0u32, 0u32);
+    let mut shortest: Option<FailedRun> = None;
+    for run in 1..=config.runs {
+        let seed: u64 = seeds.random();
+        let mut player = Pcg32::seed_from_u64(seeds.random());
+        let mut inputs = Vec::new();
+        let (end, state) = play_one(
+            game,
+            seed,
+            &mut player,
+            config.max_steps,
+            &mut inputs,
+            &mut choices,
+        );
+        if let Some(state) = &state {
+            for (s, n) in scenes.iter_mut().enumerate() {
+                *n += u64::from(tracked.visits(state, SceneId(s as u32)));
+            }
+            for (&(s, c), n) in tracked.fallbacks.iter().zip(tracked.fallback_counts(state)) {
+                choices[s.index()][c] += n;
+            }
+        }
+        match end {
+            End::Ending(e) => endings[e] += 1,
+            End::Unfinished => unfinished += 1,
+            End::Failed { scene, problem } => {
+                failed += 1;
+                if shortest.as_ref().is_none_or(|s| inputs.len() < s.inputs.len()) {
+                    shortest = Some(FailedRun {
+                        run,
+                        seed,
+                        inputs,
+                        scene: story.scene(scene).id.clone(),
+                        problem,
+                    });
+                }
+            }
+        }
+    }
+    Report {
+        story: story.title().to_owned(),
+        runs: config.runs,
+        seed: config.seed,
+        max_steps: config.max_steps,
+        endings: story
+            .endings()
+            .iter()
+            .zip(endings)
+            .map(|(e, count)| Hits {
+                id: e.id.clone(),
+                count,
+            })
+            .collect(),
+        unfinished,
+        failed,
+        scenes: story
+            .scenes()
+            .iter()
+            .zip(scenes)
+            .map(|(s, count)| Hits {
+                id: s.id.clone(),
+                count,
+            })
+            .collect(),
+        choices: story
+            .scenes()
+            .iter()
+            .zip(&choices)
+            .flat_map(|(s, counts)| {
+                s.choices
+                    .iter()
+                    .zip(counts)
+                    .enumerate()
+                    .map(|(i, (c, &count))| ChoiceHits {
+                        scene: s.id.clone(),
+                        number: i + 1,
+                        text: line_as_written(story, &c.text),
+                        fallback: c.fallback,
+                        count,
+                    })
+            })
+            .collect(),
+        shortest_failure: shortest,
+    }
+}
+
+/// One random game. Returns how it ended and its last state (none when it could not start).
+fn play_one(
+    story: &Story,
+    seed: u64,
+    player: &mut Pcg32,
+    max_steps: u32,
+    inputs: &mut Vec<String>,
+    choices: &mut [Vec<u64>],
+) -> (End, Option<GameState>) {
+    let mut state = match engine::new_game(story, seed) {
+        Ok((s, _)) => s,
+        Err(e) => {
+            let end = End::Failed {
+                scene: story.start(),
+                problem: e.to_string(),
+            };
+            return (end, None);
+        }
+    };
+    loop {
+        let view = engine::view(story, &state);
+        if let Some(e) = view.ending {
+            return (End::Ending(e.index()), Some(state));
+        }
+        let available: Vec<(usize, usize)> = view
+            .choices
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.available)
+            .map(|(n, c)| (n + 1, c.index))
+            .collect();
+        if available.is_empty() {
+            let end = End::Failed {
+                scene: state.scene,
+                problem: "a dead end: no available choice, and not an ending".into(),
+            };
+            return (end, Some(state));
+        }
+        if inputs.len() >= max_steps as usize {
+            return (End::Unfinished, Some(state));
+        }
+        let (number, index) = available[player.random_range(0..available.len())];
+        inputs.push(number.to_string());
+        choices[state.scene.index()][index] += 1;
+        if let Err(e) = engine::choose(story, &mut state, index) {
+            let end = End::Failed {
+                scene: state.scene,
+                problem: e.to_string(),
+            };
+            return (end, Some(state));
+        }
+    }
+}
+
+/// The report as text, for a person.
+pub fn render(r: &Report) -> String {
+    let mut out = String::new();
+    let pct = |n: u64| {
+        if r.runs == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / f64::from(r.runs)
+        }
+    };
+    let _ = writeln!(
+        out,
+        "{}: {}, seed {}, at most {} each.",
+        r.story,
+        plural(r.runs as usize, "random run"),
+        r.seed,
+        plural(r.max_steps as usize, "choice")
+    );
+    let _ = writeln!(out, "\nEndings (runs that reached each):");
+    for e in &r.endings {
+        let _ = writeln!(out, "  {:>8} {:>6.1}%  {}", e.count, pct(e.count), e.id);
+    }
+    if r.unfinished > 0 {
+        let _ = writeln!(
+            out,
+            "  {:>8} {:>6.1}%  (unfinished after {})",
+            r.unfinished,
+            pct(u64::from(r.unfinished)),
+            plural(r.max_steps as usize, "choice")
+        );
+    }
+    if r.failed > 0 {
+        let _ = writeln!(
+            out,
+            "  {:>8} {:>6.1}%  (failed)",
+            r.failed,
+            pct(u64::from(r.failed))
+        );
+    }
+    let _ = writeln!(out, "\nScenes (times entered):");
+    for s in &r.scenes {
+        let _ = writeln!(out, "  {:>8}  {}", s.count, s.id);
+    }
+    let _ = writeln!(out, "\nChoices (times taken):");
+    for c in &r.choices {
+        let fallback = if c.fallback { " (fallback)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {:>8}  {} #{}: {}{fallback}",
+            c.count, c.scene, c.number, c.text
+        );
+    }
+    let never = |n: u64| n == 0;
+    let missed = r.endings.iter().filter(|e| never(e.count)).count()
+        + r.scenes.iter().filter(|s| never(s.count)).count()
+        + r.choices.iter().filter(|c| never(c.count)).count();
+    if missed > 0 {
+        let _ = writeln!(
+            out,
+            "\nNever hit: {} (endings, scenes or choices at 0 above).",
+            missed
+        );
+    }
+    match &r.shortest_failure {
+        None => {
+            let _ = writeln!(out, "\nFailed runs: none.");
+        }
+        Some(f) => {
+            let inputs: Vec<String> = f.inputs.iter().map(|i| format!("{i:?}")).collect();
+            let _ = writeln!(
+                out,
+                "\nFailed runs: {}. The shortest, run {}, in scene `{}`: {}\n  \
+                 Walkthrough(seed: {}, inputs: [{}])",
+                r.failed,
+                f.run,
+                f.scene,
+                f.problem,
+                f.seed,
+                inputs.join(", ")
+            );
+        }
+    }
+    out
+}
+
+/// What the `randomtest` subcommand was asked.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub config: Config,
+    pub json: bool,
+}
+
+/// `interview randomtest`: exit 0 when no run failed, 1 when one did (or the story does not
+/// load), 2 when the story folder cannot be read.
+pub fn run(source: &StorySource, options: &Options) -> u8 {
+    let (story, _) = match load_or_report(source) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let report = randomtest(&story, &options.config);
+    let mut out = anstream::stdout().lock();
+    if options.json {
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        let _ = writeln!(out, "{json}");
+    } else {
+        let _ = write!(out, "{}", render(&report));
+    }
+    u8::from(report.failed > 0)
+}

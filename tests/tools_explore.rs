@@ -1,0 +1,611 @@
+//! `interview explore`: every ending of the example story with its shortest path, walkthroughs
+//! that reach those endings when typed into the real game, planted problems (that `check`
+//! cannot see) reported with a path that reproduces them, and the state reduction checked
+//! against a search over whole states on random stories.
+
+use assert_cmd::Command;
+use interview::commands::{StorySource, load_or_report};
+use interview::story::{SourceFile, Story, load_story};
+use interview::tools::explore::{self, Config, Report};
+use interview::tools::replay::{self, Walkthrough};
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const FIXTURES: &str = "tests/fixtures/tools";
+
+fn interview() -> Command {
+    let mut cmd = Command::cargo_bin("interview").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Runs `interview --scenes DIR explore ARGS`: (exit code, stdout).
+fn explore_cli(dir: &str, args: &[&str]) -> (i32, String) {
+    let out = interview()
+        .args(["--scenes", dir, "explore"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+}
+
+fn load(dir: &str) -> Story {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    load_or_report(&StorySource::Dir(dir)).unwrap().0
+}
+
+fn explore_lib(dir: &str) -> (Story, Report) {
+    let story = load(dir);
+    let report = explore::explore(&story, &Config::default(), &mut |_, _| {});
+    (story, report)
+}
+
+/// `check` passes on a fixture: its planted problem is one only a run can find.
+fn passes_check(dir: &str) {
+    let out = interview().args(["check", dir]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A fresh folder for a test's files.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_example_story_report() {
+    let (code, out) = explore_cli("docs/example", &[]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_is_one_document_with_the_same_findings() {
+    let (code, out) = explore_cli("docs/example", &["--json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (_, report) = explore_lib("docs/example");
+    assert_eq!(json["complete"], true);
+    assert_eq!(json["states"], report.states);
+    let endings: Vec<(String, Vec<String>)> = json["endings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let inputs = e["path"]["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| s["input"].as_str().unwrap().to_owned())
+                .collect();
+            (e["id"].as_str().unwrap().to_owned(), inputs)
+        })
+        .collect();
+    let expected: Vec<(String, Vec<String>)> = report
+        .endings
+        .iter()
+        .map(|e| (e.id.clone(), e.path.inputs()))
+        .collect();
+    assert_eq!(endings, expected);
+    assert_eq!(
+        json["unreached"]["choices"][0]["text"], "Wait for dawn",
+        "the fallback nobody takes"
+    );
+}
+
+/// Writes the walkthroughs of a story, then types each one's inputs into the real game with
+/// its seed, and checks the game announces the ending; `replay` passes them too.
+fn walkthroughs_reach_their_endings(dir: &str, out_name: &str, endings: &[&str]) {
+    let out = scratch(out_name);
+    let (code, _) = explore_cli(dir, &["--walkthroughs", out.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let story = load(dir);
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    let mut expected: Vec<String> = endings.iter().map(|e| format!("{e}.ron")).collect();
+    expected.sort();
+    assert_eq!(written, expected);
+    for name in &written {
+        let path = out.join(name);
+        let w = Walkthrough::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let ending = w.ending.clone().unwrap();
+        let title = &story.ending(story.ending_by_name(&ending).unwrap()).title;
+        let stdin = w.inputs.join("\n") + "\n";
+        let played = interview()
+            .args(["--scenes", dir, "--seed", &w.seed.to_string()])
+            .write_stdin(stdin)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&played.stdout);
+        assert!(
+            stdout.contains(&format!("THE END: {title}")),
+            "{name}: the game did not end in `{ending}`:\n{stdout}"
+        );
+        for text in &w.expect {
+            assert!(
+                stdout.replace('\n', " ").contains(text.as_str()),
+                "{name}: {text}"
+            );
+        }
+    }
+    let replayed = interview()
+        .args(["--scenes", dir, "replay", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&replayed.stdout);
+    assert_eq!(replayed.status.code(), Some(0), "{stdout}");
+    assert!(stdout.ends_with(&format!("replay: {} passed, 0 failed\n", endings.len())));
+}
+
+#[test]
+fn the_example_storys_walkthroughs_reach_every_ending_in_the_real_game() {
+    walkthroughs_reach_their_endings("docs/example", "walkthroughs_example", &["light", "dark", "home"]);
+}
+
+/// Three 1-in-20 spins in a row: the shortest path is too unlikely for any seed tried, so
+/// the walkthrough comes from searching one seed's own game (which may spin again).
+#[test]
+fn an_unlikely_ending_gets_a_walkthrough_from_a_seed_that_reaches_it() {
+    let (story, report) = explore_lib(&format!("{FIXTURES}/luck"));
+    let jackpot = report.endings.iter().find(|e| e.id == "jackpot").unwrap();
+    // The third wheel's roll only changes its text: both of its outcomes count.
+    for step in &jackpot.path.steps {
+        assert!((step.chance.unwrap() - 0.05).abs() < 1e-12, "{:?}", jackpot.path);
+    }
+    assert_eq!(jackpot.path.steps.len(), 3);
+    let w = explore::walkthrough(&story, jackpot).unwrap();
+    assert!(w.inputs.len() > 3, "{w:?}");
+    assert!(replay::check(&story, &w).is_ok());
+    walkthroughs_reach_their_endings(
+        &format!("{FIXTURES}/luck"),
+        "walkthroughs_luck",
+        &["jackpot", "broke"],
+    );
+}
+
+/// Plays a reported path's inputs (these fixtures have no chance: any seed plays it).
+fn play_path(story: &Story, path: &explore::Path) -> replay::Played {
+    let w = Walkthrough {
+        seed: 0,
+        inputs: path.inputs(),
+        expect: vec![],
+        reject: vec![],
+        ending: None,
+    };
+    replay::play(story, &w)
+}
+
+#[test]
+fn a_planted_dead_end_is_reported_with_a_path_to_it() {
+    let dir = format!("{FIXTURES}/dead_end");
+    passes_check(&dir);
+    let (code, out) = explore_cli(&dir, &[]);
+    assert_eq!(code, 1, "a dead end fails the story");
+    assert!(
+        out.contains(
+            "Dead ends: 1.\n  in scene `cellar`: no available choice, and not an ending (met 1 time), \
+             reproduced by:\n      1. Go down to the cellar  -> cellar\n"
+        ),
+        "{out}"
+    );
+    let (story, report) = explore_lib(&dir);
+    let played = play_path(&story, &report.dead_ends[0].path);
+    assert_eq!(played.scene, "cellar");
+    assert!(played.failure.is_none());
+    let after = replay::play(
+        &story,
+        &Walkthrough {
+            seed: 0,
+            inputs: vec!["1".into(), "1".into()],
+            expect: vec![],
+            reject: vec![],
+            ending: None,
+        },
+    );
+    assert_eq!(
+        after.failure.unwrap().message,
+        "a dead end: no choice is available here"
+    );
+}
+
+#[test]
+fn a_planted_unreachable_scene_is_reported() {
+    let dir = format!("{FIXTURES}/unreachable_scene");
+    passes_check(&dir);
+    let (code, out) = explore_cli(&dir, &[]);
+    assert_eq!(code, 0, "unreached scenes do not fail the story");
+    assert!(
+        out.contains(
+            "Never reached:\n  the scene `attic`\n  the choice 2 of scene `landing`, \
+             \"Climb the ladder to the attic\"\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_planted_unreachable_ending_is_reported() {
+    let dir = format!("{FIXTURES}/unreachable_ending");
+    passes_check(&dir);
+    let (code, out) = explore_cli(&dir, &[]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Endings reached: 1 of 2"), "{out}");
+    assert!(
+        out.contains("Never reached:\n  the ending `rich` (Rich)\n  the scene `vault`\n"),
+        "{out}"
+    );
+    // The ending that is reached has a path that reaches it.
+    let (story, report) = explore_lib(&dir);
+    let caught = &report.endings[0];
+    assert_eq!(caught.id, "caught");
+    let played = play_path(&story, &caught.path);
+    assert_eq!(played.ending, story.ending_by_name("caught"));
+}
+
+#[test]
+fn a_planted_transition_cycle_is_reported_with_a_path_that_hits_it() {
+    let dir = format!("{FIXTURES}/cycle");
+    passes_check(&dir);
+    let (code, out) = explore_cli(&dir, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains(
+            "Runtime errors: 1.\n  in scene `west`: more than 100 automatic transitions in one step \
+             (at scene `east`): the story loops (met 1 time), reproduced by:\n      \
+             1. Turn the mirrors  -> west\n"
+        ),
+        "{out}"
+    );
+    let (story, report) = explore_lib(&dir);
+    let played = play_path(&story, &report.errors[0].path);
+    let failure = played.failure.unwrap();
+    assert_eq!(
+        failure.at,
+        replay::At::Step {
+            n: 1,
+            input: "1".into()
+        }
+    );
+    assert!(failure.message.starts_with("more than 100 automatic transitions"));
+}
+
+#[test]
+fn max_states_cuts_the_search_short_and_says_so() {
+    let (code, out) = explore_cli(&format!("{FIXTURES}/endless"), &["--max-states", "100"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(
+            "Endless: explored 100 states, then stopped at 100 states (--max-states).\n\
+             The search is incomplete:"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("Never reached:\n  the ending `done` (Done)\n"),
+        "{out}"
+    );
+    let (_, json) = explore_cli(&format!("{FIXTURES}/endless"), &["--max-states", "100", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["complete"], false);
+}
+
+#[test]
+fn a_loop_is_written_once_with_its_count() {
+    let (_, out) = explore_cli(&format!("{FIXTURES}/endless"), &["--max-states", "2000"]);
+    assert!(
+        out.contains(
+            "`done` (Done), in 1001 choices:\n      1. Count one more  -> counting (this step 1000 times)\n      \
+             2. Stop at a round number  -> done\n"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn no_progress_line_without_a_terminal() {
+    let out = interview()
+        .args([
+            "--scenes",
+            &format!("{FIXTURES}/endless"),
+            "explore",
+            "--max-states",
+            "40000",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// On a terminal, a long search shows how far it got.
+#[cfg(unix)]
+#[test]
+fn a_progress_line_on_a_terminal() {
+    let bin = assert_cmd::cargo::cargo_bin("interview");
+    let mut cmd = std::process::Command::new(bin);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args([
+            "--scenes",
+            &format!("{FIXTURES}/endless"),
+            "explore",
+            "--max-states",
+            "40000",
+        ]);
+    use expectrl::Expect;
+    let mut session = expectrl::Session::spawn(cmd).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    session
+        .expect(expectrl::Regex(r"\rexplore: \d+ states, 1 to explore\.\.\."))
+        .unwrap();
+    session.expect("explored 40000 states").unwrap();
+}
+
+// --- The state reduction changes no result --------------------------------------------------
+
+/// A small random story, as its two files.
+#[derive(Debug, Clone)]
+struct Gen {
+    scenes: Vec<GenScene>,
+}
+
+#[derive(Debug, Clone)]
+struct GenScene {
+    on_enter: Option<usize>,
+    choices: Vec<GenChoice>,
+    auto: Option<(usize, GenTarget, Option<usize>)>,
+}
+
+#[derive(Debug, Clone)]
+struct GenChoice {
+    cond: Option<usize>,
+    effect: Option<usize>,
+    target: GenTarget,
+    once: bool,
+    fallback: bool,
+}
+
+#[derive(Debug, Clone)]
+enum GenTarget {
+    Goto(usize),
+    Branches(Vec<(u32, usize, Option<usize>)>),
+}
+
+const CONDITIONS: &[&str] = &[
+    "Flag(\"a\")",
+    "Not(Flag(\"b\"))",
+    "Compare(\"n\", \">=\", 2)",
+    "Compare(\"n\", \"==\", 0)",
+    "Visits(\"s1\", \">=\", 2)",
+    "Visited(\"s2\")",
+    "Chance(50)",
+    "Any([Flag(\"b\"), Compare(\"n\", \"<\", 1)])",
+    "Compare(\"t\", \"==\", \"x\")",
+];
+
+const EFFECTS: &[&str] = &[
+    "Set(\"a\", true)",
+    "Set(\"a\", false)",
+    "Toggle(\"b\")",
+    "Add(\"n\", 1)",
+    "Add(\"n\", -1)",
+    "Set(\"n\", 0)",
+    "Set(\"t\", \"x\")",
+    "Set(\"shown\", 3)",
+];
+
+/// Scenes `s0..`, then the endings `e0` and `e1`.
+fn target(n_scenes: usize) -> impl Strategy<Value = usize> {
+    0..n_scenes + 2
+}
+
+fn gen_target(n: usize) -> impl Strategy<Value = GenTarget> {
+    prop_oneof![
+        target(n).prop_map(GenTarget::Goto),
+        proptest::collection::vec(
+            (1u32..4, target(n), proptest::option::of(0..CONDITIONS.len())),
+            1..3
+        )
+        .prop_map(GenTarget::Branches),
+    ]
+}
+
+fn gen_story() -> impl Strategy<Value = Gen> {
+    (3usize..6).prop_flat_map(|n| {
+        let choice = (
+            proptest::option::of(0..CONDITIONS.len()),
+            proptest::option::of(0..EFFECTS.len()),
+            gen_target(n),
+            proptest::bool::weighted(0.2),
+            proptest::bool::weighted(0.15),
+        )
+            .prop_map(|(cond, effect, target, once, fallback)| GenChoice {
+                cond,
+                effect,
+                target,
+                once,
+                fallback,
+            });
+        let scene = (
+            proptest::option::of(0..EFFECTS.len()),
+            proptest::collection::vec(choice, 1..4),
+            proptest::option::weighted(
+                0.25,
+                (
+                    0..CONDITIONS.len(),
+                    gen_target(n),
+                    proptest::option::of(0..EFFECTS.len()),
+                ),
+            ),
+        )
+            .prop_map(|(on_enter, choices, auto)| GenScene {
+                on_enter,
+                choices,
+                auto,
+            });
+        proptest::collection::vec(scene, n).prop_map(|scenes| Gen { scenes })
+    })
+}
+
+impl Gen {
+    fn name(&self, i: usize) -> String {
+        if i < self.scenes.len() {
+            format!("s{i}")
+        } else {
+            format!("e{}", i - self.scenes.len())
+        }
+    }
+
+    fn target(&self, t: &GenTarget) -> String {
+        match t {
+            GenTarget::Goto(s) => format!("goto: \"{}\"", self.name(*s)),
+            GenTarget::Branches(bs) => {
+                let bs: Vec<String> = bs
+                    .iter()
+                    .map(|(w, s, c)| {
+                        let cond = c.map_or(String::new(), |c| format!(", if: {}", CONDITIONS[c]));
+                        format!("Branch(weight: {w}, goto: \"{}\"{cond})", self.name(*s))
+                    })
+                    .collect();
+                format!("branches: [{}]", bs.join(", "))
+            }
+        }
+    }
+
+    fn files(&self) -> Vec<SourceFile> {
+        let manifest = r#"Story(id: "gen", title: "Gen", start: "s0",
+            variables: { "a": Bool(false), "b": Bool(false), "n": Int(value: 0, min: 0, max: 3),
+                         "t": Text("y"), "shown": Int(value: 0) },
+            endings: { "x0": "X0", "x1": "X1" })"#;
+        let mut scenes = String::from("[\n");
+        for (i, s) in self.scenes.iter().enumerate() {
+            scenes.push_str(&format!(
+                "Scene(id: \"s{i}\", text: [Text(\"Scene {i}, {{n}} {{shown}}.\"), If(Flag(\"a\"), \"A.\")],\n"
+            ));
+            if let Some(e) = s.on_enter {
+                scenes.push_str(&format!("on_enter: [{}],\n", EFFECTS[e]));
+            }
+            if let Some((c, t, e)) = &s.auto {
+                let effects = e.map_or(String::new(), |e| format!(", effects: [{}]", EFFECTS[e]));
+                scenes.push_str(&format!(
+                    "auto: [Auto(if: {}, {}{effects})],\n",
+                    CONDITIONS[*c],
+                    self.target(t)
+                ));
+            }
+            scenes.push_str("choices: [\n");
+            for (k, c) in s.choices.iter().enumerate() {
+                let mut fields = vec![format!("text: \"c{k}\""), self.target(&c.target)];
+                if let Some(cond) = c.cond {
+                    fields.push(format!("if: {}", CONDITIONS[cond]));
+                }
+                if let Some(e) = c.effect {
+                    fields.push(format!("effects: [{}]", EFFECTS[e]));
+                }
+                if c.once {
+                    fields.push("once: true".into());
+                }
+                if c.fallback && k > 0 {
+                    fields.push("fallback: true".into());
+                }
+                scenes.push_str(&format!("Choice({}),\n", fields.join(", ")));
+            }
+            scenes.push_str("]),\n");
+        }
+        scenes.push_str("Scene(id: \"e0\", text: \"End 0.\", ending: \"x0\"),\n");
+        scenes.push_str("Scene(id: \"e1\", text: \"End 1.\", ending: \"x1\"),\n]\n");
+        vec![
+            SourceFile {
+                name: "story.ron".into(),
+                bytes: manifest.as_bytes().to_vec(),
+            },
+            SourceFile {
+                name: "scenes.ron".into(),
+                bytes: scenes.into_bytes(),
+            },
+        ]
+    }
+}
+
+/// What a report says, in a form two searches can be compared by: every finding with the
+/// length of its path.
+fn findings(r: &Report) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for e in &r.endings {
+        out.insert(format!("ending {}", e.id), e.path.steps.len());
+    }
+    for e in &r.unreached.endings {
+        out.insert(format!("unreached ending {}", e.id), 0);
+    }
+    for s in &r.unreached.scenes {
+        out.insert(format!("unreached scene {}", s.id), 0);
+    }
+    for c in &r.unreached.choices {
+        out.insert(format!("unreached choice {} {}", c.scene, c.number), 0);
+    }
+    for d in &r.dead_ends {
+        out.insert(format!("dead end {}", d.scene), d.path.steps.len());
+    }
+    for e in &r.errors {
+        out.insert(format!("error {}", e.message), e.path.steps.len());
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Forgetting what the game can no longer read finds the same endings, scenes, choices,
+    /// dead ends and errors, at the same shortest distances, as comparing whole states; and
+    /// every reported path plays as reported.
+    #[test]
+    fn the_reduction_changes_no_finding(g in gen_story()) {
+        let loaded = load_story(&g.files());
+        let Some(story) = loaded.story else {
+            // A story `check` rejects (e.g. autos that always loop) is not explored.
+            return Ok(());
+        };
+        let config = Config { max_states: 5_000, max_outcomes_per_step: 256, whole_states: false };
+        let reduced = explore::explore(&story, &config, &mut |_, _| {});
+        let whole = explore::explore(&story, &Config { whole_states: true, ..config }, &mut |_, _| {});
+        if !(reduced.complete && whole.complete) {
+            // Too big to compare in a test (random autos can branch on every transition).
+            return Ok(());
+        }
+        prop_assert!(reduced.states <= whole.states);
+        prop_assert_eq!(findings(&reduced), findings(&whole));
+        for e in &reduced.endings {
+            let steps: Vec<&str> = e.path.steps.iter().map(|s| s.scene.as_str()).collect();
+            let scene_of_ending = story
+                .scenes()
+                .iter()
+                .find(|s| s.ending == story.ending_by_name(&e.id))
+                .map(|s| s.id.as_str());
+            prop_assert_eq!(steps.last().copied().or(Some(e.path.start.as_str())), scene_of_ending);
+        }
+    }
+}
+
+/// The engine takes fallbacks and passes through scenes inside one step without saying so;
+/// `explore` still sees which were reached.
+#[test]
+fn fallbacks_and_scenes_passed_within_a_step_count_as_reached() {
+    let (code, out) = explore_cli(&format!("{FIXTURES}/fallback"), &[]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Never reached:\n  the choice 3 of scene `door`, \"Never needed\" (fallback)\n\nDead"),
+        "only the fallback that is never needed, not `path` nor `Give up`:\n{out}"
+    );
+}
