@@ -55,9 +55,9 @@ enum Command {
         /// How many games to play.
         #[arg(long, value_name = "N", default_value_t = 1000)]
         runs: u32,
-        /// The test's seed: the same seed gives the same report.
-        #[arg(long, value_name = "S", default_value_t = 0)]
-        seed: u64,
+        /// The test's seed (default 0): the same seed gives the same report.
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
         /// Stop a game after this many choices (it counts as unfinished).
         #[arg(long, value_name = "N", default_value_t = 1000)]
         max_steps: u32,
@@ -139,7 +139,7 @@ fn main() -> ExitCode {
         }) => {
             let config = tools::randomtest::Config {
                 runs,
-                seed,
+                seed: seed.or(cli.seed).unwrap_or(0),
                 max_steps,
             };
             tools::randomtest::run(

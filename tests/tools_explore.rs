@@ -304,7 +304,7 @@ fn max_states_cuts_the_search_short_and_says_so() {
 
 #[test]
 fn a_loop_is_written_once_with_its_count() {
-    let (_, out) = explore_cli(&format!("{FIXTURES}/endless"), &["--max-states", "2000"]);
+    let (_, out) = explore_cli(&format!("{FIXTURES}/endless"), &["--max-states", "5000"]);
     assert!(
         out.contains(
             "`done` (Done), in 1001 choices:\n      1. Count one more  -> counting (this step 1000 times)\n      \
@@ -348,7 +348,7 @@ fn a_progress_line_on_a_terminal() {
     let mut session = expectrl::Session::spawn(cmd).unwrap();
     session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
     session
-        .expect(expectrl::Regex(r"\rexplore: \d+ states, 1 to explore\.\.\."))
+        .expect(expectrl::Regex(r"\rexplore: \d+ states, \d+ to explore\.\.\."))
         .unwrap();
     session.expect("explored 40000 states").unwrap();
 }
@@ -393,6 +393,8 @@ const CONDITIONS: &[&str] = &[
     "Chance(50)",
     "Any([Flag(\"b\"), Compare(\"n\", \"<\", 1)])",
     "Compare(\"t\", \"==\", \"x\")",
+    "Compare(\"m\", \">=\", 3)",
+    "Compare(\"m\", \"==\", 4)",
 ];
 
 const EFFECTS: &[&str] = &[
@@ -404,6 +406,8 @@ const EFFECTS: &[&str] = &[
     "Set(\"n\", 0)",
     "Set(\"t\", \"x\")",
     "Set(\"shown\", 3)",
+    "Add(\"m\", 1)",
+    "Add(\"m\", 2)",
 ];
 
 /// Scenes `s0..`, then the endings `e0` and `e1`.
@@ -487,7 +491,7 @@ impl Gen {
     fn files(&self) -> Vec<SourceFile> {
         let manifest = r#"Story(id: "gen", title: "Gen", start: "s0",
             variables: { "a": Bool(false), "b": Bool(false), "n": Int(value: 0, min: 0, max: 3),
-                         "t": Text("y"), "shown": Int(value: 0) },
+                         "t": Text("y"), "shown": Int(value: 0), "m": Int(value: 0, max: 8) },
             endings: { "x0": "X0", "x1": "X1" })"#;
         let mut scenes = String::from("[\n");
         for (i, s) in self.scenes.iter().enumerate() {

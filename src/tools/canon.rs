@@ -12,7 +12,9 @@
 //!   changes where the game can go;
 //! - `Chance` rolls no condition of a choice or branch of the current scene reads;
 //! - past the largest number a `Visits` condition compares a live count with, the count
-//!   itself: visits only grow, so every larger count makes every condition come out the same.
+//!   itself: visits only grow, so every larger count makes every condition come out the same;
+//! - the same for an `Int` variable that only ever grows (or only ever shrinks): past the
+//!   largest (smallest) number a condition compares it with, its value.
 //!
 //! States are only compared in this form: the paths the tools report are played again on the
 //! real game, which shows the real texts.
@@ -101,6 +103,43 @@ fn before_effects(effects: &[Effect], live: &mut Bits) {
     }
 }
 
+/// Where an `Int` variable's value stops making a difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IntCap {
+    /// It only grows: every value above this one acts like this one.
+    Above(i64),
+    /// It only shrinks: every value below this one acts like this one.
+    Below(i64),
+}
+
+/// The caps of `Int` variables that only move one way (see [`IntCap`]).
+fn int_caps(story: &Story) -> Vec<Option<IntCap>> {
+    let n = story.vars().len();
+    let (mut grows, mut shrinks) = (vec![false; n], vec![false; n]);
+    super::each_effect(story, &mut |e| {
+        if let Effect::Add(v, d) = e {
+            grows[v.index()] |= *d > 0;
+            shrinks[v.index()] |= *d < 0;
+        }
+    });
+    let (mut top, mut bottom) = (vec![None::<i64>; n], vec![None::<i64>; n]);
+    super::each_condition(story, &mut |c| {
+        if let Condition::Compare(v, _, Value::Int(k)) = c {
+            let t = &mut top[v.index()];
+            *t = Some(t.map_or(*k, |t| t.max(*k)));
+            let b = &mut bottom[v.index()];
+            *b = Some(b.map_or(*k, |b| b.min(*k)));
+        }
+    });
+    (0..n)
+        .map(|i| match (grows[i], shrinks[i], top[i], bottom[i]) {
+            (true, false, Some(k), _) => Some(IntCap::Above(k.saturating_add(1))),
+            (false, true, _, Some(k)) => Some(IntCap::Below(k.saturating_sub(1))),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The canonical form of states of one story (see the module doc).
 #[derive(Debug, Clone)]
 pub(crate) struct Canon {
@@ -111,6 +150,9 @@ pub(crate) struct Canon {
     rolls: Vec<Vec<u16>>,
     /// For each visit slot: the cap of its count.
     caps: Vec<u32>,
+    /// For each variable that only grows or only shrinks: the bound past which its value
+    /// makes no difference.
+    int_caps: Vec<Option<IntCap>>,
     initial: Vec<Value>,
     /// False to keep every value (only the turn and the visit caps are canonical).
     forget: bool,
@@ -167,6 +209,7 @@ impl Canon {
             live: liveness(story, layout),
             rolls,
             caps,
+            int_caps: int_caps(story),
             initial: story.vars().iter().map(|v| v.initial.clone()).collect(),
             forget,
         }
@@ -184,8 +227,16 @@ impl Canon {
             return;
         }
         for (i, (v, init)) in state.vars.iter_mut().zip(&self.initial).enumerate() {
-            if !live.contains(i) && v != init {
-                v.clone_from(init);
+            if !live.contains(i) {
+                if v != init {
+                    v.clone_from(init);
+                }
+                continue;
+            }
+            match (self.int_caps[i], v) {
+                (Some(IntCap::Above(cap)), Value::Int(x)) => *x = (*x).min(cap),
+                (Some(IntCap::Below(cap)), Value::Int(x)) => *x = (*x).max(cap),
+                _ => {}
             }
         }
         for (slot, (v, &cap)) in state.tracked_visits.iter_mut().zip(&self.caps).enumerate() {

@@ -286,7 +286,8 @@ impl<'s> Search<'s> {
                 Canon::new(story)
             },
             tracked: Tracked::new(story),
-            max_states: config.max_states.max(1),
+            // Node ids are u32, with u32::MAX for "none".
+            max_states: config.max_states.clamp(1, u32::MAX as usize - 1),
             max_outcomes: config.max_outcomes_per_step.max(1),
             ids: HashMap::new(),
             nodes: Vec::new(),

@@ -173,6 +173,26 @@ fn each_condition(story: &Story, f: &mut impl FnMut(&Condition)) {
     }
 }
 
+/// Calls `f` on every effect of the story: on entering scenes, of choices, autos and branches.
+fn each_effect(story: &Story, f: &mut impl FnMut(&Effect)) {
+    fn target(t: &Target, f: &mut impl FnMut(&Effect)) {
+        if let Target::Branches(bs) = t {
+            bs.iter().flat_map(|b| &b.effects).for_each(&mut *f);
+        }
+    }
+    for scene in story.scenes() {
+        scene.on_enter.iter().for_each(&mut *f);
+        for c in &scene.choices {
+            c.effects.iter().for_each(&mut *f);
+            target(&c.target, f);
+        }
+        for a in &scene.autos {
+            a.effects.iter().for_each(&mut *f);
+            target(&a.target, f);
+        }
+    }
+}
+
 /// Copies `src` into `dst`, reusing `dst`'s allocations.
 pub(crate) fn copy_state(dst: &mut GameState, src: &GameState) {
     dst.scene = src.scene;

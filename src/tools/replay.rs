@@ -437,6 +437,13 @@ pub fn run(source: &StorySource, paths: &[PathBuf]) -> u8 {
 }
 
 fn replay_file(story: &Story, file: &Path) -> Result<Passed, String> {
+    let size = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
+    if size > limits::FILE_BYTES as u64 {
+        return Err(format!(
+            "the file is larger than the limit of {} bytes (4 MiB)",
+            limits::FILE_BYTES
+        ));
+    }
     let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
     let w = Walkthrough::parse(&text).map_err(|e| format!("{}:{e}", file.display()))?;
     check(story, &w).map_err(|f| f.to_string())
