@@ -79,5 +79,46 @@ fn startup(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, steps, load, startup);
+/// The *Interview* game at the end of the film's walkthrough (one step before its ending).
+fn film_game(story: &Story) -> interview::save::Game {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/walkthroughs/film.ron"
+    ))
+    .unwrap();
+    let inputs: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"'))
+        .filter_map(|l| l.split('"').next())
+        .filter(|l| l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let (mut game, _) = interview::save::Game::new(story, 7).unwrap();
+    for input in &inputs[..inputs.len() - 1] {
+        let view = engine::view(story, &game.state);
+        let n: usize = input.parse().unwrap();
+        game.choose(story, view.choices[n - 1].index).unwrap();
+    }
+    game
+}
+
+/// Saving and loading the *Interview* story late in a game (the load replays every choice).
+fn saves(c: &mut Criterion) {
+    let story = load_story(&interview::files::embedded_story()).story.unwrap();
+    let game = film_game(&story);
+    let text = interview::save::to_text(&story, &game, 0);
+    println!(
+        "save of the film's game at turn {}: {} bytes",
+        game.state.turn(),
+        text.len()
+    );
+    c.bench_function("save_interview_to_text", |b| {
+        b.iter(|| black_box(interview::save::to_text(&story, &game, 0)))
+    });
+    c.bench_function("load_interview_from_text", |b| {
+        b.iter(|| black_box(interview::save::from_text(&story, &text).unwrap()))
+    });
+}
+
+criterion_group!(benches, steps, load, startup, saves);
 criterion_main!(benches);

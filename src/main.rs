@@ -49,6 +49,9 @@ enum Command {
         /// Write one replayable walkthrough file per ending reached into DIR.
         #[arg(long, value_name = "DIR")]
         walkthroughs: Option<PathBuf>,
+        /// Print the search's speed (states per second) on stderr, also without a terminal.
+        #[arg(long)]
+        stats: bool,
     },
     /// Play N seeded random games and count the endings, scenes and choices they hit.
     Randomtest {
@@ -123,11 +126,13 @@ fn main() -> ExitCode {
             max_states,
             json,
             walkthroughs,
+            stats,
         }) => {
             let options = tools::explore::Options {
                 max_states,
                 json,
                 walkthroughs,
+                stats,
             };
             tools::explore::run(&default_source(cli.scenes), &options)
         }

@@ -97,35 +97,54 @@ pub struct Excerpt {
 }
 
 impl Excerpt {
-    /// The line holding `start`, with one line of context on each side. None when that line is
-    /// too long to show (a minified file would flood the screen) or the offsets are not valid.
-    pub fn around(src: &str, start: usize, end: usize) -> Option<Excerpt> {
+    /// The line holding `start` (its 1-based `line`), with one line of context on each side.
+    /// None when that line is too long to show (a minified file would flood the screen) or the
+    /// offsets are not valid. Every scan is bounded by the longest line shown, so a file with
+    /// thousands of diagnostics on long lines costs linear time, not quadratic.
+    pub fn around(src: &str, start: usize, end: usize, line: usize) -> Option<Excerpt> {
         const MAX_LINE: usize = 300;
         let start = start.min(src.len());
         let end = end.clamp(start, src.len());
         if !src.is_char_boundary(start) || !src.is_char_boundary(end) {
             return None;
         }
-        let line_start = src[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = src[start..].find('\n').map_or(src.len(), |i| start + i);
+        let bytes = src.as_bytes();
+        // Where the line holding `at` starts / ends, if within MAX_LINE bytes of `at`.
+        let back = |at: usize| {
+            let low = at.saturating_sub(MAX_LINE + 1);
+            match bytes[low..at].iter().rposition(|&b| b == b'\n') {
+                Some(i) => Some(low + i + 1),
+                None => (low == 0).then_some(0),
+            }
+        };
+        let forward = |at: usize| {
+            let high = (at + MAX_LINE + 1).min(bytes.len());
+            match bytes[at..high].iter().position(|&b| b == b'\n') {
+                Some(i) => Some(at + i),
+                None => (high == bytes.len()).then_some(high),
+            }
+        };
+        let line_start = back(start)?;
+        let line_end = forward(start)?;
         if line_end - line_start > MAX_LINE {
             return None;
         }
-        let from = src[..line_start.saturating_sub(1)]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let to = src[line_end..]
-            .get(1..)
-            .and_then(|rest| rest.find('\n'))
-            .map_or(src.len(), |i| line_end + 1 + i);
-        let to = to.max(line_end);
+        // The lines before and after, unless they are too long to show.
+        let from = match line_start {
+            0 => 0,
+            _ => back(line_start - 1).unwrap_or(line_start),
+        };
+        let to = match line_end < bytes.len() {
+            true => forward(line_end + 1).unwrap_or(line_end),
+            false => line_end,
+        };
         // The lines are shown made visible; the mark moves with the text it marks.
         let raw = &src[from..to];
         let moved = |at: usize| from + visible_offset(raw, at - from);
         Some(Excerpt {
             text: visible(raw).into_owned(),
             offset: from,
-            first_line: src[..from].bytes().filter(|&b| b == b'\n').count(),
+            first_line: line.saturating_sub(1) - usize::from(from < line_start),
             mark: (moved(start), moved(end.min(line_end).max(start))),
             mark_col: src[line_start..start].chars().count(),
         })

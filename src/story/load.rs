@@ -179,6 +179,11 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
     let scene_names = std::mem::take(&mut b.scene_names);
     let used = std::mem::take(&mut b.usage);
     let Builder { vars, endings, .. } = b;
+    let var_names = vars
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.clone(), VarId(i as u32)))
+        .collect();
 
     let story = Story {
         id: manifest.id.clone(),
@@ -192,6 +197,7 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
         endings,
         notebook,
         scene_names,
+        var_names,
         once_slots,
         tracked,
         fingerprint,
@@ -331,12 +337,13 @@ impl<'a> Cx<'a> {
                 Some(v)
             }
             Err(e) => {
-                let (line, col) = (e.span.start.line, e.span.start.col);
-                let start = offset_of(text, line, col);
+                let start = offset_of(text, e.span.start.line, e.span.start.col);
                 let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
+                // RON's position, clamped into the file.
+                let (line, col) = f.line_col(start);
                 let (message, help) = ron_message(&e.code);
                 let span = Some((start, end.max(start + 1).min(text.len().max(start))));
-                let source = Excerpt::around(text, start, end.max(start + 1));
+                let source = Excerpt::around(text, start, end.max(start + 1), line);
                 self.diags.push(Diagnostic {
                     severity: Severity::Error,
                     file: self.files[file].name.clone(),
@@ -374,7 +381,7 @@ impl<'a> Cx<'a> {
             label,
             help,
             span: Some((span.start, span.end)),
-            source: Excerpt::around(&f.text, span.start, span.end),
+            source: Excerpt::around(&f.text, span.start, span.end, line),
         });
     }
 
@@ -553,7 +560,14 @@ struct Builder<'c, 'r, 'a> {
     broken_ids: std::collections::HashSet<&'r str>,
     /// Some scene file could not be read as text: any scene id may exist.
     ids_unknown: bool,
+    /// The slot of each scene in `tracked`.
+    tracked_slots: HashMap<SceneId, u32>,
+    /// What is left of the work allowed for "did you mean" suggestions (edit-distance cells).
+    suggest_budget: std::cell::Cell<usize>,
 }
+
+/// The edit-distance cells all suggestions of one story may cost: a fraction of a second.
+const SUGGEST_BUDGET: usize = 20_000_000;
 
 fn valid_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
@@ -574,6 +588,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             chances: Vec::new(),
             chance_allowed: false,
             tracked: Vec::new(),
+            tracked_slots: HashMap::new(),
+            suggest_budget: std::cell::Cell::new(SUGGEST_BUDGET),
             broken_ids: Default::default(),
             ids_unknown: false,
         };
@@ -706,7 +722,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             label: None,
             help: None,
             span: Some((span.start, span.end)),
-            source: Excerpt::around(&f.text, span.start, span.end),
+            source: Excerpt::around(&f.text, span.start, span.end, line),
         });
     }
 
@@ -757,11 +773,31 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         }
     }
 
+    /// A known name close to `name`, for a "did you mean". Comparing every unknown name with
+    /// every known one is quadratic, so the work has a budget for the whole story: past it,
+    /// no more suggestions (the same ones for the same story, whatever the map's order).
     fn suggest<'x>(&self, name: &str, candidates: impl Iterator<Item = &'x str>) -> Option<String> {
-        let best = candidates
-            .map(|c| (edit_distance(name, c), c))
-            .filter(|(d, c)| *d <= 2.max(name.len().max(c.len()) / 3) && *d < name.len().max(c.len()))
-            .min();
+        let mut best: Option<(usize, &str)> = None;
+        for c in candidates {
+            let longest = name.len().max(c.len());
+            let limit = 2.max(longest / 3);
+            // The distance is at least the difference in length: most names stop here.
+            if name.len().abs_diff(c.len()) > limit {
+                continue;
+            }
+            let cost = (name.len() + 1) * (c.len() + 1);
+            match self.suggest_budget.get().checked_sub(cost) {
+                Some(left) => self.suggest_budget.set(left),
+                None => {
+                    self.suggest_budget.set(0);
+                    return None;
+                }
+            }
+            let d = edit_distance(name, c);
+            if d <= limit && d < longest && best.is_none_or(|b| (d, c) < b) {
+                best = Some((d, c));
+            }
+        }
         best.map(|(_, c)| format!("did you mean `{c}`?"))
     }
 
@@ -1197,19 +1233,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     }
 
     fn visits(&mut self, scene: SceneId, op: Op, n: i64) -> Condition {
-        let slot = match self.tracked.iter().position(|&s| s == scene) {
-            Some(i) => i,
-            None => {
-                self.tracked.push(scene);
-                self.tracked.len() - 1
-            }
-        };
-        Condition::Visits {
-            scene,
-            slot: slot as u32,
-            op,
-            n,
+        let next = self.tracked.len() as u32;
+        let slot = *self.tracked_slots.entry(scene).or_insert(next);
+        if slot == next {
+            self.tracked.push(scene);
         }
+        Condition::Visits { scene, slot, op, n }
     }
 
     fn op(&mut self, op: &str, file: usize, p: &[Seg]) -> Option<Op> {
@@ -1455,9 +1484,17 @@ fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
     // by autos, none an ending, none with a way to stop (choices while no auto is certain)
     // and no auto leading out of the group.
     let auto_edges: Vec<Vec<SceneId>> = story.scenes.iter().map(auto_targets).collect();
-    for comp in strongly_connected(n, &auto_edges) {
+    let comps = strongly_connected(n, &auto_edges);
+    // The component of each scene: membership in O(1), even in a loop of 100,000 scenes.
+    let mut comp_of = vec![usize::MAX; n];
+    for (k, comp) in comps.iter().enumerate() {
+        for s in comp {
+            comp_of[s.index()] = k;
+        }
+    }
+    for (k, comp) in comps.iter().enumerate() {
         let single = comp.len() == 1;
-        let member = |s: SceneId| comp.contains(&s);
+        let member = |s: SceneId| comp_of[s.index()] == k;
         if single && !auto_edges[comp[0].index()].contains(&comp[0]) {
             continue;
         }
@@ -1474,16 +1511,18 @@ fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
             names.sort_unstable();
             let first = comp.iter().min().copied().unwrap_or(SceneId(0));
             let (file, idx) = &locs[first.index()];
+            // A loop of thousands of scenes is named by its first ten.
+            const SHOWN: usize = 10;
+            let mut list: Vec<String> = names.iter().take(SHOWN).map(|n| format!("`{n}`")).collect();
+            if names.len() > SHOWN {
+                list.push(format!("and {} more", names.len() - SHOWN));
+            }
             cx.error(
                 *file,
                 &[Seg::Index(*idx), Seg::Field("auto")],
                 format!(
                     "automatic transitions loop forever between {} with no way out",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    list.join(", ")
                 ),
             );
         }

@@ -259,6 +259,8 @@ pub struct Story {
     pub(crate) endings: Vec<Ending>,
     pub(crate) notebook: Text,
     pub(crate) scene_names: HashMap<String, SceneId>,
+    /// Variables by name: a save names them, and a story may declare thousands.
+    pub(crate) var_names: HashMap<String, VarId>,
     pub(crate) once_slots: u32,
     /// The scenes whose visits are counted, by slot.
     pub(crate) tracked: Vec<SceneId>,
@@ -291,10 +293,7 @@ impl Story {
         &self.vars[id.index()]
     }
     pub fn var_by_name(&self, name: &str) -> Option<VarId> {
-        self.vars
-            .iter()
-            .position(|v| v.name == name)
-            .map(|i| VarId(i as u32))
+        self.var_names.get(name).copied()
     }
     pub fn scenes(&self) -> &[Scene] {
         &self.scenes

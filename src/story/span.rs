@@ -416,7 +416,8 @@ impl Scanner<'_> {
                     hashes += 1;
                     self.pos += 1;
                 }
-                self.pos += 1; // opening quote
+                // The opening quote; a file may end before it.
+                self.pos = (self.pos + 1).min(bytes.len());
                 let start = self.pos;
                 let mut close = vec![b'"'];
                 close.extend(std::iter::repeat_n(b'#', hashes));

@@ -150,10 +150,11 @@ pub(crate) struct Canon {
     rolls: Vec<Vec<u16>>,
     /// For each visit slot: the cap of its count.
     caps: Vec<u32>,
-    /// For each variable that only grows or only shrinks: the bound past which its value
-    /// makes no difference.
-    int_caps: Vec<Option<IntCap>>,
     initial: Vec<Value>,
+    /// For each scene: the variables no condition can read any more (reset to their initial
+    /// value), and the live ones with a cap; precomputed from `live` and `int_caps`.
+    dead_vars: Vec<Vec<u32>>,
+    capped_vars: Vec<Vec<(u32, IntCap)>>,
     /// False to keep every value (only the turn and the visit caps are canonical).
     forget: bool,
 }
@@ -204,13 +205,34 @@ impl Canon {
                 out
             })
             .collect();
+        let live = liveness(story, layout);
+        let int_caps = int_caps(story);
+        let dead_vars = live
+            .iter()
+            .map(|l| {
+                (0..layout.vars)
+                    .filter(|&i| !l.contains(i))
+                    .map(|i| i as u32)
+                    .collect()
+            })
+            .collect();
+        let capped_vars = live
+            .iter()
+            .map(|l| {
+                (0..layout.vars)
+                    .filter(|&i| l.contains(i))
+                    .filter_map(|i| int_caps[i].map(|c| (i as u32, c)))
+                    .collect()
+            })
+            .collect();
         Canon {
             layout,
-            live: liveness(story, layout),
+            live,
             rolls,
             caps,
-            int_caps: int_caps(story),
             initial: story.vars().iter().map(|v| v.initial.clone()).collect(),
+            dead_vars,
+            capped_vars,
             forget,
         }
     }
@@ -226,16 +248,17 @@ impl Canon {
             }
             return;
         }
-        for (i, (v, init)) in state.vars.iter_mut().zip(&self.initial).enumerate() {
-            if !live.contains(i) {
-                if v != init {
-                    v.clone_from(init);
-                }
-                continue;
+        let scene = state.scene.index();
+        for &i in &self.dead_vars[scene] {
+            let (v, init) = (&mut state.vars[i as usize], &self.initial[i as usize]);
+            if v != init {
+                v.clone_from(init);
             }
-            match (self.int_caps[i], v) {
-                (Some(IntCap::Above(cap)), Value::Int(x)) => *x = (*x).min(cap),
-                (Some(IntCap::Below(cap)), Value::Int(x)) => *x = (*x).max(cap),
+        }
+        for &(i, cap) in &self.capped_vars[scene] {
+            match (cap, &mut state.vars[i as usize]) {
+                (IntCap::Above(cap), Value::Int(x)) => *x = (*x).min(cap),
+                (IntCap::Below(cap), Value::Int(x)) => *x = (*x).max(cap),
                 _ => {}
             }
         }

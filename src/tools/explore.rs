@@ -11,6 +11,7 @@
 //! it. [`walkthrough`] turns an ending's path into a replayable walkthrough.
 
 use super::replay::{self, Walkthrough};
+use super::store::StateStore;
 use super::{
     Canon, Enumerator, Forced, Tracked, copy_state, is_story_error, line_as_written, plural, shown_as, squash,
 };
@@ -189,9 +190,12 @@ struct Search<'s> {
     tracked: Tracked,
     max_states: usize,
     max_outcomes: usize,
-    ids: HashMap<GameState, u32>,
+    /// Every state found, packed; node `i` is stored state `i`.
+    store: StateStore,
     nodes: Vec<Node>,
-    queue: VecDeque<(u32, GameState)>,
+    /// Breadth first: nodes are expanded in the order they were found, so the queue is every
+    /// node from this one on.
+    next: u32,
     /// For each scene, the scenes a step that enters it may pass through (autos and
     /// fallbacks, followed on), itself included.
     passes: Vec<Box<[u32]>>,
@@ -214,14 +218,19 @@ pub fn explore(story: &Story, config: &Config, progress: &mut dyn FnMut(usize, u
     search.start();
     let mut expanded = 0usize;
     let mut buf = Vec::new();
-    while let Some((id, state)) = search.queue.pop_front() {
+    let mut state = GameState::blank(story, 0);
+    let mut scratch = state.clone();
+    while (search.next as usize) < search.nodes.len() {
         if search.cut_short.is_some() {
             break;
         }
-        search.expand(id, &state, &mut buf);
+        let id = search.next;
+        search.next += 1;
+        search.store.decode(id, &mut state);
+        search.expand(id, &state, &mut scratch, &mut buf);
         expanded += 1;
         if expanded.is_multiple_of(1 << 14) {
-            progress(search.nodes.len(), search.queue.len());
+            progress(search.nodes.len(), search.nodes.len() - search.next as usize);
         }
     }
     search.report()
@@ -289,9 +298,9 @@ impl<'s> Search<'s> {
             // Node ids are u32, with u32::MAX for "none".
             max_states: config.max_states.clamp(1, u32::MAX as usize - 1),
             max_outcomes: config.max_outcomes_per_step.max(1),
-            ids: HashMap::new(),
+            store: StateStore::new(story, config.max_states),
             nodes: Vec::new(),
-            queue: VecDeque::new(),
+            next: 0,
             passes: pass_closures(story),
             scene_seen: vec![false; n],
             scenes_left: n,
@@ -335,7 +344,7 @@ impl<'s> Search<'s> {
     }
 
     /// Tries every available choice of a state, with every combination of random outcomes.
-    fn expand(&mut self, id: u32, state: &GameState, available: &mut Vec<usize>) {
+    fn expand(&mut self, id: u32, state: &GameState, scratch: &mut GameState, available: &mut Vec<usize>) {
         let story = self.story;
         engine::available(story, state, available);
         if available.is_empty() {
@@ -344,18 +353,17 @@ impl<'s> Search<'s> {
             }
             return;
         }
-        let mut scratch = state.clone();
         let mut dice = Enumerator::default();
         for &ci in available.iter() {
             self.choice_seen[state.scene.index()][ci] = true;
             let mut outcomes = 0;
             loop {
                 dice.rewind();
-                copy_state(&mut scratch, state);
-                match engine::choose_with(story, &mut scratch, ci, &mut dice) {
+                copy_state(scratch, state);
+                match engine::choose_with(story, scratch, ci, &mut dice) {
                     Ok(_) => {
                         self.saw_step(state, scratch.scene, Some(ci), &dice);
-                        self.intern_ref(&mut scratch, id, ci as u32, &dice);
+                        self.intern_ref(scratch, id, ci as u32, &dice);
                     }
                     Err(e) => {
                         self.saw_step(state, scratch.scene, Some(ci), &dice);
@@ -418,15 +426,18 @@ impl<'s> Search<'s> {
             return;
         }
         let story = self.story;
-        let direct = match choice {
-            None => vec![story.start().0],
-            Some(ci) => targets(&story.scene(before.scene).choices[ci].target),
-        };
-        let unseen = direct.iter().any(|&t| {
-            self.passes[t as usize]
+        let unseen_from = |t: SceneId| {
+            self.passes[t.index()]
                 .iter()
                 .any(|&s| !self.scene_seen[s as usize] || self.fallback_left[s as usize])
-        });
+        };
+        let unseen = match choice {
+            None => unseen_from(story.start()),
+            Some(ci) => match &story.scene(before.scene).choices[ci].target {
+                Target::Goto(t) => unseen_from(*t),
+                Target::Branches(bs) => bs.iter().any(|b| unseen_from(b.target)),
+            },
+        };
         if unseen {
             self.track(before, choice, dice);
         }
@@ -490,7 +501,7 @@ impl<'s> Search<'s> {
     fn intern_ref(&mut self, state: &mut GameState, parent: u32, choice: u32, dice: &Enumerator) {
         self.canon.apply(state);
         let chance = dice.probability();
-        if let Some(&known) = self.ids.get(state) {
+        if let Some(known) = self.store.find(state) {
             // Another outcome of the step that found this state: it adds to the odds.
             let node = &mut self.nodes[known as usize];
             if node.parent == parent && node.choice == choice {
@@ -503,19 +514,17 @@ impl<'s> Search<'s> {
                 .get_or_insert_with(|| format!("stopped at {} states (--max-states)", self.max_states));
             return;
         }
-        let id = self.nodes.len() as u32;
+        let id = self.store.insert();
+        debug_assert_eq!(id as usize, self.nodes.len());
         self.nodes.push(Node {
             parent,
             choice,
             draws: dice.picks().collect(),
             chance,
         });
-        self.ids.insert(state.clone(), id);
-        match engine::ending(self.story, state) {
-            Some(e) => {
-                self.endings[e.index()].get_or_insert(id);
-            }
-            None => self.queue.push_back((id, state.clone())),
+        // An ending is expanded too, to nothing: it has no choices.
+        if let Some(e) = engine::ending(self.story, state) {
+            self.endings[e.index()].get_or_insert(id);
         }
     }
 
@@ -929,6 +938,8 @@ pub struct Options {
     pub max_states: usize,
     pub json: bool,
     pub walkthroughs: Option<std::path::PathBuf>,
+    /// Print the speed of the search on stderr (always done on a terminal).
+    pub stats: bool,
 }
 
 /// `interview explore`: exit 0 when sound, 1 on a dead end or a runtime error (or a story
@@ -951,9 +962,19 @@ pub fn run(source: &StorySource, options: &Options) -> u8 {
         max_states: options.max_states,
         ..Config::default()
     };
+    let started = std::time::Instant::now();
     let report = explore(&story, &config, &mut progress);
+    let secs = started.elapsed().as_secs_f64();
     if terminal && report.states >= 1 << 14 {
         let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+    }
+    if terminal || options.stats {
+        let rate = report.states as f64 / secs.max(1e-9);
+        anstream::eprintln!(
+            "explore: {} states in {secs:.3} s ({:.0} states per second)",
+            report.states,
+            rate
+        );
     }
     let mut code = u8::from(!report.is_sound());
     if let Some(dir) = &options.walkthroughs {

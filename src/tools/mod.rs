@@ -11,6 +11,7 @@ pub mod explore;
 pub mod graph;
 pub mod randomtest;
 pub mod replay;
+mod store;
 
 pub(crate) use canon::Canon;
 
@@ -194,13 +195,26 @@ fn each_effect(story: &Story, f: &mut impl FnMut(&Effect)) {
 }
 
 /// Copies `src` into `dst`, reusing `dst`'s allocations.
+
+/// Copies `src` into `dst` (states of one story) without allocating: the hot loop of
+/// `explore` does this before every step it tries.
 pub(crate) fn copy_state(dst: &mut GameState, src: &GameState) {
     dst.scene = src.scene;
-    dst.vars.clone_from(&src.vars);
-    dst.tracked_visits.clone_from(&src.tracked_visits);
-    dst.once_used.clone_from(&src.once_used);
-    dst.rolls.clone_from(&src.rolls);
-    dst.rng.clone_from(&src.rng);
+    for (d, s) in dst.vars.iter_mut().zip(&src.vars) {
+        match (d, s) {
+            (Value::Bool(d), Value::Bool(s)) => *d = *s,
+            (Value::Int(d), Value::Int(s)) => *d = *s,
+            (d, s) => d.clone_from(s),
+        }
+    }
+    dst.tracked_visits.copy_from_slice(&src.tracked_visits);
+    dst.once_used.copy_from_slice(&src.once_used);
+    if !(dst.rolls.is_empty() && src.rolls.is_empty()) {
+        dst.rolls.clone_from(&src.rolls);
+    }
+    if dst.rng != src.rng {
+        dst.rng.clone_from(&src.rng);
+    }
     dst.turn = src.turn;
 }
 
