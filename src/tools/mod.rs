@@ -194,8 +194,6 @@ fn each_effect(story: &Story, f: &mut impl FnMut(&Effect)) {
     }
 }
 
-/// Copies `src` into `dst`, reusing `dst`'s allocations.
-
 /// Copies `src` into `dst` (states of one story) without allocating: the hot loop of
 /// `explore` does this before every step it tries.
 pub(crate) fn copy_state(dst: &mut GameState, src: &GameState) {
