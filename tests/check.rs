@@ -82,7 +82,7 @@ fn undeclared_variable_in_text() {
     check(
         "unknown_interpolation",
         1,
-        &["scenes.ron:4:15: error: the variable `cuont` is not declared"],
+        &["scenes.ron:4:29: error: the variable `cuont` is not declared"],
     );
 }
 
@@ -167,7 +167,9 @@ fn missing_manifest() {
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout.starts_with("story.ron:1:1: error: the story has no manifest"),
+        stdout.starts_with(
+            "tests/fixtures/check/missing_manifest/story.ron:1:1: error: the story has no manifest"
+        ),
         "{stdout}"
     );
 }
@@ -210,7 +212,7 @@ fn every_error_of_every_file_in_one_run() {
         "many_errors",
         1,
         &[
-            "more.ron:2:29: error: the variable `nope` is not declared",
+            "more.ron:2:35: error: the variable `nope` is not declared",
             "more.ron:2:100: error: the variable `count` is Int, but Bool is needed here",
             "scenes.ron:3:13: error: the scene id `start` is used twice (first at tests/fixtures/check/many_errors/more.ron:3:15)",
             "scenes.ron:6:38: error: no scene has the id `ned`",
@@ -284,4 +286,81 @@ fn choices_per_scene_limit() {
         "{stdout}"
     );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn branches_must_not_be_empty_or_beside_goto() {
+    check(
+        "empty_branches",
+        1,
+        &["scenes.ron:6:55: error: give either `goto` or `branches`, not both"],
+    );
+}
+
+#[test]
+fn weights_are_checked_with_their_range() {
+    check(
+        "bad_weights",
+        1,
+        &[
+            "scenes.ron:6:90: warning: this branch has weight 0, so it is never picked",
+            "scenes.ron:6:124: error: the weight -2 is out of range: a weight is a whole number from 0 to 1000000",
+        ],
+    );
+}
+
+#[test]
+fn a_misspelled_field_gets_a_suggestion() {
+    check(
+        "misspelled_field",
+        1,
+        &["scenes.ron:7:49: error: unknown field `onse` in `Choice`"],
+    );
+    let out = interview()
+        .args(["check", &format!("{FIXTURES}/misspelled_field")])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("help: did you mean `once`?"));
+}
+
+#[test]
+fn a_missing_comma_is_shown_where_it_belongs() {
+    // RON notices it at the next line's field; the author left it out after the string.
+    check(
+        "missing_comma_at_line_end",
+        1,
+        &["scenes.ron:4:38: error: expected comma"],
+    );
+}
+
+#[test]
+fn an_unknown_variable_in_text_points_at_its_braces() {
+    check(
+        "interpolation_column",
+        1,
+        &["scenes.ron:4:43: error: the variable `flga` is not declared"],
+    );
+}
+
+#[test]
+fn a_scene_that_loops_into_itself() {
+    check(
+        "single_scene_loop",
+        1,
+        &["scenes.ron:11:45: error: automatic transitions loop forever in `spin` with no way out"],
+    );
+}
+
+#[test]
+fn an_empty_folder_names_the_manifest_it_lacks() {
+    let dir = format!("{FIXTURES}/empty_folder");
+    let out = interview().args(["check", &dir]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with(&format!(
+            "{dir}/story.ron:1:1: error: the folder has no story files"
+        )),
+        "{stdout}"
+    );
 }

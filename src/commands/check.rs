@@ -14,6 +14,20 @@ pub fn run(source: &StorySource) -> u8 {
             return 2;
         }
     };
+    if files.is_empty()
+        && let StorySource::Dir(dir) = source
+    {
+        let manifest = dir.join(crate::story::MANIFEST);
+        println!(
+            "{}:1:1: error: the folder has no story files: a story is a `story.ron` and scene files (`*.ron`)",
+            crate::play::render::clean(&manifest.display().to_string())
+        );
+        println!(
+            "{}: 1 error, 0 warnings",
+            crate::play::render::clean(&source.describe())
+        );
+        return 1;
+    }
     let loaded = load_story(&files);
     let mut out = anstream::stdout().lock();
     for d in &loaded.diagnostics {

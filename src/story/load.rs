@@ -25,6 +25,8 @@ pub mod limits {
     pub const TEXT_PER_SCENE: usize = 64 * 1024;
     pub const CHANCES_PER_SCENE: usize = 64;
     pub const TRANSITIONS_PER_STEP: usize = 100;
+    /// The largest weight of a random branch.
+    pub const MAX_WEIGHT: i64 = 1_000_000;
 }
 
 /// One file of a story folder: its name as shown to the author, and its bytes.
@@ -56,6 +58,7 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
     let mut cx = Cx {
         files: Vec::new(),
         diags: Vec::new(),
+        narrow: None,
     };
     let fingerprint = {
         let mut chunks: Vec<&[u8]> = Vec::new();
@@ -99,7 +102,13 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
         None => {
             cx.diags.push(Diagnostic {
                 severity: Severity::Error,
-                file: Arc::from(MANIFEST),
+                // Named in the folder of the other files, where the author should put it.
+                file: Arc::from(
+                    files
+                        .first()
+                        .and_then(|f| f.name.rsplit_once(['/', '\\']))
+                        .map_or_else(|| MANIFEST.to_owned(), |(dir, _)| format!("{dir}/{MANIFEST}")),
+                ),
                 line: 1,
                 col: 1,
                 message: format!("the story has no manifest: every story folder needs a `{MANIFEST}`"),
@@ -237,6 +246,8 @@ struct Usage {
 struct Cx<'a> {
     files: Vec<FileText<'a>>,
     diags: Vec<Diagnostic>,
+    /// While set, a diagnostic inside a value points at this text within it when found.
+    narrow: Option<String>,
 }
 
 struct FileText<'a> {
@@ -337,8 +348,17 @@ impl<'a> Cx<'a> {
                 Some(v)
             }
             Err(e) => {
-                let start = offset_of(text, e.span.start.line, e.span.start.col);
-                let end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
+                let mut start = offset_of(text, e.span.start.line, e.span.start.col);
+                let mut end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
+                // A missing comma is noticed at the next value, often on the next line: point
+                // just after the value that wants the comma instead.
+                if matches!(e.code, ron::Error::ExpectedComma) {
+                    let after = previous_token_end(text, start);
+                    if text[after..start].contains('\n') {
+                        start = after;
+                        end = after;
+                    }
+                }
                 // RON's position, clamped into the file.
                 let (line, col) = f.line_col(start);
                 let (message, help) = ron_message(&e.code);
@@ -370,7 +390,16 @@ impl<'a> Cx<'a> {
         help: Option<String>,
     ) {
         let f = &self.files[file];
-        let span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
+        let mut span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
+        // Inside a string, point at the culprit (a `{name}`) rather than the string's start.
+        if let Some(needle) = self.narrow.as_deref()
+            && let Some(i) = f.text.get(span.start..span.end).and_then(|t| t.find(needle))
+        {
+            span = super::span::Span {
+                start: span.start + i,
+                end: span.start + i + needle.len(),
+            };
+        }
         let (line, col) = f.line_col(span.start);
         self.diags.push(Diagnostic {
             severity,
@@ -445,10 +474,11 @@ fn ron_message(code: &ron::Error) -> (String, Option<String>) {
         } => {
             let list = expected.join("`, `");
             let wher = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
-            (
-                format!("unknown field `{found}`{wher}"),
-                Some(format!("the fields allowed here are `{list}`")),
-            )
+            let help = match closest(found, expected.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? The fields allowed here are `{list}`"),
+                None => format!("the fields allowed here are `{list}`"),
+            };
+            (format!("unknown field `{found}`{wher}"), Some(help))
         }
         E::MissingStructField { field, outer } => {
             let wher = outer.as_deref().map(|o| format!(" `{o}`")).unwrap_or_default();
@@ -468,10 +498,11 @@ fn ron_message(code: &ron::Error) -> (String, Option<String>) {
                 .as_deref()
                 .map(|o| format!(" for `{o}`"))
                 .unwrap_or_default();
-            (
-                format!("unknown name `{found}`{wher}"),
-                Some(format!("expected one of `{list}`")),
-            )
+            let help = match closest(found, expected.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? Expected one of `{list}`"),
+                None => format!("expected one of `{list}`"),
+            };
+            (format!("unknown name `{found}`{wher}"), Some(help))
         }
         other => {
             let mut msg = without_raw_names(&other.to_string());
@@ -479,6 +510,28 @@ fn ron_message(code: &ron::Error) -> (String, Option<String>) {
                 msg = first.to_lowercase() + &msg[1..];
             }
             (msg.trim_end_matches('.').to_string(), None)
+        }
+    }
+}
+
+/// The end of the last token before `offset`, skipping whitespace and `//` comments.
+fn previous_token_end(text: &str, offset: usize) -> usize {
+    let mut end = offset.min(text.len());
+    loop {
+        let before = text[..end].trim_end();
+        // A `//` comment at the end of the line before: skip it too.
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        match before[line_start..].find("//") {
+            // Outside a string (an even number of quotes before it): a comment.
+            Some(i)
+                if before[line_start..line_start + i]
+                    .matches('"')
+                    .count()
+                    .is_multiple_of(2) =>
+            {
+                end = line_start + i
+            }
+            _ => return before.len(),
         }
     }
 }
@@ -891,7 +944,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .as_ref()
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
             let text = self.line(&c.text, file, &with(&p, Seg::Field("text")));
-            let target = self.target(c.goto.as_deref(), &c.branches, file, &p);
+            let target = self.target(c.goto.as_deref(), c.branches.as_deref(), file, &p);
             let effects = self.effects(&c.effects, file, &with(&p, Seg::Field("effects")));
             let once = if c.once {
                 self.once_slots += 1;
@@ -932,7 +985,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .condition
                 .as_ref()
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
-            let target = self.target(a.goto.as_deref(), &a.branches, file, &p);
+            let target = self.target(a.goto.as_deref(), a.branches.as_deref(), file, &p);
             let effects = self.effects(&a.effects, file, &with(&p, Seg::Field("effects")));
             match (target, condition) {
                 (Some(t), Some(c)) => autos.push(Auto {
@@ -1024,19 +1077,48 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     fn target(
         &mut self,
         goto: Option<&str>,
-        branches: &[RawBranch],
+        branches: Option<&[RawBranch]>,
         file: usize,
         p: &[Seg],
     ) -> Option<Target> {
-        match (goto, branches.is_empty()) {
-            (Some(g), true) => self
+        match (goto, branches) {
+            (None, Some([])) => {
+                self.cx.error(
+                    file,
+                    &with(p, Seg::Field("branches")),
+                    "`branches` is empty: give it at least one `Branch(weight: 1, goto: \"scene\")`".into(),
+                );
+                None
+            }
+            (Some(g), None) => self
                 .scene_ref(g, file, &with(p, Seg::Field("goto")))
                 .map(Target::Goto),
-            (None, false) => {
+            (None, Some(branches)) => {
                 let mut out = Vec::with_capacity(branches.len());
                 let mut ok = true;
                 for (k, br) in branches.iter().enumerate() {
                     let bp = with2(p, Seg::Field("branches"), Seg::Index(k));
+                    if !(0..=limits::MAX_WEIGHT).contains(&br.weight) {
+                        self.cx.error(
+                            file,
+                            &with(&bp, Seg::Field("weight")),
+                            format!(
+                                "the weight {} is out of range: a weight is a whole number from 0 to {}",
+                                br.weight,
+                                limits::MAX_WEIGHT
+                            ),
+                        );
+                        ok = false;
+                    } else if br.weight == 0 && branches.iter().any(|b| b.weight > 0) {
+                        self.cx.at(
+                            Severity::Warning,
+                            file,
+                            &with(&bp, Seg::Field("weight")),
+                            "this branch has weight 0, so it is never picked".into(),
+                            None,
+                            Some("give it a positive weight, or remove it".into()),
+                        );
+                    }
                     let target = self.scene_ref(&br.goto, file, &with(&bp, Seg::Field("goto")));
                     let condition = br
                         .condition
@@ -1045,13 +1127,13 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     let effects = self.effects(&br.effects, file, &with(&bp, Seg::Field("effects")));
                     match (target, condition, &br.condition) {
                         (Some(t), Some(c), _) => out.push(Branch {
-                            weight: br.weight,
+                            weight: br.weight.clamp(0, limits::MAX_WEIGHT) as u32,
                             target: t,
                             condition: Some(c),
                             effects,
                         }),
                         (Some(t), None, None) => out.push(Branch {
-                            weight: br.weight,
+                            weight: br.weight.clamp(0, limits::MAX_WEIGHT) as u32,
                             target: t,
                             condition: None,
                             effects,
@@ -1069,7 +1151,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 }
                 ok.then_some(Target::Branches(out))
             }
-            (Some(_), false) => {
+            (Some(_), Some(_)) => {
                 self.cx.error(
                     file,
                     &with(p, Seg::Field("branches")),
@@ -1077,7 +1159,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 );
                 None
             }
-            (None, true) => {
+            (None, None) => {
                 self.cx.error(
                     file,
                     p,
@@ -1207,7 +1289,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 }
             }
             RawCond::Chance(percent) => {
-                if *percent > 100 {
+                if !(0..=100).contains(percent) {
                     self.cx.error(
                         file,
                         &with(p, Seg::Index(0)),
@@ -1351,11 +1433,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                         name.push(c);
                     }
                     if !closed {
+                        self.cx.narrow = Some(format!("{{{name}"));
                         self.cx.error(file, p, format!("`{{{name}` is not closed: write `{{name}}` to show a variable, or `{{{{` for a brace"));
+                        self.cx.narrow = None;
                         continue;
                     }
+                    self.cx.narrow = Some(format!("{{{name}}}"));
                     let name = name.trim();
-                    if let Some(id) = self.var_ref(name, file, p, None, true) {
+                    let id = self.var_ref(name, file, p, None, true);
+                    self.cx.narrow = None;
+                    if let Some(id) = id {
                         if !lit.is_empty() {
                             pieces.push(Piece::Lit(std::mem::take(&mut lit)));
                         }
@@ -1417,6 +1504,15 @@ fn range_text(lo: i64, hi: i64) -> String {
         (true, false) => format!("..={hi}"),
         (false, false) => format!("{lo}..={hi}"),
     }
+}
+
+/// The candidate nearest to a misspelled name, when one is near enough to be a typo.
+fn closest<'x>(name: &str, candidates: impl Iterator<Item = &'x str>) -> Option<&'x str> {
+    candidates
+        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(name.len().max(c.len()) / 3) && *d < name.len().max(c.len()))
+        .min()
+        .map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -1520,10 +1616,17 @@ fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
             cx.error(
                 *file,
                 &[Seg::Index(*idx), Seg::Field("auto")],
-                format!(
-                    "automatic transitions loop forever between {} with no way out",
-                    list.join(", ")
-                ),
+                if names.len() == 1 {
+                    format!(
+                        "automatic transitions loop forever in {} with no way out",
+                        list[0]
+                    )
+                } else {
+                    format!(
+                        "automatic transitions loop forever between {} with no way out",
+                        list.join(", ")
+                    )
+                },
             );
         }
     }

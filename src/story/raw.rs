@@ -73,7 +73,7 @@ pub struct RawChoice {
     #[serde(default)]
     pub goto: Option<String>,
     #[serde(default)]
-    pub branches: Vec<RawBranch>,
+    pub branches: Option<Vec<RawBranch>>,
     #[serde(default, rename = "if")]
     pub condition: Option<RawCond>,
     #[serde(default)]
@@ -104,7 +104,7 @@ pub struct RawAuto {
     #[serde(default)]
     pub goto: Option<String>,
     #[serde(default)]
-    pub branches: Vec<RawBranch>,
+    pub branches: Option<Vec<RawBranch>>,
     #[serde(default)]
     pub effects: Vec<RawEffect>,
 }
@@ -112,7 +112,9 @@ pub struct RawAuto {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Branch")]
 pub struct RawBranch {
-    pub weight: u32,
+    /// Checked by the loader (0 to [`super::limits::MAX_WEIGHT`]), so a negative or huge
+    /// weight gets a message that says the range.
+    pub weight: i64,
     pub goto: String,
     #[serde(default, rename = "if")]
     pub condition: Option<RawCond>,
@@ -130,7 +132,7 @@ pub enum RawCond {
     Compare(String, String, RawValue),
     Visited(String),
     Visits(String, String, i64),
-    Chance(u32),
+    Chance(i64),
 }
 
 #[derive(Debug, Deserialize)]
