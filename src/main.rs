@@ -97,6 +97,9 @@ enum Command {
         /// Use a story folder written by `bench gen` instead of generating one.
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
+        /// Time the load with the warnings of `check` too (a game does not compute them).
+        #[arg(long)]
+        lints: bool,
     },
 }
 
@@ -165,12 +168,14 @@ fn main() -> ExitCode {
             story_seed,
             play_seed,
             dir,
+            lints,
         }) => commands::bench::run(&commands::bench::BenchConfig {
             n,
             plays,
             seed: story_seed,
             play_seed,
             dir,
+            lints,
         }),
         None => {
             let source = cli.scenes.map_or(StorySource::Embedded, StorySource::Dir);

@@ -76,6 +76,21 @@ pub enum SaveError {
     IdChanged { from: String, to: String },
     #[error("this save is damaged: {}", .0.join("; "))]
     Damaged(Vec<String>),
+    /// Why the save in a file cannot be used, with the file's path.
+    #[error("{}: {source}", path.display())]
+    InFile { path: PathBuf, source: Box<SaveError> },
+}
+
+impl SaveError {
+    /// Whether the file is damaged: not a save at all, or one whose content is impossible
+    /// for the very story it was saved from.
+    pub fn is_damaged(&self) -> bool {
+        match self {
+            SaveError::Syntax(_) | SaveError::TooBig(_) | SaveError::Damaged(_) => true,
+            SaveError::InFile { source, .. } => source.is_damaged(),
+            _ => false,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -703,9 +718,12 @@ impl SaveDir {
         read_regular(&path, MAX_SAVE_BYTES)?.ok_or_else(|| SaveError::NoSave(slot.0.clone()))
     }
 
-    /// Reads a slot's save for `story`, checked completely.
+    /// Reads a slot's save for `story`, checked completely. Every error names the file.
     pub fn load(&self, slot: &Slot, story: &Story) -> Result<LoadedSave, SaveError> {
-        from_bytes(story, &self.read(slot)?)
+        from_bytes(story, &self.read(slot)?).map_err(|e| SaveError::InFile {
+            path: self.slot_path(slot),
+            source: Box::new(e),
+        })
     }
 
     /// The names of the slots in the folder (regular `SLOT.ron` files), sorted; nothing is read.

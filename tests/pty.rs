@@ -1,6 +1,7 @@
 //! The REPL in a real terminal (a pty, through expectrl): a few turns, tab completion of a
-//! choice, Ctrl-C cancelling a line and a question, Ctrl-D ending the game with code 0, and the
-//! history kept in the saves folder for the next run.
+//! choice (also by the words of one that starts with a quote), Ctrl-C cancelling a line and a
+//! question, Ctrl-D ending the game with code 0, and the history kept in the saves folder for
+//! the next run.
 
 #![cfg(unix)]
 
@@ -11,10 +12,15 @@ use std::process::Command;
 use std::time::Duration;
 
 fn spawn(saves: &Path) -> expectrl::session::OsSession {
+    spawn_story(saves, "door")
+}
+
+/// Plays `tests/fixtures/play/STORY` with seed 7, without colour.
+fn spawn_story(saves: &Path, story: &str) -> expectrl::session::OsSession {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("interview"));
     cmd.args(["--seed", "7", "--scenes"])
-        .arg(root.join("tests/fixtures/play/door"))
+        .arg(root.join("tests/fixtures/play").join(story))
         .arg("--saves")
         .arg(saves)
         .env("TERM", "xterm")
@@ -85,6 +91,22 @@ fn play_complete_cancel_and_leave_in_a_terminal() {
     p.expect("quit").unwrap();
     p.send("\r").unwrap();
     // A new game, nothing to lose: `quit` leaves at once.
+    exits_with_0(&p);
+}
+
+#[test]
+fn tab_completes_a_choice_that_starts_with_a_typographic_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_story(&dir.path().join("saves"), "quotes");
+    p.expect("4. …").unwrap();
+    p.expect("> ").unwrap();
+    p.send("just").unwrap();
+    p.send(ControlCode::HorizontalTabulation).unwrap();
+    p.expect("“Just googling you. You told me to.”").unwrap();
+    p.send("\r").unwrap();
+    p.expect("THE END: Caught").unwrap();
+    p.expect("> ").unwrap();
+    p.send(ControlCode::EndOfTransmission).unwrap();
     exits_with_0(&p);
 }
 

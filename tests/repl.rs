@@ -17,6 +17,10 @@ fn door() -> String {
     format!("{ROOT}/tests/fixtures/play/door")
 }
 
+fn quotes() -> String {
+    format!("{ROOT}/tests/fixtures/play/quotes")
+}
+
 /// The binary, run in `dir` (where `saves/` goes), with a fixed clock and no colour asked for.
 fn interview(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("interview").unwrap();
@@ -218,11 +222,43 @@ fn continue_with_an_unusable_autosave_fails_and_keeps_the_file() {
     assert_eq!(r.code, Some(1));
     assert_eq!(
         r.stderr,
-        "interview: cannot continue the autosave: this save is from the story \"The Lighthouse\" \
-         (`lighthouse`), not from \"The Door\" (`door`)\n"
+        "interview: cannot continue the autosave: saves/autosave.ron: this save is from the story \
+         \"The Lighthouse\" (`lighthouse`), not from \"The Door\" (`door`)\n\
+         interview: the file is left as it is: to play, start a new game with `interview` (without \
+         --continue; its autosave replaces the file), or start one and type `load SLOT` to load \
+         another save (`saves` lists them)\n"
     );
     assert_eq!(r.stdout, "");
     assert_eq!(std::fs::read(&autosave).unwrap(), before);
+}
+
+#[test]
+fn continue_with_a_damaged_autosave_names_the_file_and_what_to_do() {
+    let dir = tmp();
+    play(dir.path(), &door(), "2\n");
+    let autosave = dir.path().join("saves/autosave.ron");
+    for damaged in [&b"garbage"[..], b"Save(format: 1, story: ", b"\xff\xfe"] {
+        std::fs::write(&autosave, damaged).unwrap();
+        let r = run(dir.path(), &["--scenes", &door(), "--continue"], b"2\n");
+        assert_eq!(r.code, Some(1));
+        assert_eq!(r.stdout, "");
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{}", r.stderr);
+        assert!(
+            lines[0].starts_with(
+                "interview: cannot continue the autosave: saves/autosave.ron: this is not a save file: "
+            ),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(
+            lines[1],
+            "interview: the file is damaged; it is left as it is: to play, start a new game with \
+             `interview` (without --continue; its autosave replaces the file), or start one and type \
+             `load SLOT` to load another save (`saves` lists them)"
+        );
+        assert_eq!(std::fs::read(&autosave).unwrap(), damaged);
+    }
 }
 
 #[test]
@@ -479,5 +515,119 @@ fn control_characters_in_a_story_are_shown_not_sent() {
         r.stdout.contains("\nTHE END: Sitting ^[[5mDown\n"),
         "{}",
         r.stdout
+    );
+}
+
+#[test]
+fn a_choice_is_found_by_its_words_whatever_its_quotes_apostrophes_and_dashes() {
+    let dir = tmp();
+    // `i was` starts two choices; `“` and `"` start three; `...` is the choice `…` (it loops);
+    // `it's` and `-` read `’` and `—`; then `just` takes the choice `“Just googling you…”`.
+    let input = "i was\n“\n\"\n...\ni was snooping. it's\nundo\ni was bored - sorry\ni was bored--sorry\n\
+                 undo\njust\n";
+    let out = play(dir.path(), &quotes(), input);
+    assert!(
+        out.contains("\"i was\" could be choice 2 or 3: type more of it, or its number"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"“\" could be choice 1 or 2 or 3: type more of it, or its number"),
+        "{out}"
+    );
+    assert!(
+        out.contains("no choice starts with \"i was bored - sorry\""),
+        "{out}"
+    );
+    assert_eq!(out.matches("THE END: Honest").count(), 2, "{out}");
+    assert!(out.contains("THE END: Caught"), "{out}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn typed_starts_ignore_case_leading_quotes_and_typographic_punctuation() {
+    use interview::play::typed_start;
+    let text = "“Just googling you. You told me to.”";
+    for typed in [
+        "just",
+        "JUST",
+        "“just",
+        "\"just",
+        "  just   googling",
+        "'just",
+        "just googling you. you told me to.\"",
+    ] {
+        assert!(typed_start(text, typed).is_some(), "{typed:?}");
+    }
+    // Where the typed start ends in the text: after `Just`, past the quote it skipped.
+    assert_eq!(typed_start(text, "just"), Some("“Just".len()));
+    assert_eq!(
+        typed_start("It’s — well…", "it's -- well..."),
+        Some("It’s — well…".len())
+    );
+    for typed in [
+        "",
+        "   ",
+        "justx",
+        "i was",
+        "googling",
+        "“Just googling you. You told me to.” Really",
+    ] {
+        assert_eq!(typed_start(text, typed), None, "{typed:?}");
+    }
+    // A text that is only punctuation is found by its punctuation.
+    assert_eq!(typed_start("…", "..."), Some("…".len()));
+    assert_eq!(typed_start("…", "."), Some("…".len()));
+    assert_eq!(typed_start("…", "go"), None);
+}
+
+#[test]
+fn yes_no_questions_take_yes_or_no_and_ask_again_otherwise() {
+    let dir = tmp();
+    let input = "2\nrestart\nfoo\n\nYes please\nNO\nquit\nnope\nN\nquit\nmaybe\n y \nlook\n";
+    let out = play(dir.path(), &door(), input);
+    assert_eq!(
+        out.matches("Restart from the beginning? Please type y or n.")
+            .count(),
+        3,
+        "{out}"
+    );
+    assert!(out.contains("Not restarted."), "{out}");
+    assert!(!out.contains("The story starts again."), "{out}");
+    assert_eq!(
+        out.matches("Quit without saving? Please type y or n.").count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(out.matches("Playing on.").count(), 1, "{out}");
+    // ` y ` quit: the last `look` was never read.
+    assert!(
+        out.ends_with("Quit without saving? Please type y or n.\n\n"),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn the_transcript_records_each_input_as_typed() {
+    let dir = tmp();
+    let input = "transcript on\n2\nOpen the   WINDOW  \nxyzzy\nquit\nfoo\nn\n";
+    play(dir.path(), &door(), input);
+    let transcript = std::fs::read_to_string(dir.path().join("saves/transcript.txt")).unwrap();
+    let typed: Vec<&str> = transcript.lines().filter_map(|l| l.strip_prefix("> ")).collect();
+    assert_eq!(
+        typed,
+        [
+            "transcript on",
+            "2",
+            "Open the   WINDOW  ",
+            "xyzzy",
+            "quit",
+            "foo",
+            "n"
+        ]
+    );
+    assert!(
+        transcript.contains("> xyzzy\n\nno choice starts with \"xyzzy\"\n"),
+        "{transcript}"
     );
 }

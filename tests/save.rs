@@ -272,8 +272,11 @@ fn a_save_from_another_story_is_refused_naming_both() {
     );
     assert_eq!(
         out,
-        "cannot load: this save is from the story \"The Door\" (`door`), not from \"The Lighthouse\" \
-         (`lighthouse`)\n\n"
+        format!(
+            "cannot load: {}: this save is from the story \"The Door\" (`door`), not from \
+             \"The Lighthouse\" (`lighthouse`)\n\n",
+            t.slot("x").display()
+        )
     );
 }
 
@@ -379,7 +382,20 @@ fn a_damaged_save_is_refused() {
         &["this save is damaged: variable `air` is 99, outside its range 0..=3"],
     );
     std::fs::write(t.slot("x"), "Save(format: 1, story: ").unwrap();
-    refused(&mut s, &t.slot("x"), "load x", &["this is not a save file: "]);
+    let out = refused(&mut s, &t.slot("x"), "load x", &["this is not a save file: "]);
+    // The message names the file, and says what the player can do.
+    let path = t.slot("x").display().to_string();
+    assert!(
+        out.starts_with(&format!("cannot load: {path}: this is not a save file: 1:")),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(
+            "\n\nThe file is damaged; it is left as it is. You can play on, or load another save: \
+             `saves` lists them.\n\n"
+        ),
+        "{out}"
+    );
     let list = say(&mut s, "saves");
     assert!(
         list.starts_with("slot  story  scene  turn  saved\nx     (unreadable: this is not a save file: "),

@@ -155,6 +155,25 @@ fn the_example_storys_walkthroughs_reach_every_ending_in_the_real_game() {
     walkthroughs_reach_their_endings("docs/example", "walkthroughs_example", &["light", "dark", "home"]);
 }
 
+/// Walkthrough files hold texts as written: a RON string needs `"` escaped, not `'`. They
+/// still reach their endings and replay.
+#[test]
+fn walkthroughs_escape_quotes_but_not_apostrophes() {
+    let out_name = "walkthroughs_quotes";
+    walkthroughs_reach_their_endings("tests/fixtures/play/quotes", out_name, &["caught", "honest"]);
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(out_name);
+    let caught = std::fs::read_to_string(out.join("caught.ron")).unwrap();
+    assert!(
+        caught.contains(r#"    expect: ["She doesn't believe you. \"It's late,\" she says."],"#),
+        "{caught}"
+    );
+    let honest = std::fs::read_to_string(out.join("honest.ron")).unwrap();
+    assert!(
+        honest.contains(r#"    expect: ["She laughs. It's the first time today."],"#),
+        "{honest}"
+    );
+}
+
 /// Three 1-in-20 spins in a row: the shortest path is too unlikely for any seed tried, so
 /// the walkthrough comes from searching one seed's own game (which may spin again).
 #[test]

@@ -3,7 +3,7 @@
 
 use crate::bench;
 use crate::files;
-use crate::story::load_story;
+use crate::story::{LoadOptions, load_story_with};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -18,6 +18,8 @@ pub struct BenchConfig {
     pub play_seed: u64,
     /// A story folder made by `interview bench gen` (otherwise one is generated in a temp dir).
     pub dir: Option<PathBuf>,
+    /// Also compute the warnings of `check` while loading (a game does not).
+    pub lints: bool,
 }
 
 /// Writes the benchmark story of `n` scenes into `dir`.
@@ -69,7 +71,7 @@ pub fn run(cfg: &BenchConfig) -> u8 {
         drop(story.take());
         let t = Instant::now();
         let loaded = match files::read_story_dir(&dir) {
-            Ok(f) => load_story(&f),
+            Ok(f) => load_story_with(&f, &LoadOptions { lints: cfg.lints }),
             Err(e) => {
                 eprintln!("interview bench: {e}");
                 return 2;
@@ -105,6 +107,7 @@ pub fn run(cfg: &BenchConfig) -> u8 {
         "count_sum": sums.count_sum,
         "max_steps": sums.max_steps,
         "load_ms_median": (load_times[2] * 1000.0).round() / 1000.0,
+        "load_with_lints": cfg.lints,
         "steps_per_sec": (sums.steps as f64 / secs).round(),
         "ns_per_step": (secs * 1e9 / sums.steps.max(1) as f64 * 10.0).round() / 10.0,
         "peak_rss_kib_before_load": rss_before,

@@ -4,7 +4,7 @@ pub mod bench;
 pub mod check;
 
 use crate::files;
-use crate::story::{Loaded, SourceFile, load_story};
+use crate::story::{LoadOptions, Loaded, SourceFile, load_story_with};
 use std::path::{Path, PathBuf};
 
 /// Where a story comes from: a folder, or the copy built into the binary.
@@ -48,7 +48,8 @@ pub fn load_or_report(source: &StorySource) -> Result<(crate::story::Story, Load
             return Err(2);
         }
     };
-    let mut loaded = load_story(&files);
+    // Playing and the tools need a valid story; the warnings are `check`'s business.
+    let mut loaded = load_story_with(&files, &LoadOptions { lints: false });
     match loaded.story.take() {
         Some(story) => Ok((story, loaded)),
         None => {

@@ -11,7 +11,7 @@ pub mod session;
 pub mod terminal;
 
 pub use render::{Block, Look, clean, render};
-pub use session::{Config, Found, Input, MAX_LINE, Reply, Session, find_choice, pick};
+pub use session::{Config, Found, Input, MAX_LINE, Reply, Session, find_choice, pick, typed_start};
 
 use crate::commands::{StorySource, load_or_report};
 use std::io::{BufRead, IsTerminal, Write};
@@ -43,7 +43,9 @@ pub fn run(source: &StorySource, options: &Options) -> u8 {
     let (session, intro) = match Session::start(story, source.clone(), &config) {
         Ok(s) => s,
         Err(msg) => {
-            let _ = writeln!(anstream::stderr(), "interview: {}", clean(&msg));
+            for line in msg.lines() {
+                let _ = writeln!(anstream::stderr(), "interview: {}", clean(line));
+            }
             return 1;
         }
     };

@@ -199,7 +199,7 @@ impl Found<'_> {
 }
 
 /// The choice a line names: its number as shown (1 = the first choice on screen), or an
-/// unambiguous start of its text (case and runs of spaces do not matter).
+/// unambiguous start of its text, as [`typed_start`] reads it.
 pub fn find_choice<'v>(view: &'v engine::View, typed: &str) -> Found<'v> {
     let typed = typed.trim();
     if is_number(typed) {
@@ -209,15 +209,11 @@ pub fn find_choice<'v>(view: &'v engine::View, typed: &str) -> Found<'v> {
             None => Found::NoNumber,
         };
     }
-    let wanted = normalize(typed);
-    if wanted.is_empty() {
-        return Found::Nothing;
-    }
     let matches: Vec<usize> = view
         .choices
         .iter()
         .enumerate()
-        .filter(|(_, c)| normalize(&c.text).starts_with(&wanted))
+        .filter(|(_, c)| typed_start(&c.text, typed).is_some())
         .map(|(n, _)| n)
         .collect();
     match matches.as_slice() {
@@ -236,8 +232,59 @@ pub fn pick(view: &engine::View, typed: &str) -> Result<usize, String> {
     }
 }
 
-fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+/// Whether `typed` is a start of `text` as a player would type it, and if so where it ends in
+/// `text` (a byte offset). Case does not matter, nor runs of spaces, nor the quotes and
+/// punctuation a text starts with (`just` starts `“Just googling.”`); typographic quotes,
+/// apostrophes, dashes and the ellipsis read as their plain forms (`'`, `"`, `-`, `...`) and a
+/// run of dashes as one. Text that is only punctuation (`"`, `...`) is compared as it is.
+/// `None` when `typed` is empty.
+pub fn typed_start(text: &str, typed: &str) -> Option<usize> {
+    let typed = plain_form(typed);
+    let text = plain_form(text);
+    let words = |s: &[(char, usize)]| s.iter().position(|(c, _)| c.is_alphanumeric());
+    let (typed, text) = match words(&typed) {
+        Some(t) => (&typed[t..], &text[words(&text)?..]),
+        None => (&typed[..], &text[..]),
+    };
+    if typed.is_empty() || typed.len() > text.len() {
+        return None;
+    }
+    let same = typed.iter().zip(text).all(|((a, _), (b, _))| a == b);
+    same.then(|| text[typed.len() - 1].1)
+}
+
+/// A text in the form [`typed_start`] compares: each character with the byte offset, in `s`,
+/// just after the character it comes from.
+fn plain_form(s: &str) -> Vec<(char, usize)> {
+    let mut out: Vec<(char, usize)> = Vec::with_capacity(s.len());
+    for (at, c) in s.char_indices() {
+        let end = at + c.len_utf8();
+        let plain: &str = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2039}' | '\u{203a}' => "'",
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{ab}' | '\u{bb}' => "\"",
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => "-",
+            '\u{2026}' => "...",
+            c if c.is_whitespace() => " ",
+            _ => "",
+        };
+        let lower: Vec<char> = match plain {
+            "" => c.to_lowercase().collect(),
+            p => p.chars().collect(),
+        };
+        for p in lower {
+            let last = out.last().map(|(l, _)| *l);
+            match (p, last) {
+                // No space at the start, one for a run of them.
+                (' ', None | Some(' ')) => {}
+                ('-', Some('-')) => {}
+                _ => out.push((p, end)),
+            }
+        }
+    }
+    if out.last().is_some_and(|(c, _)| *c == ' ') {
+        out.pop();
+    }
+    out
 }
 
 /// Quotes what the player typed in a message (cut when long).
@@ -251,8 +298,9 @@ fn quote(s: &str) -> String {
 }
 
 impl Session {
-    /// Starts a game (or resumes the autosave) and returns the first screen. An error is a
-    /// sentence for the player: the story cannot start, or the autosave cannot be resumed.
+    /// Starts a game (or resumes the autosave) and returns the first screen. An error is for
+    /// the player, a line or two: the story cannot start, or the autosave cannot be resumed
+    /// (which file, why, and what to do instead).
     pub fn start(story: Story, source: StorySource, config: &Config) -> Result<(Session, Reply), String> {
         let saves = SaveDir::new(&config.saves);
         let seed = config.seed.unwrap_or_else(rand::random);
@@ -270,7 +318,17 @@ impl Session {
                     "there is no autosave in {} to continue; a new game starts",
                     saves.dir().display()
                 ))),
-                Err(e) => return Err(format!("cannot continue the autosave: {e}")),
+                Err(e) => {
+                    let state = match e.is_damaged() {
+                        true => "the file is damaged; it is left as it is",
+                        false => "the file is left as it is",
+                    };
+                    return Err(format!(
+                        "cannot continue the autosave: {e}\n{state}: to play, start a new game with \
+                         `interview` (without --continue; its autosave replaces the file), or start one \
+                         and type `load SLOT` to load another save (`saves` lists them)"
+                    ));
+                }
             }
         }
         let (game, outcome) = match resumed {
@@ -374,8 +432,24 @@ impl Session {
         words
     }
 
+    /// The answer to a yes/no question: `y`, `yes`, `n` or `no` (any case); anything else
+    /// asks again.
     fn answer(&mut self, pending: Pending, line: &str, reply: &mut Reply) {
-        let yes = matches!(line.trim().to_lowercase().as_str(), "y" | "yes");
+        let yes = match line.trim().to_lowercase().as_str() {
+            "y" | "yes" => true,
+            "n" | "no" => false,
+            _ => {
+                self.pending = Some(pending);
+                let question = match pending {
+                    Pending::Restart => "Restart from the beginning?",
+                    Pending::Quit => "Quit without saving?",
+                };
+                reply
+                    .blocks
+                    .push(Block::Ask(format!("{question} Please type y or n.")));
+                return;
+            }
+        };
         match (pending, yes) {
             (Pending::Restart, true) => self.restart(&mut reply.blocks),
             (Pending::Quit, true) => reply.quit = true,
@@ -642,7 +716,17 @@ impl Session {
                 self.autosave(blocks);
                 self.scene(blocks, false);
             }
-            Err(e) => blocks.push(Block::Problem(format!("cannot load: {e}"))),
+            Err(e) => {
+                let damaged = e.is_damaged();
+                blocks.push(Block::Problem(format!("cannot load: {e}")));
+                if damaged {
+                    blocks.push(Block::Info(
+                        "The file is damaged; it is left as it is. You can play on, or load another \
+                         save: `saves` lists them."
+                            .into(),
+                    ));
+                }
+            }
         }
     }
 

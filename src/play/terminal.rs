@@ -6,7 +6,7 @@
 
 use super::Options;
 use super::render::{Look, clean, render};
-use super::session::{Input, MAX_LINE, Reply, Session};
+use super::session::{Input, MAX_LINE, Reply, Session, typed_start};
 use crate::save;
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;
@@ -29,14 +29,34 @@ struct Helper {
 }
 
 impl Helper {
-    /// The words that start like `typed` (ignoring case and leading spaces).
+    /// The words that start like `typed`, as the game reads a typed choice ([`typed_start`]:
+    /// case, spaces, leading quotes and typographic punctuation do not matter); every word
+    /// when nothing is typed.
     fn matching(&self, typed: &str) -> Vec<String> {
-        let typed = typed.trim_start().to_lowercase();
         self.words
             .iter()
-            .filter(|w| w.to_lowercase().starts_with(&typed))
+            .filter(|w| typed.trim().is_empty() || typed_start(w, typed).is_some())
             .cloned()
             .collect()
+    }
+
+    /// The rest of the one word `line` starts, to show after the cursor.
+    fn rest_of(&self, line: &str) -> Option<String> {
+        if line.trim().is_empty() {
+            return None;
+        }
+        match self.matching(line).as_slice() {
+            [one] => {
+                let rest = &one[typed_start(one, line)?..];
+                // After a typed space, the hint does not add another.
+                let rest = match line.ends_with(char::is_whitespace) {
+                    true => rest.trim_start(),
+                    false => rest,
+                };
+                (!rest.is_empty()).then(|| rest.to_owned())
+            }
+            _ => None,
+        }
     }
 }
 
@@ -54,18 +74,10 @@ impl Hinter for Helper {
     type Hint = String;
 
     fn hint(&self, line: &str, pos: usize, _: &Context<'_>) -> Option<String> {
-        if !self.hints || pos < line.len() || line.trim().is_empty() {
+        if !self.hints || pos < line.len() {
             return None;
         }
-        match self.matching(line).as_slice() {
-            [one] => {
-                let typed = line.trim_start().len();
-                one.get(typed..)
-                    .filter(|rest| !rest.is_empty())
-                    .map(str::to_owned)
-            }
-            _ => None,
-        }
+        self.rest_of(line)
     }
 }
 
@@ -179,5 +191,47 @@ fn save_history(editor: &Editor<Helper, DefaultHistory>, path: &std::path::Path)
             "interview: could not keep the history: {}",
             clean(&e.to_string())
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helper() -> Helper {
+        let words = [
+            "help",
+            "“Just googling you.”",
+            "“I was snooping.”",
+            "“I was bored—sorry.”",
+        ];
+        Helper {
+            words: words.iter().map(|w| (*w).to_owned()).collect(),
+            hints: true,
+        }
+    }
+
+    #[test]
+    fn completion_reads_typed_text_as_the_game_does() {
+        let h = helper();
+        assert_eq!(h.matching("just"), ["“Just googling you.”"]);
+        assert_eq!(
+            h.matching("  I WAS"),
+            ["“I was snooping.”", "“I was bored—sorry.”"]
+        );
+        assert_eq!(h.matching("\"i was bored--"), ["“I was bored—sorry.”"]);
+        assert_eq!(h.matching("").len(), 4);
+        assert!(h.matching("googling").is_empty());
+    }
+
+    #[test]
+    fn hints_show_the_rest_of_the_one_word_typed() {
+        let h = helper();
+        assert_eq!(h.rest_of("just").as_deref(), Some(" googling you.”"));
+        assert_eq!(h.rest_of("just ").as_deref(), Some("googling you.”"));
+        assert_eq!(h.rest_of("HE").as_deref(), Some("lp"));
+        assert_eq!(h.rest_of("i was"), None);
+        assert_eq!(h.rest_of("help"), None);
+        assert_eq!(h.rest_of("  "), None);
     }
 }

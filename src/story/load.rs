@@ -55,6 +55,25 @@ impl Loaded {
 /// Loads a story from its files. The manifest is the file named `story.ron` (any folder
 /// prefix); the others are scene files, read in the order given (sort them by name).
 pub fn load_story(files: &[SourceFile]) -> Loaded {
+    load_story_with(files, &LoadOptions::default())
+}
+
+/// How much to check beyond what makes a story valid.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// The whole-story warnings (scenes unreachable from the start, variables never read):
+    /// what `check` is for; a game about to be played can skip them.
+    pub lints: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions { lints: true }
+    }
+}
+
+/// [`load_story`] with options: the same errors always, the whole-story warnings on request.
+pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     let mut cx = Cx {
         files: Vec::new(),
         diags: Vec::new(),
@@ -216,7 +235,7 @@ pub fn load_story(files: &[SourceFile]) -> Loaded {
     // resolved, or they would only echo the errors.
     if complete {
         check_graph(&mut cx, &story, &locs, m);
-        if !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
+        if options.lints && !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
             lint_unreachable(&mut cx, &story, &locs, &manifest);
             lint_vars(&mut cx, &story, &used, m);
         }

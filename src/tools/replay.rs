@@ -92,9 +92,29 @@ impl Walkthrough {
     }
 }
 
-/// A RON string literal.
+/// A RON string literal, escaped as little as it can be: `"`, `\\`, control characters and
+/// the like are escaped as in Rust ([`str::escape_debug`]); apostrophes are left as they are.
 fn quote(s: &str) -> String {
-    ron::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut escaped = s.escape_debug();
+    while let Some(c) = escaped.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        // Every `\` starts an escape; `\'` is the one a RON string does not need.
+        match escaped.next() {
+            Some('\'') => out.push('\''),
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Where in a run something happened.
