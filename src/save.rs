@@ -397,7 +397,7 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
             Some(slot) => state.mark_once(slot),
             None => warnings.push(format!(
                 "the once-only choice {} of scene `{scene_name}` is no longer there; it is forgotten",
-                index + 1
+                index.saturating_add(1)
             )),
         }
     }
