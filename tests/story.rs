@@ -211,3 +211,52 @@ fn no_sentence_of_the_source_texts_appears_in_the_scenes() {
     }
     assert!(total > 50, "only {total} source sentences were read");
 }
+
+#[test]
+fn explore_finds_every_ending_and_its_walkthroughs_play_through_the_binary() {
+    let story = story();
+    let dir = std::env::temp_dir().join(format!("interview-story-explore-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = Command::cargo_bin("interview")
+        .unwrap()
+        .current_dir(root())
+        .args(["--scenes", "scenes", "explore", "--walkthroughs"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "explore found a problem:\n{report}");
+    let all = story.endings().len();
+    assert!(report.contains(&format!("Endings reached: {all} of {all}")), "{report}");
+    assert!(report.contains("Dead ends: none.") && report.contains("Runtime errors: none."), "{report}");
+
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+        .collect();
+    files.sort();
+    let mut played = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let w: Walkthrough = ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let ending = w.ending.as_deref().expect("explore names the ending");
+        let title = &story.ending(story.ending_by_name(ending).unwrap()).title;
+        let out = Command::cargo_bin("interview")
+            .unwrap()
+            .current_dir(root())
+            .args(["--seed", &w.seed.to_string(), "--saves"])
+            .arg(dir.join("saves"))
+            .write_stdin(w.inputs.join("\n") + "\n")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(&format!("THE END: {title}\n")), "{}:\n{stdout}", path.display());
+        played += 1;
+    }
+    assert_eq!(played, all, "one walkthrough per ending");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
