@@ -8,7 +8,7 @@ use interview::story::{Story, load_story};
 use std::hint::black_box;
 use std::path::PathBuf;
 
-fn story(n: usize) -> Story {
+fn story_n(n: usize) -> Story {
     load_story(&bench::generate(n, 1))
         .story
         .expect("the benchmark story loads")
@@ -16,7 +16,7 @@ fn story(n: usize) -> Story {
 
 /// The random-playthrough protocol (scene text rendered each step), on the 1,000-scene story.
 fn steps(c: &mut Criterion) {
-    let s = story(1000);
+    let s = story_n(1000);
     let plays = 100;
     let steps = bench::play(&s, plays, 42).steps;
     let mut g = c.benchmark_group("steps");
@@ -120,5 +120,29 @@ fn saves(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, steps, load, startup, saves);
+/// `explore` on *Interview* (every reachable state), and on the 1,000-scene benchmark story
+/// cut at 200,000 states (its space is far larger): the throughput is states per second.
+fn explore(c: &mut Criterion) {
+    use interview::tools::explore::{Config, explore};
+    let mut g = c.benchmark_group("explore");
+    g.sample_size(10);
+    let story = load_story(&interview::files::embedded_story()).story.unwrap();
+    let states = explore(&story, &Config::default(), &mut |_, _| {}).states;
+    g.throughput(Throughput::Elements(states as u64));
+    g.bench_function("interview_story", |b| {
+        b.iter(|| black_box(explore(&story, &Config::default(), &mut |_, _| {})))
+    });
+    let bench_story = story_n(1000);
+    let config = Config {
+        max_states: 200_000,
+        ..Config::default()
+    };
+    g.throughput(Throughput::Elements(200_000));
+    g.bench_function("bench_story_n1000_200k_states", |b| {
+        b.iter(|| black_box(explore(&bench_story, &config, &mut |_, _| {})))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, steps, load, startup, saves, explore);
 criterion_main!(benches);
