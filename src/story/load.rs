@@ -1501,7 +1501,7 @@ fn fold_whitespace(s: &str) -> String {
     let b = s.as_bytes();
     let folded = !s.starts_with(' ')
         && !s.ends_with(' ')
-        && !flags_any(b, |c| (c < b' ') | (c >= 0x80))
+        && !flags_any(b, |c| !(b' '..0x80).contains(&c))
         && !b
             .iter()
             .zip(b.iter().skip(1))
