@@ -227,8 +227,14 @@ fn explore_finds_every_ending_and_its_walkthroughs_play_through_the_binary() {
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "explore found a problem:\n{report}");
     let all = story.endings().len();
-    assert!(report.contains(&format!("Endings reached: {all} of {all}")), "{report}");
-    assert!(report.contains("Dead ends: none.") && report.contains("Runtime errors: none."), "{report}");
+    assert!(
+        report.contains(&format!("Endings reached: {all} of {all}")),
+        "{report}"
+    );
+    assert!(
+        report.contains("Dead ends: none.") && report.contains("Runtime errors: none."),
+        "{report}"
+    );
 
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
@@ -254,7 +260,11 @@ fn explore_finds_every_ending_and_its_walkthroughs_play_through_the_binary() {
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(stdout.contains(&format!("THE END: {title}\n")), "{}:\n{stdout}", path.display());
+        assert!(
+            stdout.contains(&format!("THE END: {title}\n")),
+            "{}:\n{stdout}",
+            path.display()
+        );
         played += 1;
     }
     assert_eq!(played, all, "one walkthrough per ending");

@@ -1,0 +1,9 @@
+//! A save of the example story from bytes.
+//! The checks live in `tests/hostile/harness.rs`, shared with the property tests.
+
+#![no_main]
+
+#[path = "../../tests/hostile/harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::save(data));
