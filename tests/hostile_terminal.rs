@@ -226,3 +226,32 @@ fn a_missing_folder_is_named_harmlessly() {
         );
     }
 }
+
+/// The authoring tools print story text too (titles, choice texts, scene ids in reports, graph
+/// labels, JSON): none of it reaches the output raw, whether or not it is a terminal.
+#[test]
+fn the_authoring_tools_show_story_text_harmlessly() {
+    for args in [
+        &["graph", "--format", "dot"][..],
+        &["graph", "--format", "mermaid"],
+        &["explore"],
+        &["explore", "--json"],
+        &["randomtest", "--runs", "20", "--seed", "1"],
+        &["randomtest", "--runs", "20", "--seed", "1", "--json"],
+    ] {
+        let out = Command::cargo_bin("interview")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["--scenes", HOSTILE])
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(!stdout.is_empty(), "{args:?} printed nothing");
+        assert_no_raw(&stdout);
+        assert!(
+            stdout.contains("^[") || stdout.contains("<U+"),
+            "{args:?}: the visible forms are missing:\n{stdout}"
+        );
+    }
+}

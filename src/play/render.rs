@@ -52,27 +52,7 @@ impl Look {
 /// Shows control characters as visible text: C0 controls and DEL in caret notation (`^[`),
 /// C1 controls and the bidirectional overrides as `<U+XXXX>`. Newlines and tabs stay.
 pub fn clean(s: &str) -> Cow<'_, str> {
-    fn bad(c: char) -> bool {
-        (c.is_control() && c != '\n' && c != '\t')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-    }
-    if !s.chars().any(bad) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if !bad(c) {
-            out.push(c);
-        } else if (c as u32) < 0x20 {
-            out.push('^');
-            out.push(char::from(c as u8 + 0x40));
-        } else if c == '\u{7f}' {
-            out.push_str("^?");
-        } else {
-            out.push_str(&format!("<U+{:04X}>", c as u32));
-        }
-    }
-    Cow::Owned(out)
+    crate::story::diag::visible(s)
 }
 
 fn paint(look: &Look, style: Style, text: &str) -> String {

@@ -17,6 +17,7 @@ use super::{
 };
 use crate::commands::{StorySource, load_or_report};
 use crate::engine::{self, GameState, StepError};
+use crate::story::diag::visible;
 use crate::story::{EndingId, SceneId, Story, Target};
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
@@ -991,9 +992,9 @@ pub fn run(source: &StorySource, options: &Options) -> u8 {
     let mut out = anstream::stdout().lock();
     if options.json {
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        let _ = writeln!(out, "{json}");
+        let _ = writeln!(out, "{}", visible(&json));
     } else {
-        let _ = write!(out, "{}", render(&report));
+        let _ = write!(out, "{}", visible(&render(&report)));
     }
     code
 }

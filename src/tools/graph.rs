@@ -260,6 +260,11 @@ pub fn run(source: &StorySource, format: Format) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let _ = write!(anstream::stdout().lock(), "{}", render(&story, format));
+    // Story text is shown harmlessly: no control character reaches the terminal or the file.
+    let _ = write!(
+        anstream::stdout().lock(),
+        "{}",
+        crate::story::diag::visible(&render(&story, format))
+    );
     0
 }

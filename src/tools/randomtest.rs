@@ -329,9 +329,9 @@ pub fn run(source: &StorySource, options: &Options) -> u8 {
     let mut out = anstream::stdout().lock();
     if options.json {
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        let _ = writeln!(out, "{json}");
+        let _ = writeln!(out, "{}", crate::story::diag::visible(&json));
     } else {
-        let _ = write!(out, "{}", render(&report));
+        let _ = write!(out, "{}", crate::story::diag::visible(&render(&report)));
     }
     u8::from(report.failed > 0)
 }

@@ -450,7 +450,7 @@ pub fn run(source: &StorySource, paths: &[PathBuf]) -> u8 {
                 format!("FAILED  {}\n    {why}", file.display())
             }
         };
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{}", crate::story::diag::visible(&line));
     }
     let _ = writeln!(out, "replay: {} passed, {failed} failed", files.len() - failed);
     u8::from(failed > 0)
