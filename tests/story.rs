@@ -37,22 +37,30 @@ struct Walkthrough {
     ending: Option<String>,
 }
 
-fn walkthroughs() -> Vec<(PathBuf, Walkthrough)> {
-    let dir = root().join("tests/walkthroughs");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// The `*.ron` files of a folder, by name.
+fn ron_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "ron"))
         .collect();
     files.sort();
     files
+}
+
+fn read_walkthrough(path: &Path) -> Walkthrough {
+    let text = std::fs::read_to_string(path).unwrap();
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .from_str(&text)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn walkthroughs() -> Vec<(PathBuf, Walkthrough)> {
+    ron_files(&root().join("tests/walkthroughs"))
         .into_iter()
         .map(|p| {
-            let text = std::fs::read_to_string(&p).unwrap();
-            let w: Walkthrough = ron::Options::default()
-                .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-                .from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let w = read_walkthrough(&p);
             (p, w)
         })
         .collect()
@@ -236,19 +244,9 @@ fn explore_finds_every_ending_and_its_walkthroughs_play_through_the_binary() {
         "{report}"
     );
 
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "ron"))
-        .collect();
-    files.sort();
     let mut played = 0;
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let w: Walkthrough = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-            .from_str(&text)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for path in ron_files(&dir) {
+        let w = read_walkthrough(&path);
         let ending = w.ending.as_deref().expect("explore names the ending");
         let title = &story.ending(story.ending_by_name(ending).unwrap()).title;
         let out = Command::cargo_bin("interview")

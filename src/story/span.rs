@@ -62,13 +62,7 @@ pub struct SpanIndex {
 
 impl SpanIndex {
     pub fn new(src: &str) -> SpanIndex {
-        let mut s = Scanner {
-            text: src,
-            src: src.as_bytes(),
-            pos: 0,
-        };
-        s.skip_ws();
-        s.skip_attributes();
+        let mut s = Scanner::at_first_value(src);
         let items = (s.peek() == Some(b'[')).then(|| {
             s.pos += 1;
             let mut starts = Vec::new();
@@ -118,13 +112,7 @@ impl SpanIndex {
 
 impl SpanTree {
     pub fn parse(src: &str) -> SpanTree {
-        let mut s = Scanner {
-            text: src,
-            src: src.as_bytes(),
-            pos: 0,
-        };
-        s.skip_ws();
-        s.skip_attributes();
+        let mut s = Scanner::at_first_value(src);
         let root = if s.pos < s.src.len() {
             Some(s.value(0))
         } else {
@@ -227,6 +215,20 @@ struct Scanner<'a> {
     text: &'a str,
     src: &'a [u8],
     pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    /// A scanner past the leading whitespace, comments and `#![...]` attributes of a file.
+    fn at_first_value(src: &'a str) -> Scanner<'a> {
+        let mut s = Scanner {
+            text: src,
+            src: src.as_bytes(),
+            pos: 0,
+        };
+        s.skip_ws();
+        s.skip_attributes();
+        s
+    }
 }
 
 impl Scanner<'_> {
