@@ -259,17 +259,7 @@ impl Scanner<'_> {
                 {
                     self.skip_prefixed_string()
                 }
-                b'\'' => {
-                    self.pos += 1;
-                    while let Some(c) = self.peek() {
-                        self.pos += 1;
-                        if c == b'\\' {
-                            self.pos += 1;
-                        } else if c == b'\'' {
-                            break;
-                        }
-                    }
-                }
+                b'\'' => self.skip_char(),
                 b'(' | b'[' | b'{' => {
                     depth += 1;
                     self.pos += 1;
@@ -325,6 +315,19 @@ impl Scanner<'_> {
             self.pos += 1;
         }
         self.pos = (self.pos + close.len()).min(self.src.len());
+    }
+
+    /// Skips a char literal: `'x'`, `'\''`.
+    fn skip_char(&mut self) {
+        self.pos += 1;
+        while let Some(c) = self.peek() {
+            self.pos += 1;
+            if c == b'\\' {
+                self.pos += 1;
+            } else if c == b'\'' {
+                break;
+            }
+        }
     }
 
     fn skip_string(&mut self) {
@@ -475,15 +478,7 @@ impl Scanner<'_> {
                 Kids::Leaf
             }
             Some(b'\'') => {
-                self.pos += 1;
-                while let Some(c) = self.peek() {
-                    self.pos += 1;
-                    if c == b'\\' {
-                        self.pos += 1;
-                    } else if c == b'\'' {
-                        break;
-                    }
-                }
+                self.skip_char();
                 Kids::Leaf
             }
             Some(b'[') => {
