@@ -4,7 +4,7 @@
 use assert_cmd::Command;
 use interview::engine;
 use interview::story::{Story, load_story};
-use serde::Deserialize;
+use interview::tools::replay::Walkthrough;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -23,20 +23,6 @@ fn story() -> Story {
     loaded.story.unwrap()
 }
 
-/// The walkthrough file format (see docs/AUTHORING.md, `interview replay`).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Walkthrough {
-    seed: u64,
-    inputs: Vec<String>,
-    #[serde(default)]
-    expect: Vec<String>,
-    #[serde(default)]
-    reject: Vec<String>,
-    #[serde(default)]
-    ending: Option<String>,
-}
-
 /// The `*.ron` files of a folder, by name.
 fn ron_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -50,10 +36,7 @@ fn ron_files(dir: &Path) -> Vec<PathBuf> {
 
 fn read_walkthrough(path: &Path) -> Walkthrough {
     let text = std::fs::read_to_string(path).unwrap();
-    ron::Options::default()
-        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-        .from_str(&text)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    Walkthrough::parse(&text).unwrap_or_else(|e| panic!("{}:{e}", path.display()))
 }
 
 fn walkthroughs() -> Vec<(PathBuf, Walkthrough)> {
