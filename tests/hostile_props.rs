@@ -1,5 +1,5 @@
-//! Hostile input, on stable: property tests for the four fuzz targets (story folder, save,
-//! command lines, engine), and the fuzz regressions: every input the fuzzers saved and every
+//! Hostile input, on stable: property tests for the fuzz targets (story folder, save, command
+//! lines, engine, fast reader), and the fuzz regressions: every input the fuzzers saved and every
 //! crash they found, replayed through the same harness (`tests/hostile/harness.rs`).
 
 #[path = "hostile/harness.rs"]
@@ -65,6 +65,17 @@ const TOKENS: &[&str] = &[
     "{{",
     "}}",
     "\u{10ffff}",
+    "\\u{41}",
+    "\\n",
+    "+",
+    "_",
+    "1.5",
+    "007",
+    "  ",
+    "()",
+    "Hide",
+    "Explain(",
+    "\u{2028}",
 ];
 
 /// An edit of a file: the raw material of the mutation properties.
@@ -125,6 +136,19 @@ fn example_files() -> Vec<Vec<u8>> {
         .iter()
         .map(|n| std::fs::read(dir.join(n)).unwrap())
         .collect()
+}
+
+/// The example's files and the Interview story's.
+fn story_files() -> Vec<Vec<u8>> {
+    let mut files = example_files();
+    let scenes = harness::root().join("scenes");
+    let mut paths: Vec<_> = std::fs::read_dir(&scenes)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    files.extend(paths.iter().map(|p| std::fs::read(p).unwrap()));
+    files
 }
 
 /// Saves of the example story: at the start, and after some choices.
@@ -208,6 +232,16 @@ proptest! {
         harness::story_folder(&harness::join_folder(&refs));
     }
 
+    /// Each file of an edited story, alone, through the fast reader and `ron`: whatever the fast
+    /// reader reads, `ron` reads the same (`harness::reads_alike`).
+    #[test]
+    fn an_edited_story_file_reads_alike(pick in any::<Index>(), edits in proptest::collection::vec(edit(), 1..8)) {
+        let stories = story_files();
+        let mut files = vec![stories[pick.index(stories.len())].clone()];
+        apply(&mut files, &edits);
+        harness::fast_reader(&files[0]);
+    }
+
     #[test]
     fn the_same_folder_gives_the_same_diagnostics(edits in proptest::collection::vec(edit(), 1..6)) {
         let mut files = example_files();
@@ -289,6 +323,11 @@ fn replay(target: &str, run: fn(&[u8])) {
 #[test]
 fn fuzz_inputs_of_the_story_folder_target() {
     replay("story_folder", harness::story_folder);
+}
+
+#[test]
+fn fuzz_inputs_of_the_fast_reader_target() {
+    replay("fast_reader", harness::fast_reader);
 }
 
 #[test]

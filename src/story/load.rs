@@ -8,7 +8,7 @@ use super::diag::{Diagnostic, Excerpt, Severity};
 use super::model::*;
 use super::raw::*;
 use super::span::{Seg, SpanIndex, SpanTree, line_col, offset_of};
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 /// The name of the manifest file in a story folder.
@@ -214,10 +214,10 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         .collect();
 
     let story = Story {
-        id: manifest.id.clone(),
-        title: manifest.title.clone(),
-        author: manifest.author.clone(),
-        version: manifest.version.clone(),
+        id: manifest.id.to_string(),
+        title: manifest.title.to_string(),
+        author: manifest.author.to_string(),
+        version: manifest.version.to_string(),
         about: fold_whitespace(&manifest.about),
         start: start.unwrap_or(SceneId(0)),
         vars,
@@ -352,16 +352,20 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn parse<T: serde::de::DeserializeOwned>(&mut self, file: usize) -> Option<T> {
+    /// Reads a file as a `T`, which borrows its strings from the file's text.
+    fn parse<T: serde::Deserialize<'a>>(&mut self, file: usize) -> Option<T> {
         let f = &self.files[file];
-        if f.skip {
-            return None;
+        // Only a file that is not UTF-8 has an owned (lossy) text, and it is skipped.
+        let text: &'a str = match &f.text {
+            std::borrow::Cow::Borrowed(text) if !f.skip => text,
+            _ => return None,
+        };
+        // Plain files are read by the fast reader; `ron` reads the rest and reports every error.
+        if let Some(v) = super::fast::read::<T>(text) {
+            self.files[file].parsed = true;
+            return Some(v);
         }
-        let text: &str = &f.text;
-        let opts = ron::Options::default()
-            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
-            .with_recursion_limit(limits::DEPTH);
-        match opts.from_str::<T>(text) {
+        match ron_options().from_str::<T>(text) {
             Ok(v) => {
                 self.files[file].parsed = true;
                 Some(v)
@@ -479,6 +483,13 @@ impl<'a> Cx<'a> {
 }
 
 /// RON's error, in an author's words.
+/// How story files are read with `ron`: `Some` may be left out, and nesting is limited.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(limits::DEPTH)
+}
+
 fn ron_message(code: &ron::Error) -> (String, Option<String>) {
     use ron::Error as E;
     match code {
@@ -629,7 +640,7 @@ struct Builder<'c, 'r, 'a> {
     /// Scenes whose visits some condition reads, in order of first use: slot -> scene.
     tracked: Vec<SceneId>,
     /// Scene ids of files that did not parse.
-    broken_ids: std::collections::HashSet<&'r str>,
+    broken_ids: hashbrown::HashSet<&'r str>,
     /// Some scene file could not be read as text: any scene id may exist.
     ids_unknown: bool,
     /// The slot of each scene in `tracked`.
@@ -697,13 +708,13 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             let val_path = [Seg::Field("variables"), Seg::Key(name)];
             let decl = match raw {
                 RawVar::Bool(v) => VarDecl {
-                    name: name.clone(),
+                    name: name.to_string(),
                     initial: Value::Bool(*v),
                     min: 0,
                     max: 1,
                 },
                 RawVar::Text(t) => VarDecl {
-                    name: name.clone(),
+                    name: name.to_string(),
                     initial: Value::Text(Arc::from(t.as_str())),
                     min: 0,
                     max: 0,
@@ -730,7 +741,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                         );
                     }
                     VarDecl {
-                        name: name.clone(),
+                        name: name.to_string(),
                         initial: Value::Int(*value),
                         min: lo,
                         max: hi,
@@ -761,8 +772,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             b.ending_names
                 .insert(id.as_str(), EndingId(b.endings.len() as u32));
             b.endings.push(Ending {
-                id: id.clone(),
-                title: title.clone(),
+                id: id.to_string(),
+                title: title.to_string(),
             });
         }
         b
@@ -822,7 +833,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 continue;
             }
             first.insert(&s.id, (*file, *idx));
-            self.scene_names.insert(s.id.clone(), SceneId(n as u32));
+            self.scene_names.insert(s.id.to_string(), SceneId(n as u32));
         }
     }
 
@@ -1075,8 +1086,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         }
         self.chance_allowed = false;
         Scene {
-            id: raw.id.clone(),
-            title: raw.title.clone().unwrap_or_else(|| raw.id.clone()),
+            id: raw.id.to_string(),
+            title: raw.title.as_deref().unwrap_or(&raw.id).to_owned(),
             text,
             on_enter,
             choices,
@@ -1223,20 +1234,19 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     /// A literal for variable `id`, type-checked (and range-checked for `Set`).
     fn literal(&mut self, id: VarId, value: &RawValue, file: usize, p: &[Seg], range: bool) -> Option<Value> {
         let decl = &self.vars[id.index()];
-        let name = decl.name.clone();
         let (lo, hi) = (decl.min, decl.max);
+        // Only an error needs the name (and a copy of it, to report while `self` changes).
+        let name = || self.vars[id.index()].name.clone();
         match (decl.initial.kind(), value) {
             (VarKind::Bool, RawValue::Bool(b)) => Some(Value::Bool(*b)),
             (VarKind::Int, RawValue::Int(i)) => {
                 if range && (*i < lo || *i > hi) {
-                    self.cx.error(
-                        file,
-                        p,
-                        format!(
-                            "the value {i} is out of the range {} of `{name}`",
-                            range_text(lo, hi)
-                        ),
+                    let message = format!(
+                        "the value {i} is out of the range {} of `{}`",
+                        range_text(lo, hi),
+                        name()
                     );
+                    self.cx.error(file, p, message);
                     return None;
                 }
                 Some(Value::Int(*i))
@@ -1248,8 +1258,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     RawValue::Int(_) => "an Int",
                     RawValue::Text(_) => "a Text",
                 };
-                self.cx
-                    .error(file, p, format!("`{name}` is {kind} but this value is {got}"));
+                let message = format!("`{}` is {kind} but this value is {got}", name());
+                self.cx.error(file, p, message);
                 None
             }
         }
@@ -1389,7 +1399,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     /// Splits a string on blank lines into paragraphs, each folded and interpolated.
     fn paragraphs(&mut self, s: &str, file: usize, p: &[Seg]) -> Vec<Line> {
         // The common case, one line of text: no copy before `line`.
-        if !s.contains('\n') {
+        if memchr::memchr(b'\n', s.as_bytes()).is_none() {
             return if s.trim().is_empty() {
                 Vec::new()
             } else {
@@ -1421,7 +1431,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     fn line(&mut self, s: &str, file: usize, p: &[Seg]) -> Line {
         let folded = fold_whitespace(s);
         // The common case, no braces: the folded text is the line.
-        if !flags_any(folded.as_bytes(), |c| (c == b'{') | (c == b'}')) {
+        if memchr::memchr2(b'{', b'}', folded.as_bytes()).is_none() {
             return Line(if folded.is_empty() {
                 Vec::new()
             } else {
@@ -1502,10 +1512,7 @@ fn fold_whitespace(s: &str) -> String {
     let folded = !s.starts_with(' ')
         && !s.ends_with(' ')
         && !flags_any(b, |c| !(b' '..0x80).contains(&c))
-        && !b
-            .iter()
-            .zip(b.iter().skip(1))
-            .fold(false, |acc, (&x, &y)| acc | ((x == b' ') & (y == b' ')));
+        && memchr::memmem::find(b, b"  ").is_none();
     if folded {
         return s.to_owned();
     }

@@ -5,6 +5,7 @@
 //! system: the caller hands in the files' bytes.
 
 pub mod diag;
+pub mod fast;
 pub mod load;
 pub mod model;
 pub mod raw;

@@ -5,7 +5,7 @@
 //! indices ([`SceneId`], [`VarId`], [`EndingId`]) so the engine never looks a name up while
 //! playing. A [`Story`] can only be made by the loader.
 
-use std::collections::HashMap;
+use hashbrown::HashMap;
 use std::sync::Arc;
 
 /// A scene, by its position in the story.

@@ -6,28 +6,85 @@
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
+
+/// A string of a story file: borrowed from the file's text when it has no escapes (most do),
+/// so reading a file allocates only for its lists. (`Cow<str>`'s own `Deserialize` always
+/// copies.)
+#[derive(Clone, Default, PartialEq)]
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl Str<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Str<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Vis<'a> {
+            type Value = Str<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Str<'a>, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Str<'a>, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Str<'a>, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Vis(PhantomData))
+    }
+}
 
 /// `story.ron`: the manifest of a story folder.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Story")]
-pub struct RawManifest {
-    pub id: String,
-    pub title: String,
-    #[serde(default)]
-    pub author: String,
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub about: String,
-    pub start: String,
-    #[serde(default)]
-    pub variables: OrderedMap<RawVar>,
-    #[serde(default)]
-    pub endings: OrderedMap<String>,
-    #[serde(default)]
-    pub notebook: RawText,
+pub struct RawManifest<'a> {
+    #[serde(borrow)]
+    pub id: Str<'a>,
+    #[serde(borrow)]
+    pub title: Str<'a>,
+    #[serde(default, borrow)]
+    pub author: Str<'a>,
+    #[serde(default, borrow)]
+    pub version: Str<'a>,
+    #[serde(default, borrow)]
+    pub about: Str<'a>,
+    #[serde(borrow)]
+    pub start: Str<'a>,
+    #[serde(default, borrow)]
+    pub variables: OrderedMap<'a, RawVar<'a>>,
+    #[serde(default, borrow)]
+    pub endings: OrderedMap<'a, Str<'a>>,
+    #[serde(default, borrow)]
+    pub notebook: RawText<'a>,
 }
 
 /// A declared variable with its type and initial value. Unknown fields of `Int(...)` are
@@ -35,7 +92,7 @@ pub struct RawManifest {
 /// renamed so that RON's messages name what the author wrote, not these types.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Variable")]
-pub enum RawVar {
+pub enum RawVar<'a> {
     Bool(bool),
     Int {
         value: i64,
@@ -44,148 +101,159 @@ pub enum RawVar {
         #[serde(default)]
         max: Option<i64>,
     },
-    Text(String),
+    Text(#[serde(borrow)] Str<'a>),
 }
 
 /// One scene of a scene file (a scene file holds a list of them).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Scene")]
-pub struct RawScene {
-    pub id: String,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub text: RawText,
-    #[serde(default)]
-    pub on_enter: Vec<RawEffect>,
-    #[serde(default)]
-    pub choices: Vec<RawChoice>,
-    #[serde(default)]
-    pub auto: Vec<RawAuto>,
-    #[serde(default)]
-    pub ending: Option<String>,
+pub struct RawScene<'a> {
+    #[serde(borrow)]
+    pub id: Str<'a>,
+    #[serde(default, borrow)]
+    pub title: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub text: RawText<'a>,
+    #[serde(default, borrow)]
+    pub on_enter: Vec<RawEffect<'a>>,
+    #[serde(default, borrow)]
+    pub choices: Vec<RawChoice<'a>>,
+    #[serde(default, borrow)]
+    pub auto: Vec<RawAuto<'a>>,
+    #[serde(default, borrow)]
+    pub ending: Option<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Choice")]
-pub struct RawChoice {
-    pub text: String,
-    #[serde(default)]
-    pub goto: Option<String>,
-    #[serde(default)]
-    pub branches: Option<Vec<RawBranch>>,
-    #[serde(default, rename = "if")]
-    pub condition: Option<RawCond>,
-    #[serde(default)]
-    pub effects: Vec<RawEffect>,
+pub struct RawChoice<'a> {
+    #[serde(borrow)]
+    pub text: Str<'a>,
+    #[serde(default, borrow)]
+    pub goto: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub branches: Option<Vec<RawBranch<'a>>>,
+    #[serde(default, borrow, rename = "if")]
+    pub condition: Option<RawCond<'a>>,
+    #[serde(default, borrow)]
+    pub effects: Vec<RawEffect<'a>>,
     #[serde(default)]
     pub once: bool,
     #[serde(default)]
     pub fallback: bool,
-    #[serde(default)]
-    pub locked: RawLocked,
+    #[serde(default, borrow)]
+    pub locked: RawLocked<'a>,
 }
 
 /// What the player sees of a choice whose condition fails.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename = "Locked")]
-pub enum RawLocked {
+pub enum RawLocked<'a> {
     #[default]
     Hide,
     Show,
-    Explain(String),
+    Explain(#[serde(borrow)] Str<'a>),
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Auto")]
-pub struct RawAuto {
-    #[serde(default, rename = "if")]
-    pub condition: Option<RawCond>,
-    #[serde(default)]
-    pub goto: Option<String>,
-    #[serde(default)]
-    pub branches: Option<Vec<RawBranch>>,
-    #[serde(default)]
-    pub effects: Vec<RawEffect>,
+pub struct RawAuto<'a> {
+    #[serde(default, borrow, rename = "if")]
+    pub condition: Option<RawCond<'a>>,
+    #[serde(default, borrow)]
+    pub goto: Option<Str<'a>>,
+    #[serde(default, borrow)]
+    pub branches: Option<Vec<RawBranch<'a>>>,
+    #[serde(default, borrow)]
+    pub effects: Vec<RawEffect<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Branch")]
-pub struct RawBranch {
+pub struct RawBranch<'a> {
     /// Checked by the loader (0 to [`super::limits::MAX_WEIGHT`]), so a negative or huge
     /// weight gets a message that says the range.
     pub weight: i64,
-    pub goto: String,
-    #[serde(default, rename = "if")]
-    pub condition: Option<RawCond>,
-    #[serde(default)]
-    pub effects: Vec<RawEffect>,
+    #[serde(borrow)]
+    pub goto: Str<'a>,
+    #[serde(default, borrow, rename = "if")]
+    pub condition: Option<RawCond<'a>>,
+    #[serde(default, borrow)]
+    pub effects: Vec<RawEffect<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename = "Condition")]
-pub enum RawCond {
-    Flag(String),
-    Not(Box<RawCond>),
-    All(Vec<RawCond>),
-    Any(Vec<RawCond>),
-    Compare(String, String, RawValue),
-    Visited(String),
-    Visits(String, String, i64),
+pub enum RawCond<'a> {
+    Flag(#[serde(borrow)] Str<'a>),
+    Not(#[serde(borrow)] Box<RawCond<'a>>),
+    All(#[serde(borrow)] Vec<RawCond<'a>>),
+    Any(#[serde(borrow)] Vec<RawCond<'a>>),
+    Compare(
+        #[serde(borrow)] Str<'a>,
+        #[serde(borrow)] Str<'a>,
+        #[serde(borrow)] RawValue<'a>,
+    ),
+    Visited(#[serde(borrow)] Str<'a>),
+    Visits(#[serde(borrow)] Str<'a>, #[serde(borrow)] Str<'a>, i64),
     Chance(i64),
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(rename = "Effect")]
-pub enum RawEffect {
-    Set(String, RawValue),
-    Add(String, i64),
-    Toggle(String),
+pub enum RawEffect<'a> {
+    Set(#[serde(borrow)] Str<'a>, #[serde(borrow)] RawValue<'a>),
+    Add(#[serde(borrow)] Str<'a>, i64),
+    Toggle(#[serde(borrow)] Str<'a>),
 }
 
 /// A literal value: `true`, `3`, `"text"`.
 #[derive(Debug, Clone, PartialEq)]
-pub enum RawValue {
+pub enum RawValue<'a> {
     Bool(bool),
     Int(i64),
-    Text(String),
+    Text(Str<'a>),
 }
 
 /// Scene text: either one string or a list of parts, each its own paragraph.
 #[derive(Debug, Default)]
-pub struct RawText(pub Vec<RawPart>);
+pub struct RawText<'a>(pub Vec<RawPart<'a>>);
 
 #[derive(Debug, Deserialize)]
 #[serde(rename = "TextPart")]
-pub enum RawPart {
-    Text(String),
-    If(RawCond, String),
-    IfElse(RawCond, String, String),
+pub enum RawPart<'a> {
+    Text(#[serde(borrow)] Str<'a>),
+    If(#[serde(borrow)] RawCond<'a>, #[serde(borrow)] Str<'a>),
+    IfElse(
+        #[serde(borrow)] RawCond<'a>,
+        #[serde(borrow)] Str<'a>,
+        #[serde(borrow)] Str<'a>,
+    ),
 }
 
 /// A map that keeps its entries in file order and keeps duplicate keys, so that the loader
 /// can report them (a `BTreeMap` would silently keep the last one).
 #[derive(Debug)]
-pub struct OrderedMap<V>(pub Vec<(String, V)>);
+pub struct OrderedMap<'a, V>(pub Vec<(Str<'a>, V)>);
 
-impl<V> Default for OrderedMap<V> {
+impl<V> Default for OrderedMap<'_, V> {
     fn default() -> Self {
         OrderedMap(Vec::new())
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+impl<'de: 'a, 'a, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<'a, V> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V2<V>(PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for V2<V> {
-            type Value = OrderedMap<V>;
+        struct V2<'a, V>(PhantomData<(&'a (), V)>);
+        impl<'de: 'a, 'a, V: Deserialize<'de>> Visitor<'de> for V2<'a, V> {
+            type Value = OrderedMap<'a, V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a map like { \"name\": value }")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some(entry) = map.next_entry::<String, V>()? {
-                    out.push(entry);
+                while let Some((key, value)) = map.next_entry::<Str<'a>, V>()? {
+                    out.push((key, value));
                 }
                 Ok(OrderedMap(out))
             }
@@ -194,68 +262,74 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
     }
 }
 
-impl<'de> Deserialize<'de> for RawValue {
+impl<'de: 'a, 'a> Deserialize<'de> for RawValue<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Vis;
-        impl<'de> Visitor<'de> for Vis {
-            type Value = RawValue;
+        struct Vis<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Vis<'a> {
+            type Value = RawValue<'a>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a value: true, false, a whole number or a \"string\"")
             }
-            fn visit_bool<E>(self, v: bool) -> Result<RawValue, E> {
+            fn visit_bool<E>(self, v: bool) -> Result<RawValue<'a>, E> {
                 Ok(RawValue::Bool(v))
             }
-            fn visit_i64<E>(self, v: i64) -> Result<RawValue, E> {
+            fn visit_i64<E>(self, v: i64) -> Result<RawValue<'a>, E> {
                 Ok(RawValue::Int(v))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawValue, E> {
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawValue<'a>, E> {
                 i64::try_from(v)
                     .map(RawValue::Int)
                     .map_err(|_| E::custom(format!("{v} is too large for a number")))
             }
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<RawValue, E> {
+            fn visit_i128<E: de::Error>(self, v: i128) -> Result<RawValue<'a>, E> {
                 i64::try_from(v)
                     .map(RawValue::Int)
                     .map_err(|_| E::custom(format!("{v} is too large for a number")))
             }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawValue, E> {
+            fn visit_u128<E: de::Error>(self, v: u128) -> Result<RawValue<'a>, E> {
                 i64::try_from(v)
                     .map(RawValue::Int)
                     .map_err(|_| E::custom(format!("{v} is too large for a number")))
             }
-            fn visit_str<E>(self, v: &str) -> Result<RawValue, E> {
-                Ok(RawValue::Text(v.to_owned()))
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<RawValue<'a>, E> {
+                Ok(RawValue::Text(Str(Cow::Borrowed(v))))
             }
-            fn visit_string<E>(self, v: String) -> Result<RawValue, E> {
-                Ok(RawValue::Text(v))
+            fn visit_str<E>(self, v: &str) -> Result<RawValue<'a>, E> {
+                Ok(RawValue::Text(Str(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_string<E>(self, v: String) -> Result<RawValue<'a>, E> {
+                Ok(RawValue::Text(Str(Cow::Owned(v))))
             }
         }
-        d.deserialize_any(Vis)
+        d.deserialize_any(Vis(PhantomData))
     }
 }
 
-impl<'de> Deserialize<'de> for RawText {
+impl<'de: 'a, 'a> Deserialize<'de> for RawText<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Vis;
-        impl<'de> Visitor<'de> for Vis {
-            type Value = RawText;
+        struct Vis<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Vis<'a> {
+            type Value = RawText<'a>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a \"string\" or a list of parts like [Text(\"...\"), If(Flag(\"x\"), \"...\")]")
             }
-            fn visit_str<E>(self, v: &str) -> Result<RawText, E> {
-                Ok(RawText(vec![RawPart::Text(v.to_owned())]))
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<RawText<'a>, E> {
+                Ok(RawText(vec![RawPart::Text(Str(Cow::Borrowed(v)))]))
             }
-            fn visit_string<E>(self, v: String) -> Result<RawText, E> {
-                Ok(RawText(vec![RawPart::Text(v)]))
+            fn visit_str<E>(self, v: &str) -> Result<RawText<'a>, E> {
+                Ok(RawText(vec![RawPart::Text(Str(Cow::Owned(v.to_owned())))]))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawText, A::Error> {
+            fn visit_string<E>(self, v: String) -> Result<RawText<'a>, E> {
+                Ok(RawText(vec![RawPart::Text(Str(Cow::Owned(v)))]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawText<'a>, A::Error> {
                 let mut parts = Vec::new();
-                while let Some(p) = seq.next_element::<RawPart>()? {
+                while let Some(p) = seq.next_element::<RawPart<'a>>()? {
                     parts.push(p);
                 }
                 Ok(RawText(parts))
             }
         }
-        d.deserialize_any(Vis)
+        d.deserialize_any(Vis(PhantomData))
     }
 }

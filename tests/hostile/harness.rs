@@ -1,4 +1,4 @@
-//! The four hostile-input harnesses, shared by the property tests (`tests/hostile_props.rs`),
+//! The hostile-input harnesses, shared by the property tests (`tests/hostile_props.rs`),
 //! the fuzz regression tests and the fuzz targets (`fuzz/fuzz_targets/*.rs` include this file
 //! by path). Each takes arbitrary bytes and panics only when the program misbehaves:
 //!
@@ -10,6 +10,9 @@
 //!   meta-commands, saves); nothing it prints may hold a raw control character.
 //! - [`engine`]: the bytes turned into a valid story ([`generate_story`]) and a list of
 //!   choices; every step keeps the state's invariants, and replaying gives the same state.
+//! - [`fast_reader`]: the bytes as one story file, read by the loader's fast reader and by
+//!   `ron`; whenever the fast reader gives a value, `ron` gives the same ([`reads_alike`]).
+//!   [`story_folder`] checks the same of each of its files.
 //!
 //! Nothing here depends on proptest or libFuzzer: only on the `interview` library.
 
@@ -268,10 +271,42 @@ pub fn join_folder(files: &[&[u8]]) -> Vec<u8> {
 
 pub fn story_folder(data: &[u8]) {
     let files = split_folder(data);
+    for f in &files {
+        fast_reader(&f.bytes);
+    }
     if let Some(story) = check_load(&files) {
         let tail = data.len().saturating_sub(64);
         play(&story, 0, &mut Bytes::new(&data[tail..]));
     }
+}
+
+/// The bytes as a story file (a scene file and a manifest), read both ways; see [`reads_alike`].
+pub fn fast_reader(data: &[u8]) {
+    let data = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    if let Ok(text) = std::str::from_utf8(data) {
+        reads_alike::<Vec<interview::story::raw::RawScene>>(text);
+        reads_alike::<interview::story::raw::RawManifest>(text);
+    }
+}
+
+/// The fast reader's one promise: when it gives a value, `ron` (as the loader sets it up) gives
+/// the same value. Returns whether the fast reader gave one.
+pub fn reads_alike<'a, T>(text: &'a str) -> bool
+where
+    T: serde::Deserialize<'a> + std::fmt::Debug,
+{
+    let Some(fast) = interview::story::fast::read::<T>(text) else {
+        return false;
+    };
+    match interview::story::load::ron_options().from_str::<T>(text) {
+        Ok(slow) => assert_eq!(
+            format!("{fast:?}"),
+            format!("{slow:?}"),
+            "the fast reader and ron read {text:?} differently"
+        ),
+        Err(e) => panic!("the fast reader read {text:?}, which ron refuses: {e}"),
+    }
+    true
 }
 
 // ---------------------------------------------------------------------------------------------
