@@ -112,6 +112,14 @@ enum BenchAction {
         #[arg(long = "story-seed", default_value_t = 1)]
         story_seed: u64,
     },
+    /// Load the story folder DIR once and print the time and memory it took as JSON: what
+    /// `bench` runs in a fresh process for each of its load measurements.
+    #[command(hide = true)]
+    Load {
+        dir: PathBuf,
+        #[arg(long)]
+        lints: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -161,6 +169,10 @@ fn main() -> ExitCode {
             action: Some(BenchAction::Gen { n, dir, story_seed }),
             ..
         }) => commands::bench::generate(n, story_seed, &dir),
+        Some(Command::Bench {
+            action: Some(BenchAction::Load { dir, lints }),
+            ..
+        }) => commands::bench::load_once(&dir, lints),
         Some(Command::Bench {
             action: None,
             n,

@@ -53,3 +53,65 @@ fn matches_the_live_reference_when_available() {
     );
     assert_eq!(ours, reference.trim());
 }
+
+/// `interview bench` as a user runs it: one JSON line with the reference checksums, and load
+/// figures measured both in fresh processes (`bench load`) and in-process. No time is asserted,
+/// only that each figure is there and plausible.
+#[test]
+fn the_bench_command_prints_one_json_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("interview")
+        .unwrap()
+        .args(["bench", "--n", "100", "--plays", "1000", "--dir"])
+        .arg(dir.path().join("missing"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a missing folder is an error");
+
+    let story = dir.path().join("story");
+    assert_cmd::Command::cargo_bin("interview")
+        .unwrap()
+        .args(["bench", "gen", "100"])
+        .arg(&story)
+        .assert()
+        .success();
+    let out = assert_cmd::Command::cargo_bin("interview")
+        .unwrap()
+        .args(["bench", "--plays", "1000", "--dir"])
+        .arg(&story)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["n"], 100);
+    assert_eq!(v["steps"], 23428);
+    assert_eq!(v["chars"], 11_405_194);
+    assert_eq!(v["count_sum"], 6111);
+    assert_eq!(v["max_steps"], 44);
+    for key in [
+        "load_ms_median",
+        "load_ms_warm_median",
+        "steps_per_sec",
+        "ns_per_step",
+    ] {
+        assert!(v[key].as_f64().is_some_and(|x| x > 0.0), "{key} in {text}");
+    }
+    let before = v["peak_rss_kib_before_load"].as_u64();
+    let after = v["peak_rss_kib_after_load"].as_u64();
+    if let (Some(before), Some(after)) = (before, after) {
+        assert!(after >= before, "{text}");
+    }
+
+    // The fresh-process measurement on its own.
+    let out = assert_cmd::Command::cargo_bin("interview")
+        .unwrap()
+        .args(["bench", "load"])
+        .arg(&story)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["load_ms"].as_f64().is_some_and(|x| x > 0.0), "{v}");
+}

@@ -9,6 +9,7 @@ use super::model::*;
 use super::raw::*;
 use super::span::{Seg, SpanIndex, SpanTree, line_col, offset_of};
 use hashbrown::HashMap;
+use smallvec::SmallVec;
 use std::sync::Arc;
 
 /// The name of the manifest file in a story folder.
@@ -140,7 +141,9 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         }
     };
 
-    let mut raw_scenes: Vec<(usize, usize, RawScene)> = Vec::new();
+    // Each file's scenes, then all of them in one vector of the exact size: growing one vector
+    // of every scene by doubling would copy it and touch twice its memory.
+    let mut lists: Vec<(usize, Vec<RawScene>)> = Vec::new();
     // Scene ids of files RON rejected, read leniently: references to them are not errors, and
     // the checks that need the whole story are skipped.
     let mut broken_ids: Vec<String> = Vec::new();
@@ -153,11 +156,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
             continue;
         }
         match cx.parse::<Vec<RawScene>>(i) {
-            Some(list) => {
-                for (j, s) in list.into_iter().enumerate() {
-                    raw_scenes.push((i, j, s));
-                }
-            }
+            Some(list) => lists.push((i, list)),
             None if cx.files[i].skip => {
                 complete = false;
                 ids_unknown = true;
@@ -167,6 +166,12 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
                 broken_ids.extend(SpanTree::top_level_ids(&cx.files[i].text));
             }
         }
+    }
+
+    let mut raw_scenes: Vec<(usize, usize, RawScene)> =
+        Vec::with_capacity(lists.iter().map(|(_, list)| list.len()).sum());
+    for (i, list) in lists {
+        raw_scenes.extend(list.into_iter().enumerate().map(|(j, s)| (i, j, s)));
     }
 
     let Some(manifest) = manifest else {
@@ -810,7 +815,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     }
 
     fn declare_scenes(&mut self, raw: &[(usize, usize, RawScene)]) {
-        let mut first: HashMap<&str, (usize, usize)> = HashMap::new();
+        let mut first: HashMap<&str, (usize, usize)> = HashMap::with_capacity(raw.len());
+        self.scene_names.reserve(raw.len());
         for (n, (file, idx, s)) in raw.iter().enumerate() {
             let path = [Seg::Index(*idx), Seg::Field("id")];
             if !valid_id(&s.id) {
@@ -1433,12 +1439,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         // The common case, no braces: the folded text is the line.
         if memchr::memchr2(b'{', b'}', folded.as_bytes()).is_none() {
             return Line(if folded.is_empty() {
-                Vec::new()
+                SmallVec::new()
             } else {
-                vec![Piece::Lit(folded)]
+                smallvec::smallvec![Piece::Lit(folded)]
             });
         }
-        let mut pieces = Vec::new();
+        let mut pieces = SmallVec::new();
         let mut lit = String::new();
         let mut chars = folded.char_indices().peekable();
         while let Some((_, c)) = chars.next() {

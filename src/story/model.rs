@@ -162,9 +162,10 @@ pub enum Piece {
     Var(VarId),
 }
 
-/// A run of pieces forming one paragraph (or one line of choice text).
+/// A run of pieces forming one paragraph (or one line of choice text). Most lines are one
+/// literal, kept inline rather than in a vector of its own.
 #[derive(Debug, Clone, Default)]
-pub struct Line(pub Vec<Piece>);
+pub struct Line(pub smallvec::SmallVec<[Piece; 1]>);
 
 impl Line {
     pub fn is_empty(&self) -> bool {

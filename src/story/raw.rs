@@ -134,7 +134,7 @@ pub struct RawChoice<'a> {
     #[serde(default, borrow)]
     pub branches: Option<Vec<RawBranch<'a>>>,
     #[serde(default, borrow, rename = "if")]
-    pub condition: Option<RawCond<'a>>,
+    pub condition: Option<Box<RawCond<'a>>>,
     #[serde(default, borrow)]
     pub effects: Vec<RawEffect<'a>>,
     #[serde(default)]
@@ -159,7 +159,7 @@ pub enum RawLocked<'a> {
 #[serde(deny_unknown_fields, rename = "Auto")]
 pub struct RawAuto<'a> {
     #[serde(default, borrow, rename = "if")]
-    pub condition: Option<RawCond<'a>>,
+    pub condition: Option<Box<RawCond<'a>>>,
     #[serde(default, borrow)]
     pub goto: Option<Str<'a>>,
     #[serde(default, borrow)]
@@ -177,7 +177,7 @@ pub struct RawBranch<'a> {
     #[serde(borrow)]
     pub goto: Str<'a>,
     #[serde(default, borrow, rename = "if")]
-    pub condition: Option<RawCond<'a>>,
+    pub condition: Option<Box<RawCond<'a>>>,
     #[serde(default, borrow)]
     pub effects: Vec<RawEffect<'a>>,
 }
