@@ -141,8 +141,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         }
     };
 
-    // Each file's scenes, then all of them in one vector of the exact size: growing one vector
-    // of every scene by doubling would copy it and touch twice its memory.
+    // Each file's scenes, as read (not copied into one list of all scenes).
     let mut lists: Vec<(usize, Vec<RawScene>)> = Vec::new();
     // Scene ids of files RON rejected, read leniently: references to them are not errors, and
     // the checks that need the whole story are skipped.
@@ -168,22 +167,22 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         }
     }
 
-    let mut raw_scenes: Vec<(usize, usize, RawScene)> =
-        Vec::with_capacity(lists.iter().map(|(_, list)| list.len()).sum());
-    for (i, list) in lists {
-        raw_scenes.extend(list.into_iter().enumerate().map(|(j, s)| (i, j, s)));
-    }
+    // Where each scene is written (file, index in the file), by scene number.
+    let locs: Vec<(usize, usize)> = lists
+        .iter()
+        .flat_map(|(file, list)| (0..list.len()).map(|idx| (*file, idx)))
+        .collect();
 
     let Some(manifest) = manifest else {
         return cx.finish(None);
     };
     let m = manifest_idx.unwrap_or(0);
-    if raw_scenes.len() > limits::SCENES {
+    if locs.len() > limits::SCENES {
         cx.error_file(
             m,
             format!(
                 "the story has {} scenes; the limit is {}",
-                raw_scenes.len(),
+                locs.len(),
                 limits::SCENES
             ),
         );
@@ -191,17 +190,17 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     }
 
     let mut b = Builder::new(&mut cx, m, &manifest);
-    b.declare_scenes(&raw_scenes);
+    b.declare_scenes(&lists, &locs);
     b.broken_ids = broken_ids.iter().map(String::as_str).collect();
     b.ids_unknown = ids_unknown;
     let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
-    // Where each scene is written, for the graph checks; the raw scenes themselves are
-    // consumed one by one, so raw and validated forms of the whole story never coexist.
-    let locs: Vec<(usize, usize)> = raw_scenes.iter().map(|(f, i, _)| (*f, *i)).collect();
-    // Not `collect`: that would build the scenes in the (larger) buffer of the raw ones.
-    let mut scenes: Vec<Scene> = Vec::with_capacity(raw_scenes.len());
-    for (file, idx, raw) in raw_scenes {
-        scenes.push(b.scene(file, idx, &raw));
+    // The raw scenes are consumed one by one, so raw and validated forms of the whole story
+    // never coexist.
+    let mut scenes: Vec<Scene> = Vec::with_capacity(locs.len());
+    for (file, list) in lists {
+        for (idx, raw) in list.into_iter().enumerate() {
+            scenes.push(b.scene(file, idx, &raw));
+        }
     }
     let notebook = b.notebook(&manifest.notebook);
     let once_slots = b.once_slots;
@@ -814,23 +813,25 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         });
     }
 
-    fn declare_scenes(&mut self, raw: &[(usize, usize, RawScene)]) {
-        let mut first: HashMap<&str, (usize, usize)> = HashMap::with_capacity(raw.len());
-        self.scene_names.reserve(raw.len());
-        for (n, (file, idx, s)) in raw.iter().enumerate() {
-            let path = [Seg::Index(*idx), Seg::Field("id")];
+    /// Numbers the scenes in file order (`locs[n]` is where scene `n` is written).
+    fn declare_scenes(&mut self, lists: &[(usize, Vec<RawScene>)], locs: &[(usize, usize)]) {
+        self.scene_names.reserve(locs.len());
+        let scenes = lists.iter().flat_map(|(_, list)| list);
+        for (n, (s, &(file, idx))) in scenes.zip(locs).enumerate() {
+            let path = [Seg::Index(idx), Seg::Field("id")];
             if !valid_id(&s.id) {
                 self.cx.error(
-                    *file,
+                    file,
                     &path,
                     format!("the scene id `{}` must be 1 to 64 letters, digits or `_`", s.id),
                 );
             }
-            if let Some(&(ff, fi)) = first.get(s.id.as_str()) {
+            if let Some(&first) = self.scene_names.get(s.id.as_str()) {
+                let (ff, fi) = locs[first.index()];
                 let at = self.cx.position(ff, &[Seg::Index(fi), Seg::Field("id")]);
                 self.cx.at(
                     Severity::Error,
-                    *file,
+                    file,
                     &path,
                     format!("the scene id `{}` is used twice (first at {at})", s.id),
                     Some("duplicate id".into()),
@@ -838,7 +839,6 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 );
                 continue;
             }
-            first.insert(&s.id, (*file, *idx));
             self.scene_names.insert(s.id.to_string(), SceneId(n as u32));
         }
     }

@@ -6,6 +6,7 @@
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -115,7 +116,7 @@ pub struct RawScene<'a> {
     #[serde(default, borrow)]
     pub text: RawText<'a>,
     #[serde(default, borrow)]
-    pub on_enter: Vec<RawEffect<'a>>,
+    pub on_enter: Effects<'a>,
     #[serde(default, borrow)]
     pub choices: Vec<RawChoice<'a>>,
     #[serde(default, borrow)]
@@ -136,7 +137,7 @@ pub struct RawChoice<'a> {
     #[serde(default, borrow, rename = "if")]
     pub condition: Option<Box<RawCond<'a>>>,
     #[serde(default, borrow)]
-    pub effects: Vec<RawEffect<'a>>,
+    pub effects: Effects<'a>,
     #[serde(default)]
     pub once: bool,
     #[serde(default)]
@@ -165,7 +166,7 @@ pub struct RawAuto<'a> {
     #[serde(default, borrow)]
     pub branches: Option<Vec<RawBranch<'a>>>,
     #[serde(default, borrow)]
-    pub effects: Vec<RawEffect<'a>>,
+    pub effects: Effects<'a>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,7 +180,7 @@ pub struct RawBranch<'a> {
     #[serde(default, borrow, rename = "if")]
     pub condition: Option<Box<RawCond<'a>>>,
     #[serde(default, borrow)]
-    pub effects: Vec<RawEffect<'a>>,
+    pub effects: Effects<'a>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -207,6 +208,9 @@ pub enum RawEffect<'a> {
     Toggle(#[serde(borrow)] Str<'a>),
 }
 
+/// The effects of a choice, branch, auto or scene entry: most have none or one, kept inline.
+pub type Effects<'a> = SmallVec<[RawEffect<'a>; 1]>;
+
 /// A literal value: `true`, `3`, `"text"`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawValue<'a> {
@@ -217,7 +221,7 @@ pub enum RawValue<'a> {
 
 /// Scene text: either one string or a list of parts, each its own paragraph.
 #[derive(Debug, Default)]
-pub struct RawText<'a>(pub Vec<RawPart<'a>>);
+pub struct RawText<'a>(pub SmallVec<[RawPart<'a>; 1]>);
 
 #[derive(Debug, Deserialize)]
 #[serde(rename = "TextPart")]
@@ -314,16 +318,18 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawText<'a> {
                 f.write_str("a \"string\" or a list of parts like [Text(\"...\"), If(Flag(\"x\"), \"...\")]")
             }
             fn visit_borrowed_str<E>(self, v: &'de str) -> Result<RawText<'a>, E> {
-                Ok(RawText(vec![RawPart::Text(Str(Cow::Borrowed(v)))]))
+                Ok(RawText(smallvec::smallvec![RawPart::Text(Str(Cow::Borrowed(v)))]))
             }
             fn visit_str<E>(self, v: &str) -> Result<RawText<'a>, E> {
-                Ok(RawText(vec![RawPart::Text(Str(Cow::Owned(v.to_owned())))]))
+                Ok(RawText(smallvec::smallvec![RawPart::Text(Str(Cow::Owned(
+                    v.to_owned()
+                )))]))
             }
             fn visit_string<E>(self, v: String) -> Result<RawText<'a>, E> {
-                Ok(RawText(vec![RawPart::Text(Str(Cow::Owned(v)))]))
+                Ok(RawText(smallvec::smallvec![RawPart::Text(Str(Cow::Owned(v)))]))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawText<'a>, A::Error> {
-                let mut parts = Vec::new();
+                let mut parts = SmallVec::new();
                 while let Some(p) = seq.next_element::<RawPart<'a>>()? {
                     parts.push(p);
                 }
