@@ -195,6 +195,84 @@ fn an_unlikely_ending_gets_a_walkthrough_from_a_seed_that_reaches_it() {
     );
 }
 
+/// The search keeps no random outcomes or odds per state: the paths it prints find them again,
+/// the start's included, with the odds of every outcome of a step that reaches the same state
+/// added up.
+#[test]
+fn a_path_through_random_outcomes_is_printed_with_its_odds() {
+    let dir = format!("{FIXTURES}/odds");
+    let (code, out) = explore_cli(&dir, &[]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "  `win` (Win), in 2 choices:\n      (the start leads to `hall`: 75% chance)\n      \
+             1. Throw the torch  -> tower (75% chance)\n      1. Climb  -> top\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  `lose` (Lose), in 1 choice:\n      (the start leads to `yard`: 25% chance)\n"),
+        "{out}"
+    );
+    let (story, report) = explore_lib(&dir);
+    let win = report.endings.iter().find(|e| e.id == "win").unwrap();
+    assert_eq!(win.path.start_chance, Some(0.75));
+    // Two of the three branches (weights 2 and 1 of 4) reach the same state.
+    assert_eq!(win.path.steps[0].chance, Some(0.75));
+    assert_eq!(win.path.steps[1].chance, None);
+    let w = explore::walkthrough(&story, win).unwrap();
+    assert!(replay::check(&story, &w).is_ok(), "{w:?}");
+}
+
+/// A story whose second step has 8 combinations of random outcomes: three rolls that a choice
+/// reads, so each combination is a state of its own.
+fn three_rolls() -> Story {
+    let files = vec![
+        SourceFile {
+            name: "story.ron".into(),
+            bytes: br#"Story(id: "rolls", title: "Rolls", start: "s0", endings: { "end": "End" })"#.to_vec(),
+        },
+        SourceFile {
+            name: "scenes.ron".into(),
+            bytes: br#"[
+                Scene(id: "s0", text: "Start.", choices: [Choice(text: "Go", goto: "s1")]),
+                Scene(id: "s1", text: "Three coins.", choices: [
+                    Choice(text: "Heads", if: All([Chance(50), Chance(50), Chance(50)]), goto: "end"),
+                    Choice(text: "Back", goto: "s0"),
+                ]),
+                Scene(id: "end", text: "End.", ending: "end"),
+            ]"#
+            .to_vec(),
+        },
+    ];
+    load_story(&files).story.unwrap()
+}
+
+/// Past the limit of combinations per step the search stops, but only after the states the
+/// step found before; when `max_states` is met first, it is the reason given.
+#[test]
+fn a_step_past_the_outcome_limit_stops_the_search_after_the_states_before_it() {
+    let story = three_rolls();
+    let search = |max_states| {
+        let config = Config {
+            max_states,
+            max_outcomes_per_step: 3,
+            whole_states: false,
+        };
+        let r = explore::explore(&story, &config, &mut |_, _| {});
+        (r.states, r.cut_short.unwrap_or_default())
+    };
+    let outcomes =
+        "a step has more than 3 combinations of random outcomes; only the first ones were explored";
+    // The start, then the first 3 combinations of the second step.
+    assert_eq!(search(100), (4, outcomes.to_owned()));
+    assert_eq!(search(4), (4, outcomes.to_owned()));
+    // The step's third combination is one state too many, before the limit is met.
+    assert_eq!(search(3), (3, "stopped at 3 states (--max-states)".to_owned()));
+    let whole = explore::explore(&story, &Config::default(), &mut |_, _| {});
+    assert_eq!((whole.states, whole.complete), (10, true));
+}
+
 /// Plays a reported path's inputs (these fixtures have no chance: any seed plays it).
 fn play_path(story: &Story, path: &explore::Path) -> replay::Played {
     let w = Walkthrough {

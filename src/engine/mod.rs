@@ -10,5 +10,5 @@ mod step;
 pub use state::{GameState, Rng};
 pub use step::{
     ChoiceView, Dice, Outcome, StepError, View, apply, available, choose, choose_with, ending, holds,
-    new_game, new_game_with, render_line, render_text, render_text_into, view,
+    new_game, new_game_with, render_line, render_text, render_text_into, step_with, view,
 };

@@ -100,7 +100,7 @@ pub fn new_game_with(
 
 fn start_with(story: &Story, state: &mut GameState, dice: &mut impl Dice) -> Result<Outcome, StepError> {
     let mut out = Outcome::default();
-    enter(story, state, story.start(), dice, &mut out)?;
+    enter(story, state, story.start(), dice, Some(&mut out))?;
     Ok(out)
 }
 
@@ -173,6 +173,29 @@ pub fn choose_with(
     index: usize,
     dice: &mut impl Dice,
 ) -> Result<Outcome, StepError> {
+    let mut out = Outcome::default();
+    choose_into(story, state, index, dice, Some(&mut out))?;
+    Ok(out)
+}
+
+/// [`choose_with`] without the [`Outcome`]: the texts of the scenes passed are not rendered.
+/// For tools that try many steps and only look at the states they lead to.
+pub fn step_with(
+    story: &Story,
+    state: &mut GameState,
+    index: usize,
+    dice: &mut impl Dice,
+) -> Result<(), StepError> {
+    choose_into(story, state, index, dice, None)
+}
+
+fn choose_into(
+    story: &Story,
+    state: &mut GameState,
+    index: usize,
+    dice: &mut impl Dice,
+    out: Option<&mut Outcome>,
+) -> Result<(), StepError> {
     let scene = story.scene(state.scene);
     if scene.ending.is_some() {
         return Err(StepError::GameOver);
@@ -184,7 +207,6 @@ pub fn choose_with(
     if !choice_available(state, choice) {
         return Err(StepError::Unavailable(index));
     }
-    let mut out = Outcome::default();
     take(
         story,
         state,
@@ -192,12 +214,12 @@ pub fn choose_with(
         choice.once,
         &choice.target,
         dice,
-        &mut out,
-    )?;
-    Ok(out)
+        out,
+    )
 }
 
-/// Takes a transition: marks once, applies effects, picks the target, enters it.
+/// Takes a transition: marks once, applies effects, picks the target, enters it. The texts of
+/// scenes passed go to `out`, when there is one.
 fn take(
     story: &Story,
     state: &mut GameState,
@@ -205,7 +227,7 @@ fn take(
     once: Option<u32>,
     target: &Target,
     dice: &mut impl Dice,
-    out: &mut Outcome,
+    out: Option<&mut Outcome>,
 ) -> Result<(), StepError> {
     let next = resolve(story, state, target, dice)?;
     // Saturating: a save may hold any turn, and the count must not overflow on the next step.
@@ -230,6 +252,7 @@ enum Resolved<'s> {
 }
 
 /// Picks the target; branch conditions are read before any effect of the transition.
+#[inline]
 fn resolve<'s>(
     story: &Story,
     state: &GameState,
@@ -238,31 +261,39 @@ fn resolve<'s>(
 ) -> Result<Resolved<'s>, StepError> {
     match target {
         Target::Goto(s) => Ok(Resolved::Scene(*s)),
-        Target::Branches(branches) => {
-            let weights: Vec<u32> = branches
-                .iter()
-                .map(|b| match &b.condition {
-                    Some(c) if !holds(state, c) => 0,
-                    _ => b.weight,
-                })
-                .collect();
-            if weights.iter().all(|&w| w == 0) {
-                return Err(StepError::NoBranch {
-                    scene: story.scene(state.scene).id.clone(),
-                });
-            }
-            Ok(Resolved::Branch(&branches[dice.pick(&weights)]))
-        }
+        Target::Branches(branches) => pick_branch(story, state, branches, dice).map(Resolved::Branch),
     }
 }
 
-/// Enters `scene` and follows autos and fallbacks until the game waits for the player.
+fn pick_branch<'s>(
+    story: &Story,
+    state: &GameState,
+    branches: &'s [Branch],
+    dice: &mut impl Dice,
+) -> Result<&'s Branch, StepError> {
+    let weights: Vec<u32> = branches
+        .iter()
+        .map(|b| match &b.condition {
+            Some(c) if !holds(state, c) => 0,
+            _ => b.weight,
+        })
+        .collect();
+    if weights.iter().all(|&w| w == 0) {
+        return Err(StepError::NoBranch {
+            scene: story.scene(state.scene).id.clone(),
+        });
+    }
+    Ok(&branches[dice.pick(&weights)])
+}
+
+/// Enters `scene` and follows autos and fallbacks until the game waits for the player; the
+/// texts of the scenes left at once go to `out`, when there is one.
 fn enter(
     story: &Story,
     state: &mut GameState,
     mut scene_id: SceneId,
     dice: &mut impl Dice,
-    out: &mut Outcome,
+    mut out: Option<&mut Outcome>,
 ) -> Result<(), StepError> {
     for _ in 0..limits::TRANSITIONS_PER_STEP {
         state.scene = scene_id;
@@ -301,9 +332,8 @@ fn enter(
         } else {
             return Ok(()); // a dead end: the view shows no available choice
         };
-        let text = render_text(state, &scene.text);
-        if !text.is_empty() {
-            out.passed.push(text);
+        if let Some(out) = out.as_deref_mut() {
+            pass(state, &scene.text, out);
         }
         let next = resolve(story, state, target, dice)?;
         if let Some(slot) = once {
@@ -318,10 +348,26 @@ fn enter(
             }
         };
     }
-    Err(StepError::TooManyTransitions {
-        scene: story.scene(scene_id).id.clone(),
+    Err(too_many_transitions(story, scene_id))
+}
+
+/// Apart, to keep the loop of [`enter`] small.
+#[cold]
+#[inline(never)]
+fn too_many_transitions(story: &Story, scene: SceneId) -> StepError {
+    StepError::TooManyTransitions {
+        scene: story.scene(scene).id.clone(),
         limit: limits::TRANSITIONS_PER_STEP,
-    })
+    }
+}
+
+/// Apart, to keep the loop of [`enter`] small: the text of a scene left at once.
+#[inline(never)]
+fn pass(state: &GameState, text: &Text, out: &mut Outcome) {
+    let text = render_text(state, text);
+    if !text.is_empty() {
+        out.passed.push(text);
+    }
 }
 
 fn choice_available(state: &GameState, c: &Choice) -> bool {
@@ -340,7 +386,7 @@ fn opt_holds(state: &GameState, c: Option<&Condition>) -> bool {
 /// Evaluates a condition on a state.
 pub fn holds(state: &GameState, c: &Condition) -> bool {
     match c {
-        Condition::Flag(v) => state.vars[v.index()] == Value::Bool(true),
+        Condition::Flag(v) => matches!(state.vars[v.index()], Value::Bool(true)),
         Condition::Not(c) => !holds(state, c),
         Condition::All(cs) => cs.iter().all(|c| holds(state, c)),
         Condition::Any(cs) => cs.iter().any(|c| holds(state, c)),
@@ -353,10 +399,23 @@ pub fn holds(state: &GameState, c: &Condition) -> bool {
 }
 
 /// Applies effects in order; `Add` stays within the variable's bounds.
+#[inline]
 pub fn apply(story: &Story, state: &mut GameState, effects: &[Effect]) {
+    // Most scenes and choices have no effect at all: no call for them.
+    if !effects.is_empty() {
+        apply_each(story, state, effects);
+    }
+}
+
+fn apply_each(story: &Story, state: &mut GameState, effects: &[Effect]) {
     for e in effects {
         match e {
-            Effect::Set(v, value) => state.vars[v.index()] = value.clone(),
+            Effect::Set(v, value) => match (&mut state.vars[v.index()], value) {
+                // Plain values are copied; only a text needs its shared string cloned.
+                (Value::Bool(slot), Value::Bool(b)) => *slot = *b,
+                (Value::Int(slot), Value::Int(i)) => *slot = *i,
+                (slot, value) => slot.clone_from(value),
+            },
             Effect::Add(v, n) => {
                 let decl = story.var(*v);
                 if let Value::Int(i) = &mut state.vars[v.index()] {

@@ -20,7 +20,7 @@
 //! real game, which shows the real texts.
 
 use crate::engine::GameState;
-use crate::story::{Condition, Effect, Story, Target, Value};
+use crate::story::{Condition, Effect, Scene, SceneId, Story, Target, Value};
 
 /// A set of indices: variables, then visit slots, then once-only slots.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,12 +104,22 @@ fn before_effects(effects: &[Effect], live: &mut Bits) {
 }
 
 /// Where an `Int` variable's value stops making a difference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum IntCap {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum IntCap {
     /// It only grows: every value above this one acts like this one.
     Above(i64),
     /// It only shrinks: every value below this one acts like this one.
     Below(i64),
+}
+
+impl IntCap {
+    /// The value that acts like `x`, in canonical form.
+    pub(crate) fn apply(self, x: i64) -> i64 {
+        match self {
+            IntCap::Above(cap) => x.min(cap),
+            IntCap::Below(cap) => x.max(cap),
+        }
+    }
 }
 
 /// The caps of `Int` variables that only move one way (see [`IntCap`]).
@@ -140,23 +150,34 @@ fn int_caps(story: &Story) -> Vec<Option<IntCap>> {
         .collect()
 }
 
+/// What the canonical form keeps of a state waiting in one scene; everything else is reset:
+/// variables to their initial value, visit counts to 0, once-only marks and rolls to unset.
+/// Each list is in increasing order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Keep {
+    /// The variables kept as they are.
+    pub(crate) vars: Box<[u32]>,
+    /// The variables kept up to a cap (see [`IntCap`]).
+    pub(crate) capped: Box<[(u32, IntCap)]>,
+    /// The variables reset.
+    pub(crate) dead: Box<[u32]>,
+    /// The visit slots kept (each up to its cap, see [`Canon::visit_cap`]).
+    pub(crate) visits: Box<[u32]>,
+    pub(crate) once: Box<[u32]>,
+    /// The rolls kept (a roll past the end of a state's rolls counts as unset).
+    pub(crate) rolls: Box<[u16]>,
+}
+
 /// The canonical form of states of one story (see the module doc).
 #[derive(Debug, Clone)]
 pub(crate) struct Canon {
-    layout: Layout,
-    /// For each scene: what may be read from a state waiting there.
-    live: Vec<Bits>,
-    /// For each scene: the rolls its choices and branches read.
-    rolls: Vec<Vec<u16>>,
+    /// What a state keeps, each different one once (scenes often agree).
+    keeps: Vec<Keep>,
+    /// For each scene, its entry in `keeps`.
+    keep_of: Vec<u32>,
     /// For each visit slot: the cap of its count.
     caps: Vec<u32>,
     initial: Vec<Value>,
-    /// For each scene: the variables no condition can read any more (reset to their initial
-    /// value), and the live ones with a cap; precomputed from `live` and `int_caps`.
-    dead_vars: Vec<Vec<u32>>,
-    capped_vars: Vec<Vec<(u32, IntCap)>>,
-    /// False to keep every value (only the turn and the visit caps are canonical).
-    forget: bool,
 }
 
 impl Canon {
@@ -187,102 +208,129 @@ impl Canon {
                 *cap = (*cap).max(n);
             }
         });
-        let rolls = story
-            .scenes()
-            .iter()
-            .map(|s| {
-                let mut out = Vec::new();
-                for c in &s.choices {
-                    c.condition.iter().for_each(|c| rolls_read(c, &mut out));
-                    if let Target::Branches(bs) = &c.target {
-                        bs.iter()
-                            .filter_map(|b| b.condition.as_ref())
-                            .for_each(|c| rolls_read(c, &mut out));
-                    }
+        let mut keeps = Vec::new();
+        let mut keep_of = Vec::with_capacity(story.scenes().len());
+        if forget {
+            let int_caps = int_caps(story);
+            let live = liveness(story, layout);
+            let mut index = std::collections::HashMap::new();
+            for (scene, live) in story.scenes().iter().zip(&live) {
+                let keep = kept(scene, live, layout, &int_caps);
+                let next = keeps.len() as u32;
+                let i = *index.entry(keep.clone()).or_insert(next);
+                if i == next {
+                    keeps.push(keep);
                 }
-                out.sort_unstable();
-                out.dedup();
-                out
-            })
-            .collect();
-        let live = liveness(story, layout);
-        let int_caps = int_caps(story);
-        let dead_vars = live
-            .iter()
-            .map(|l| {
-                (0..layout.vars)
-                    .filter(|&i| !l.contains(i))
-                    .map(|i| i as u32)
-                    .collect()
-            })
-            .collect();
-        let capped_vars = live
-            .iter()
-            .map(|l| {
-                (0..layout.vars)
-                    .filter(|&i| l.contains(i))
-                    .filter_map(|i| int_caps[i].map(|c| (i as u32, c)))
-                    .collect()
-            })
-            .collect();
+                keep_of.push(i);
+            }
+        } else {
+            let rolls = story.scenes().iter().map(|s| s.chances.len()).max().unwrap_or(0);
+            keeps.push(Keep {
+                vars: (0..layout.vars as u32).collect(),
+                visits: (0..layout.visits as u32).collect(),
+                once: (0..layout.once as u32).collect(),
+                rolls: (0..rolls as u16).collect(),
+                ..Keep::default()
+            });
+            keep_of.resize(story.scenes().len(), 0);
+        }
         Canon {
-            layout,
-            live,
-            rolls,
+            keeps,
+            keep_of,
             caps,
             initial: story.vars().iter().map(|v| v.initial.clone()).collect(),
-            dead_vars,
-            capped_vars,
-            forget,
         }
+    }
+
+    /// Every different [`Keep`]: [`Canon::keep_index`] gives a scene's.
+    pub(crate) fn keeps(&self) -> &[Keep] {
+        &self.keeps
+    }
+
+    pub(crate) fn keep_index(&self, scene: SceneId) -> usize {
+        self.keep_of.get(scene.index()).map_or(0, |&i| i as usize)
+    }
+
+    /// What a state waiting in `scene` keeps.
+    pub(crate) fn keep(&self, scene: SceneId) -> &Keep {
+        &self.keeps[self.keep_index(scene)]
+    }
+
+    /// The largest visit count of a slot that makes a difference: every larger one acts alike.
+    pub(crate) fn visit_cap(&self, slot: usize) -> u32 {
+        self.caps.get(slot).copied().unwrap_or(u32::MAX)
     }
 
     /// Puts a state waiting in its scene (or ended) into canonical form.
     pub(crate) fn apply(&self, state: &mut GameState) {
-        let layout = self.layout;
-        let live = &self.live[state.scene.index()];
         state.turn = 0;
-        if !self.forget {
-            for (v, &cap) in state.tracked_visits.iter_mut().zip(&self.caps) {
-                *v = (*v).min(cap);
-            }
-            return;
-        }
-        let scene = state.scene.index();
-        for &i in &self.dead_vars[scene] {
+        let keep = self.keep(state.scene);
+        for &i in keep.dead.iter() {
             let (v, init) = (&mut state.vars[i as usize], &self.initial[i as usize]);
             if v != init {
                 v.clone_from(init);
             }
         }
-        for &(i, cap) in &self.capped_vars[scene] {
-            match (cap, &mut state.vars[i as usize]) {
-                (IntCap::Above(cap), Value::Int(x)) => *x = (*x).min(cap),
-                (IntCap::Below(cap), Value::Int(x)) => *x = (*x).max(cap),
-                _ => {}
+        for &(i, cap) in keep.capped.iter() {
+            if let Value::Int(x) = &mut state.vars[i as usize] {
+                *x = cap.apply(*x);
             }
         }
-        for (slot, (v, &cap)) in state.tracked_visits.iter_mut().zip(&self.caps).enumerate() {
-            *v = if live.contains(layout.visit(slot as u32)) {
-                (*v).min(cap)
+        for (slot, v) in state.tracked_visits.iter_mut().enumerate() {
+            *v = if keep.visits.binary_search(&(slot as u32)).is_ok() {
+                (*v).min(self.visit_cap(slot))
             } else {
                 0
             };
         }
         for (w, word) in state.once_used.iter_mut().enumerate() {
             for bit in 0..64 {
-                let slot = w * 64 + bit;
-                if slot >= layout.once || !live.contains(layout.once(slot as u32)) {
+                if keep.once.binary_search(&((w * 64 + bit) as u32)).is_err() {
                     *word &= !(1 << bit);
                 }
             }
         }
-        let read = &self.rolls[state.scene.index()];
         for (slot, r) in state.rolls.iter_mut().enumerate() {
-            if *r && read.binary_search(&(slot as u16)).is_err() {
+            if *r && keep.rolls.binary_search(&(slot as u16)).is_err() {
                 *r = false;
             }
         }
+    }
+}
+
+/// What a state waiting in `scene` keeps, from what may be read from there (`live`).
+fn kept(scene: &Scene, live: &Bits, layout: Layout, int_caps: &[Option<IntCap>]) -> Keep {
+    let mut rolls = Vec::new();
+    for c in &scene.choices {
+        c.condition.iter().for_each(|c| rolls_read(c, &mut rolls));
+        if let Target::Branches(bs) = &c.target {
+            bs.iter()
+                .filter_map(|b| b.condition.as_ref())
+                .for_each(|c| rolls_read(c, &mut rolls));
+        }
+    }
+    rolls.sort_unstable();
+    rolls.dedup();
+    let is_live = |i: usize| live.contains(i);
+    let vars = 0..layout.vars as u32;
+    Keep {
+        vars: vars
+            .clone()
+            .filter(|&i| is_live(i as usize) && int_caps[i as usize].is_none())
+            .collect(),
+        capped: vars
+            .clone()
+            .filter(|&i| is_live(i as usize))
+            .filter_map(|i| int_caps[i as usize].map(|c| (i, c)))
+            .collect(),
+        dead: vars.filter(|&i| !is_live(i as usize)).collect(),
+        visits: (0..layout.visits as u32)
+            .filter(|&s| is_live(layout.visit(s)))
+            .collect(),
+        once: (0..layout.once as u32)
+            .filter(|&s| is_live(layout.once(s)))
+            .collect(),
+        rolls: rolls.into_boxed_slice(),
     }
 }
 

@@ -12,13 +12,11 @@
 
 use super::replay::{self, Walkthrough};
 use super::store::StateStore;
-use super::{
-    Canon, Enumerator, Forced, Tracked, copy_state, is_story_error, line_as_written, plural, shown_as, squash,
-};
+use super::{Canon, Enumerator, Forced, Tracked, is_story_error, line_as_written, plural, shown_as, squash};
 use crate::commands::{StorySource, load_or_report};
 use crate::engine::{self, GameState, StepError};
 use crate::story::diag::visible;
-use crate::story::{EndingId, SceneId, Story, Target};
+use crate::story::{Effect, EndingId, SceneId, Story, Target};
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
@@ -159,15 +157,15 @@ pub struct Step {
 const ROOT: u32 = u32::MAX;
 const START: u32 = u32::MAX;
 
-/// A state found by the search: how it was first reached.
+/// A state found by the search: how it was first reached. The random outcomes of that step
+/// and its odds are not kept (most states have none, and memory per state is what limits the
+/// search): [`Search::step_to`] finds them again for the few states on a reported path.
+#[derive(Clone, Copy)]
 struct Node {
+    /// The node expanded when this one was found, or [`ROOT`] for a start state.
     parent: u32,
     /// The choice's position in the parent's scene, or [`START`] for a start state.
     choice: u32,
-    /// The random outcomes of the step.
-    draws: Box<[u32]>,
-    /// The odds that the step from the parent leads here (all its outcomes that do).
-    chance: f64,
 }
 
 /// Where a problem was first met: a state, or a step from a state.
@@ -175,6 +173,34 @@ struct Origin {
     node: u32,
     /// The choice, the random outcomes and their odds.
     step: Option<(u32, Box<[u32]>, f64)>,
+}
+
+/// How many states reached by steps a [`Batch`] gathers before they are looked up.
+const BATCH: usize = 64;
+
+/// States reached by steps, packed, waiting to be looked up together. The table of states is
+/// far larger than the caches, so a lookup waits on memory; one lookup at a time, every state
+/// waits in turn. A batch first reads the table slots of all its states one after the other,
+/// then the stored rows they point to, so the memory fetches them together; the lookups proper
+/// then find them in the cache. The lookups are made in the order the states were reached, so
+/// the search finds the same states in the same order as one lookup at a time.
+#[derive(Default)]
+struct Batch {
+    /// The packed rows, one after the other.
+    rows: Vec<u64>,
+    reached: Vec<Reached>,
+    /// Where the first step with more combinations of random outcomes than the limit came: the
+    /// number of states reached before it.
+    outcome_limit: Option<usize>,
+}
+
+/// How a state of a [`Batch`] was reached.
+#[derive(Clone, Copy)]
+struct Reached {
+    hash: u64,
+    parent: u32,
+    choice: u32,
+    scene: SceneId,
 }
 
 struct Found {
@@ -187,7 +213,6 @@ struct Found {
 /// The search in progress.
 struct Search<'s> {
     story: &'s Story,
-    canon: Canon,
     tracked: Tracked,
     max_states: usize,
     max_outcomes: usize,
@@ -200,6 +225,11 @@ struct Search<'s> {
     /// For each scene, the scenes a step that enters it may pass through (autos and
     /// fallbacks, followed on), itself included.
     passes: Vec<Box<[u32]>>,
+    /// Scenes whose `passes` are all seen, with every fallback among them taken: a step into
+    /// one has nothing new to show (this only ever becomes true).
+    settled: Vec<bool>,
+    /// For each scene, the variables a step from there may write.
+    writes: Vec<Box<[u32]>>,
     scene_seen: Vec<bool>,
     scenes_left: usize,
     choice_seen: Vec<Vec<bool>>,
@@ -210,29 +240,58 @@ struct Search<'s> {
     dead_ends: Vec<Found>,
     errors: Vec<Found>,
     cut_short: Option<String>,
+    batch: Batch,
 }
 
 /// Explores `story`. `progress` is called now and then with the number of states found and
 /// the number waiting to be explored.
 pub fn explore(story: &Story, config: &Config, progress: &mut dyn FnMut(usize, usize)) -> Report {
+    explore_in_batches(story, config, BATCH, progress)
+}
+
+/// [`explore`], looking states up in batches of about `batch` (see [`Batch`]).
+fn explore_in_batches(
+    story: &Story,
+    config: &Config,
+    batch: usize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Report {
     let mut search = Search::new(story, config);
     search.start();
     let mut expanded = 0usize;
     let mut buf = Vec::new();
+    let mut dice = Enumerator::default();
+    // The state expanded, decoded over the one expanded before: states next to each other in
+    // the queue differ little.
     let mut state = GameState::blank(story, 0);
-    let mut scratch = state.clone();
-    while (search.next as usize) < search.nodes.len() {
-        if search.cut_short.is_some() {
-            break;
+    let mut before = None;
+    while (search.next as usize) < search.nodes.len() && search.cut_short.is_none() {
+        // Nodes are expanded into one batch while no state in it can be one too many: only
+        // the last node of a batch may meet `max_states`, after which the search stops, as
+        // when states are looked up one at a time.
+        loop {
+            let id = search.next;
+            search.next += 1;
+            match before {
+                None => search.store.decode(id, &mut state),
+                Some(before) => search.store.decode_over(before, id, &mut state),
+            }
+            before = Some(id);
+            search.expand(id, &mut state, &mut buf, &mut dice);
+            expanded += 1;
+            if expanded.is_multiple_of(1 << 14) {
+                progress(search.nodes.len(), search.nodes.len() - search.next as usize);
+            }
+            let reached = search.batch.reached.len();
+            if reached >= batch
+                || search.batch.outcome_limit.is_some()
+                || search.next as usize >= search.nodes.len()
+                || search.nodes.len() + reached >= search.max_states
+            {
+                break;
+            }
         }
-        let id = search.next;
-        search.next += 1;
-        search.store.decode(id, &mut state);
-        search.expand(id, &state, &mut scratch, &mut buf);
-        expanded += 1;
-        if expanded.is_multiple_of(1 << 14) {
-            progress(search.nodes.len(), search.nodes.len() - search.next as usize);
-        }
+        search.settle();
     }
     search.report()
 }
@@ -279,6 +338,69 @@ fn pass_closures(story: &Story) -> Vec<Box<[u32]>> {
         .collect()
 }
 
+/// The variables each effect writes, into `out`.
+fn written(effects: &[Effect], out: &mut Vec<u32>) {
+    for e in effects {
+        match e {
+            Effect::Set(v, _) | Effect::Add(v, _) | Effect::Toggle(v) => out.push(v.0),
+        }
+    }
+}
+
+/// The variables a transition writes before it enters its target: its own effects and its
+/// branches'.
+fn transition_writes(effects: &[Effect], target: &Target, out: &mut Vec<u32>) {
+    written(effects, out);
+    if let Target::Branches(bs) = target {
+        bs.iter().for_each(|b| written(&b.effects, out));
+    }
+}
+
+/// For each scene, the variables a step from there may write: its choices' effects, and
+/// everything entering their targets may do (effects on entering, autos and fallbacks, in
+/// every scene the step may pass through: see [`pass_closures`]).
+fn step_writes(story: &Story, passes: &[Box<[u32]>]) -> Vec<Box<[u32]>> {
+    let entering: Vec<Vec<u32>> = story
+        .scenes()
+        .iter()
+        .map(|scene| {
+            let mut out = Vec::new();
+            written(&scene.on_enter, &mut out);
+            for a in &scene.autos {
+                transition_writes(&a.effects, &a.target, &mut out);
+            }
+            for c in scene.choices.iter().filter(|c| c.fallback) {
+                transition_writes(&c.effects, &c.target, &mut out);
+            }
+            out
+        })
+        .collect();
+    // `stamp[t] == s + 1` marks scene `t` as counted for scene `s`: no clearing between scenes.
+    let mut stamp = vec![0usize; story.scenes().len()];
+    story
+        .scenes()
+        .iter()
+        .enumerate()
+        .map(|(s, scene)| {
+            let mut out = Vec::new();
+            for c in scene.choices.iter().filter(|c| !c.fallback) {
+                transition_writes(&c.effects, &c.target, &mut out);
+                for t in targets(&c.target) {
+                    for &u in passes[t as usize].iter() {
+                        if stamp[u as usize] != s + 1 {
+                            stamp[u as usize] = s + 1;
+                            out.extend_from_slice(&entering[u as usize]);
+                        }
+                    }
+                }
+            }
+            out.sort_unstable();
+            out.dedup();
+            out.into_boxed_slice()
+        })
+        .collect()
+}
+
 impl<'s> Search<'s> {
     fn new(story: &'s Story, config: &Config) -> Search<'s> {
         let n = story.scenes().len();
@@ -288,21 +410,24 @@ impl<'s> Search<'s> {
             .map(|s| s.choices.iter().any(|c| c.fallback))
             .collect();
         let fallbacks_left = fallback_left.iter().filter(|&&b| b).count();
+        let passes = pass_closures(story);
+        let canon = if config.whole_states {
+            Canon::whole(story)
+        } else {
+            Canon::new(story)
+        };
         Search {
             story,
-            canon: if config.whole_states {
-                Canon::whole(story)
-            } else {
-                Canon::new(story)
-            },
             tracked: Tracked::new(story),
             // Node ids are u32, with u32::MAX for "none".
             max_states: config.max_states.clamp(1, u32::MAX as usize - 1),
             max_outcomes: config.max_outcomes_per_step.max(1),
-            store: StateStore::new(story, config.max_states),
-            nodes: Vec::new(),
+            store: StateStore::new(story, &canon, config.max_states),
+            nodes: Vec::with_capacity(config.max_states.min(1 << 22)),
             next: 0,
-            passes: pass_closures(story),
+            writes: step_writes(story, &passes),
+            passes,
+            settled: vec![false; n],
             scene_seen: vec![false; n],
             scenes_left: n,
             choice_seen: story
@@ -316,6 +441,7 @@ impl<'s> Search<'s> {
             dead_ends: Vec::new(),
             errors: Vec::new(),
             cut_short: None,
+            batch: Batch::default(),
         }
     }
 
@@ -329,11 +455,13 @@ impl<'s> Search<'s> {
             dice.rewind();
             match engine::new_game_with(story, 0, &mut dice) {
                 Ok((state, _)) => {
-                    self.saw_step(&blank, state.scene, None, &dice);
-                    self.intern(state, ROOT, START, &dice);
+                    self.saw_step(ROOT, blank.scene, state.scene, None, &dice);
+                    let row = self.batch_row();
+                    self.store.pack(&state, &mut self.batch.rows[row..]);
+                    self.batched(row, ROOT, START, state.scene);
                 }
                 Err(e) => {
-                    self.saw_step(&blank, blank.scene, None, &dice);
+                    self.saw_step(ROOT, blank.scene, blank.scene, None, &dice);
                     self.error(&e, blank.scene, ROOT, START, &dice);
                 }
             }
@@ -342,10 +470,14 @@ impl<'s> Search<'s> {
                 break;
             }
         }
+        self.settle();
     }
 
-    /// Tries every available choice of a state, with every combination of random outcomes.
-    fn expand(&mut self, id: u32, state: &GameState, scratch: &mut GameState, available: &mut Vec<usize>) {
+    /// Tries every available choice of stored state `id`, decoded in `state`, with every
+    /// combination of random outcomes, into the batch; each step is undone after, so `state`
+    /// is left as it was. `dice` has no draws left from an earlier use: `more` leaves none,
+    /// but after a step past the limit of outcomes, and then the search stops.
+    fn expand(&mut self, id: u32, state: &mut GameState, available: &mut Vec<usize>, dice: &mut Enumerator) {
         let story = self.story;
         engine::available(story, state, available);
         if available.is_empty() {
@@ -354,31 +486,37 @@ impl<'s> Search<'s> {
             }
             return;
         }
-        let mut dice = Enumerator::default();
+        let scene = state.scene;
+        let writes = std::mem::take(&mut self.writes[scene.index()]);
         for &ci in available.iter() {
-            self.choice_seen[state.scene.index()][ci] = true;
+            self.choice_seen[scene.index()][ci] = true;
             let mut outcomes = 0;
             loop {
                 dice.rewind();
-                copy_state(scratch, state);
-                match engine::choose_with(story, scratch, ci, &mut dice) {
-                    Ok(_) => {
-                        self.saw_step(state, scratch.scene, Some(ci), &dice);
-                        self.intern_ref(scratch, id, ci as u32, &dice);
+                let result = engine::step_with(story, state, ci, dice);
+                self.saw_step(id, scene, state.scene, Some(ci), dice);
+                match result {
+                    Ok(()) => {
+                        let row = self.batch_row();
+                        self.store
+                            .pack_after(id, &writes, state, &mut self.batch.rows[row..]);
+                        self.batched(row, id, ci as u32, state.scene);
                     }
                     Err(e) => {
-                        self.saw_step(state, scratch.scene, Some(ci), &dice);
                         if is_story_error(&e) {
-                            self.error(&e, scratch.scene, id, ci as u32, &dice);
+                            self.error(&e, state.scene, id, ci as u32, dice);
                         }
                     }
                 }
+                // Only what a step may change is decoded again, not the whole state.
+                self.store.restore(id, &writes, state);
                 outcomes += 1;
-                if !self.more(&mut dice, outcomes) {
+                if !self.more(dice, outcomes) {
                     break;
                 }
             }
         }
+        self.writes[scene.index()] = writes;
     }
 
     fn dead_end(&mut self, id: u32, scene: SceneId) {
@@ -393,22 +531,76 @@ impl<'s> Search<'s> {
         }
     }
 
-    /// Moves the dice to the next combination of outcomes, within the limit per step.
+    /// Moves the dice to the next combination of outcomes, within the limit per step (a step
+    /// past the limit cuts the search short, once the states reached before are added).
     fn more(&mut self, dice: &mut Enumerator, outcomes: usize) -> bool {
         if !dice.advance() {
             return false;
         }
         if outcomes >= self.max_outcomes {
-            let max = self.max_outcomes;
-            self.cut_short.get_or_insert_with(|| {
-                format!(
-                    "a step has more than {max} combinations of random outcomes; only the first \
-                     ones were explored"
-                )
-            });
+            self.batch.outcome_limit.get_or_insert(self.batch.reached.len());
             return false;
         }
         true
+    }
+
+    /// Makes room in the batch for a row; returns where it starts in `batch.rows`.
+    fn batch_row(&mut self) -> usize {
+        let at = self.batch.rows.len();
+        self.batch.rows.resize(at + self.store.stride(), 0);
+        at
+    }
+
+    /// Adds the row packed at `row` in the batch, reached by `choice` from node `parent`.
+    fn batched(&mut self, row: usize, parent: u32, choice: u32, scene: SceneId) {
+        let hash = self.store.hash(&self.batch.rows[row..]);
+        self.batch.reached.push(Reached {
+            hash,
+            parent,
+            choice,
+            scene,
+        });
+    }
+
+    /// Looks up every state of the batch, in order, adding the new ones (see [`Batch`]).
+    fn settle(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        // Read ahead: the slots, then the rows they point to (the value read is of no use).
+        let mut ahead = 0u64;
+        for r in &batch.reached {
+            ahead ^= self.store.first_slot(r.hash);
+        }
+        for r in &batch.reached {
+            ahead ^= self.store.first_match(r.hash);
+        }
+        std::hint::black_box(ahead);
+        let rows = batch.rows.chunks_exact(self.store.stride());
+        for (k, (r, row)) in batch.reached.iter().zip(rows).enumerate() {
+            if batch.outcome_limit == Some(k) {
+                self.outcome_cut();
+            }
+            if let Err(slot) = self.store.lookup(row, r.hash) {
+                self.add(row, r, slot);
+            }
+        }
+        if batch.outcome_limit == Some(batch.reached.len()) {
+            self.outcome_cut();
+        }
+        // Keep the allocations for the next batch.
+        self.batch = batch;
+        self.batch.rows.clear();
+        self.batch.reached.clear();
+        self.batch.outcome_limit = None;
+    }
+
+    fn outcome_cut(&mut self) {
+        let max = self.max_outcomes;
+        self.cut_short.get_or_insert_with(|| {
+            format!(
+                "a step has more than {max} combinations of random outcomes; only the first ones \
+                 were explored"
+            )
+        });
     }
 
     fn see_scene(&mut self, s: usize) {
@@ -418,29 +610,60 @@ impl<'s> Search<'s> {
         }
     }
 
-    /// Marks the scenes a step entered, and the fallbacks it took, as reached. The step ended
-    /// in `last`; when it may have passed through scenes or fallbacks not yet seen, it is run
-    /// again on the [`Tracked`] copy of the story to see them.
-    fn saw_step(&mut self, before: &GameState, last: SceneId, choice: Option<usize>, dice: &Enumerator) {
+    /// Marks the scenes a step entered, and the fallbacks it took, as reached. The step went
+    /// from node `from` (or the start, for [`ROOT`]), waiting in `scene`, and ended in `last`;
+    /// when it may have passed through scenes or fallbacks not yet seen, it is run again on the
+    /// [`Tracked`] copy of the story to see them.
+    #[inline]
+    fn saw_step(
+        &mut self,
+        from: u32,
+        scene: SceneId,
+        last: SceneId,
+        choice: Option<usize>,
+        dice: &Enumerator,
+    ) {
         self.see_scene(last.index());
         if self.scenes_left == 0 && self.fallbacks_left == 0 {
             return;
         }
+        // The common case, a step to a scene with nothing new around it, without a call.
+        if let Some(ci) = choice
+            && let Target::Goto(t) = &self.story.scene(scene).choices[ci].target
+            && self.settled[t.index()]
+        {
+            return;
+        }
+        self.saw_more(from, scene, choice, dice);
+    }
+
+    /// The rest of [`Search::saw_step`].
+    #[inline(never)]
+    fn saw_more(&mut self, from: u32, scene: SceneId, choice: Option<usize>, dice: &Enumerator) {
         let story = self.story;
-        let unseen_from = |t: SceneId| {
-            self.passes[t.index()]
+        let mut unseen_from = |t: SceneId| {
+            if self.settled[t.index()] {
+                return false;
+            }
+            let unseen = self.passes[t.index()]
                 .iter()
-                .any(|&s| !self.scene_seen[s as usize] || self.fallback_left[s as usize])
+                .any(|&s| !self.scene_seen[s as usize] || self.fallback_left[s as usize]);
+            self.settled[t.index()] = !unseen;
+            unseen
         };
         let unseen = match choice {
             None => unseen_from(story.start()),
-            Some(ci) => match &story.scene(before.scene).choices[ci].target {
+            Some(ci) => match &story.scene(scene).choices[ci].target {
                 Target::Goto(t) => unseen_from(*t),
                 Target::Branches(bs) => bs.iter().any(|b| unseen_from(b.target)),
             },
         };
         if unseen {
-            self.track(before, choice, dice);
+            let mut before = GameState::blank(story, 0);
+            if from != ROOT {
+                self.store.decode(from, &mut before);
+            }
+            self.track(&before, choice, dice);
         }
     }
 
@@ -494,37 +717,22 @@ impl<'s> Search<'s> {
         }
     }
 
-    fn intern(&mut self, mut state: GameState, parent: u32, choice: u32, dice: &Enumerator) {
-        self.intern_ref(&mut state, parent, choice, dice);
-    }
-
-    /// Adds a state reached by a step, unless an equal one is known.
-    fn intern_ref(&mut self, state: &mut GameState, parent: u32, choice: u32, dice: &Enumerator) {
-        self.canon.apply(state);
-        let chance = dice.probability();
-        if let Some(known) = self.store.find(state) {
-            // Another outcome of the step that found this state: it adds to the odds.
-            let node = &mut self.nodes[known as usize];
-            if node.parent == parent && node.choice == choice {
-                node.chance += chance;
-            }
-            return;
-        }
+    /// Adds a state of the batch just looked up and not found (`slot` is where the lookup
+    /// ended), when there is room.
+    fn add(&mut self, row: &[u64], r: &Reached, slot: usize) {
         if self.nodes.len() >= self.max_states {
             self.cut_short
                 .get_or_insert_with(|| format!("stopped at {} states (--max-states)", self.max_states));
             return;
         }
-        let id = self.store.insert();
+        let id = self.store.insert(row, r.hash, slot);
         debug_assert_eq!(id as usize, self.nodes.len());
         self.nodes.push(Node {
-            parent,
-            choice,
-            draws: dice.picks().collect(),
-            chance,
+            parent: r.parent,
+            choice: r.choice,
         });
         // An ending is expanded too, to nothing: it has no choices.
-        if let Some(e) = engine::ending(self.story, state) {
+        if let Some(e) = self.story.scene(r.scene).ending {
             self.endings[e.index()].get_or_insert(id);
         }
     }
@@ -546,22 +754,23 @@ impl<'s> Search<'s> {
     }
 
     /// The steps from the start to a node (and one step further).
-    fn chain<'a>(&'a self, origin: &'a Origin) -> Vec<Link<'a>> {
+    fn chain(&mut self, origin: &Origin) -> Vec<Link> {
         let mut chain = Vec::new();
         if let Some((choice, draws, chance)) = &origin.step {
             chain.push(Link {
                 choice: *choice,
-                draws,
+                draws: draws.to_vec(),
                 chance: *chance,
             });
         }
         let mut n = origin.node;
         while n != ROOT {
-            let node = &self.nodes[n as usize];
+            let node = self.nodes[n as usize];
+            let (draws, chance) = self.step_to(n);
             chain.push(Link {
                 choice: node.choice,
-                draws: &node.draws,
-                chance: node.chance,
+                draws,
+                chance,
             });
             n = node.parent;
         }
@@ -569,26 +778,85 @@ impl<'s> Search<'s> {
         chain
     }
 
-    fn path(&self, origin: &Origin) -> Path {
-        replay_chain(self.story, &self.chain(origin))
+    /// The random outcomes of the step that first reached node `n` from its parent, and the
+    /// odds that this step leads to `n` (all its outcomes that do). The parent's expansion is
+    /// made again as the search made it (every combination of outcomes of each choice in
+    /// turn, with the same dice, up to the node's choice): the first outcome that reaches `n`
+    /// is the one that found it, and the odds add up in the same order as they did then.
+    fn step_to(&mut self, n: u32) -> (Vec<u32>, f64) {
+        let story = self.story;
+        let Node { parent, choice } = self.nodes[n as usize];
+        let mut from = GameState::blank(story, 0);
+        let mut choices = vec![START as usize];
+        if parent != ROOT {
+            self.store.decode(parent, &mut from);
+            engine::available(story, &from, &mut choices);
+        }
+        let mut dice = Enumerator::default();
+        let mut found: Option<(Vec<u32>, f64)> = None;
+        for ci in choices {
+            let mut outcomes = 0;
+            loop {
+                dice.rewind();
+                let reached = if parent == ROOT {
+                    engine::new_game_with(story, 0, &mut dice).ok().map(|(s, _)| s)
+                } else {
+                    let mut s = from.clone();
+                    engine::step_with(story, &mut s, ci, &mut dice).ok().map(|()| s)
+                };
+                if ci == choice as usize
+                    && let Some(s) = reached
+                    && self.store.find(&s) == Some(n)
+                {
+                    let p = dice.probability();
+                    match &mut found {
+                        None => found = Some((dice.picks().collect(), p)),
+                        Some((_, chance)) => *chance += p,
+                    }
+                }
+                outcomes += 1;
+                // As `more` does, without saying the search was cut short again.
+                if !dice.advance() || outcomes >= self.max_outcomes {
+                    break;
+                }
+            }
+            if ci == choice as usize {
+                break;
+            }
+        }
+        found.unwrap_or_default()
     }
 
-    fn report(self) -> Report {
-        let story = self.story;
-        let endings = self
-            .endings
+    fn path(&mut self, origin: &Origin) -> Path {
+        let chain = self.chain(origin);
+        replay_chain(self.story, &chain)
+    }
+
+    fn problems(&mut self, found: &[Found]) -> Vec<Problem> {
+        found
             .iter()
-            .enumerate()
-            .filter_map(|(i, node)| {
-                let node = (*node)?;
+            .map(|f| Problem {
+                scene: self.story.scene(f.scene).id.clone(),
+                message: f.message.clone(),
+                times: f.times,
+                path: self.path(&f.origin),
+            })
+            .collect()
+    }
+
+    fn report(mut self) -> Report {
+        let story = self.story;
+        let mut endings = Vec::new();
+        for (i, node) in self.endings.clone().into_iter().enumerate() {
+            if let Some(node) = node {
                 let e = story.ending(EndingId(i as u32));
-                Some(EndingReached {
+                endings.push(EndingReached {
                     id: e.id.clone(),
                     title: e.title.clone(),
                     path: self.path(&Origin { node, step: None }),
-                })
-            })
-            .collect();
+                });
+            }
+        }
         let mut unreached = Unreached::default();
         for (i, e) in story.endings().iter().enumerate() {
             if self.endings[i].is_none() {
@@ -614,17 +882,8 @@ impl<'s> Search<'s> {
                 }
             }
         }
-        let problems = |found: &[Found]| -> Vec<Problem> {
-            found
-                .iter()
-                .map(|f| Problem {
-                    scene: story.scene(f.scene).id.clone(),
-                    message: f.message.clone(),
-                    times: f.times,
-                    path: self.path(&f.origin),
-                })
-                .collect()
-        };
+        let dead_ends = std::mem::take(&mut self.dead_ends);
+        let errors = std::mem::take(&mut self.errors);
         Report {
             story: story.title().to_owned(),
             states: self.nodes.len(),
@@ -632,26 +891,26 @@ impl<'s> Search<'s> {
             cut_short: self.cut_short.clone(),
             endings,
             unreached,
-            dead_ends: problems(&self.dead_ends),
-            errors: problems(&self.errors),
+            dead_ends: self.problems(&dead_ends),
+            errors: self.problems(&errors),
         }
     }
 }
 
 /// One step of a path as the search keeps it.
-struct Link<'a> {
+struct Link {
     /// The choice's position in its scene ([`START`] for the start).
     choice: u32,
-    draws: &'a [u32],
+    draws: Vec<u32>,
     chance: f64,
 }
 
 /// Plays a chain of steps from the start, with the dice forced, and describes each step as
 /// the player sees it. The first link is the start.
-fn replay_chain(story: &Story, chain: &[Link<'_>]) -> Path {
+fn replay_chain(story: &Story, chain: &[Link]) -> Path {
     // Rounding may leave a certain step at 0.9999...: call that certain.
     let chance = |p: f64| (p < 1.0 - 1e-9).then_some(p);
-    let (start_draws, start_chance) = chain.first().map_or((&[][..], 1.0), |l| (l.draws, l.chance));
+    let (start_draws, start_chance) = chain.first().map_or((&[][..], 1.0), |l| (&l.draws[..], l.chance));
     let mut dice = Forced::new(start_draws);
     let mut state = match engine::new_game_with(story, 0, &mut dice) {
         Ok((s, _)) => s,
@@ -671,7 +930,7 @@ fn replay_chain(story: &Story, chain: &[Link<'_>]) -> Path {
     for link in chain.iter().skip(1) {
         let choice = link.choice as usize;
         let (number, text) = shown_as(story, &state, choice).unwrap_or((0, String::new()));
-        let mut dice = Forced::new(link.draws);
+        let mut dice = Forced::new(&link.draws);
         let failed = engine::choose_with(story, &mut state, choice, &mut dice).is_err();
         path.steps.push(Step {
             input: number.to_string(),
@@ -1036,7 +1295,30 @@ fn write_file(path: &FsPath, text: &str) -> std::io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::percent;
+    use super::{BATCH, Config, Report, explore_in_batches, percent, render};
+    use crate::story::load_story;
+
+    /// Looking states up in batches finds the same states in the same order as looking up the
+    /// states of each node expanded at once: the same report, whether the search is complete
+    /// or cut short at any point.
+    #[test]
+    fn batches_change_no_report() {
+        for files in [crate::files::embedded_story(), crate::bench::generate(200, 1)] {
+            let story = load_story(&files).story.unwrap();
+            for max_states in [1, 2, 3, 10, 64, 65, 66, 300, 1_000, 3_000] {
+                let config = Config {
+                    max_states,
+                    ..Config::default()
+                };
+                let one = explore_in_batches(&story, &config, 1, &mut |_, _| {});
+                let many = explore_in_batches(&story, &config, BATCH, &mut |_, _| {});
+                assert!(one.states <= max_states);
+                assert_eq!(render(&one), render(&many), "max_states {max_states}");
+                let json = |r: &Report| serde_json::to_string(r).unwrap();
+                assert_eq!(json(&one), json(&many), "max_states {max_states}");
+            }
+        }
+    }
 
     #[test]
     fn percentages_keep_a_few_significant_digits() {

@@ -194,28 +194,6 @@ fn each_effect(story: &Story, f: &mut impl FnMut(&Effect)) {
     }
 }
 
-/// Copies `src` into `dst` (states of one story) without allocating: the hot loop of
-/// `explore` does this before every step it tries.
-pub(crate) fn copy_state(dst: &mut GameState, src: &GameState) {
-    dst.scene = src.scene;
-    for (d, s) in dst.vars.iter_mut().zip(&src.vars) {
-        match (d, s) {
-            (Value::Bool(d), Value::Bool(s)) => *d = *s,
-            (Value::Int(d), Value::Int(s)) => *d = *s,
-            (d, s) => d.clone_from(s),
-        }
-    }
-    dst.tracked_visits.copy_from_slice(&src.tracked_visits);
-    dst.once_used.copy_from_slice(&src.once_used);
-    if !(dst.rolls.is_empty() && src.rolls.is_empty()) {
-        dst.rolls.clone_from(&src.rolls);
-    }
-    if dst.rng != src.rng {
-        dst.rng.clone_from(&src.rng);
-    }
-    dst.turn = src.turn;
-}
-
 /// A copy of a story that counts what the engine does inside a step without saying so: the
 /// visits of every scene (the story itself counts only those its conditions read) and the
 /// fallback choices taken (in hidden `Int` variables after the story's own). The counters
