@@ -1,4 +1,4 @@
-//! The hostile-input harnesses, shared by the property tests (`tests/hostile_props.rs`),
+//! The hostile-input harnesses, shared by the property tests (`tests/it/hostile_props.rs`),
 //! the fuzz regression tests and the fuzz targets (`fuzz/fuzz_targets/*.rs` include this file
 //! by path). Each takes arbitrary bytes and panics only when the program misbehaves:
 //!

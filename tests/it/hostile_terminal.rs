@@ -7,12 +7,11 @@
 //! form (so it fails if the text were dropped or passed raw) and for the absence of every raw
 //! sequence the fixture plants.
 
-#[path = "hostile/harness.rs"]
-mod harness;
+use crate::harness;
+use crate::support;
 
-use assert_cmd::Command;
 use interview::story::diag::visible;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 const HOSTILE: &str = "tests/fixtures/hostile/story";
 
@@ -60,10 +59,7 @@ fn without_colours(s: &str) -> String {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("interview-terminal-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::temp_dir("terminal", name)
 }
 
 #[test]
@@ -80,9 +76,7 @@ fn visible_shows_every_control_and_keeps_plain_text() {
 fn the_piped_game_shows_story_text_and_echoed_input_harmlessly() {
     let saves = temp_dir("piped");
     let input = "look\nnotes\nabout\n\u{1b}]52;c;aGk=\u{7}\nsave \u{1b}[2J\n\u{202e}1\n3\n2\n1\nendings\n";
-    let out = Command::cargo_bin("interview")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::at_root()
         .args(["--scenes", HOSTILE, "--seed", "1", "--saves"])
         .arg(&saves)
         .write_stdin(input)
@@ -116,8 +110,8 @@ fn the_game_in_a_terminal_shows_story_text_harmlessly() {
     use expectrl::{Expect, Session};
     use std::time::Duration;
     let saves = temp_dir("pty");
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("interview"));
+    let root = support::root();
+    let mut cmd = std::process::Command::new(support::bin());
     cmd.args(["--seed", "1", "--scenes"])
         .arg(root.join(HOSTILE))
         .arg("--saves")
@@ -178,8 +172,7 @@ fn check_shows_file_names_and_ids_harmlessly() {
     let dir = hostile_folder();
     // Colours forced on, so that nothing is stripped on the way: what the renderer writes
     // is what a terminal would get.
-    let out = Command::cargo_bin("interview")
-        .unwrap()
+    let out = support::cmd()
         .arg("check")
         .arg(&dir)
         .env("CLICOLOR_FORCE", "1")
@@ -210,8 +203,7 @@ fn check_shows_file_names_and_ids_harmlessly() {
 #[test]
 fn a_missing_folder_is_named_harmlessly() {
     for args in [&["check"][..], &["--scenes"][..]] {
-        let out = Command::cargo_bin("interview")
-            .unwrap()
+        let out = support::cmd()
             .args(args)
             .arg("no such \u{1b}]52;c;aGk=\u{7} folder")
             .env("CLICOLOR_FORCE", "1")
@@ -239,9 +231,7 @@ fn the_authoring_tools_show_story_text_harmlessly() {
         &["randomtest", "--runs", "20", "--seed", "1"],
         &["randomtest", "--runs", "20", "--seed", "1", "--json"],
     ] {
-        let out = Command::cargo_bin("interview")
-            .unwrap()
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let out = support::at_root()
             .args(["--scenes", HOSTILE])
             .args(args)
             .output()

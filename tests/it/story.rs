@@ -1,16 +1,12 @@
 //! The story in `scenes/`: every ending reached through the real binary with piped stdin, every
 //! ending reached by random play without a runtime error, and no sentence of the source texts.
 
-use assert_cmd::Command;
+use crate::support::{self, root};
 use interview::engine;
 use interview::story::{Story, load_story};
 use interview::tools::replay::Walkthrough;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn story() -> Story {
     let files = interview::files::read_story_dir(&root().join("scenes")).unwrap();
@@ -64,8 +60,7 @@ fn every_ending_has_a_walkthrough_that_the_binary_plays_to_its_end() {
     for (path, w) in &walks {
         let mut input = w.inputs.join("\n");
         input.push('\n');
-        let out = Command::cargo_bin("interview")
-            .unwrap()
+        let out = support::cmd()
             .current_dir(root())
             .args(["--seed", &w.seed.to_string(), "--saves"])
             .arg(std::env::temp_dir().join(format!("interview-story-test-{}", std::process::id())))
@@ -208,8 +203,7 @@ fn explore_finds_every_ending_and_its_walkthroughs_play_through_the_binary() {
     let story = story();
     let dir = std::env::temp_dir().join(format!("interview-story-explore-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let out = Command::cargo_bin("interview")
-        .unwrap()
+    let out = support::cmd()
         .current_dir(root())
         .args(["--scenes", "scenes", "explore", "--walkthroughs"])
         .arg(&dir)
@@ -232,8 +226,7 @@ fn explore_finds_every_ending_and_its_walkthroughs_play_through_the_binary() {
         let w = read_walkthrough(&path);
         let ending = w.ending.as_deref().expect("explore names the ending");
         let title = &story.ending(story.ending_by_name(ending).unwrap()).title;
-        let out = Command::cargo_bin("interview")
-            .unwrap()
+        let out = support::cmd()
             .current_dir(root())
             .args(["--seed", &w.seed.to_string(), "--saves"])
             .arg(dir.join("saves"))

@@ -5,6 +5,7 @@
 
 #![cfg(unix)]
 
+use crate::support;
 use expectrl::process::unix::WaitStatus;
 use expectrl::{ControlCode, Expect, Session};
 use std::path::Path;
@@ -17,8 +18,8 @@ fn spawn(saves: &Path) -> expectrl::session::OsSession {
 
 /// Plays `tests/fixtures/play/STORY` with seed 7, without colour.
 fn spawn_story(saves: &Path, story: &str) -> expectrl::session::OsSession {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("interview"));
+    let root = support::root();
+    let mut cmd = Command::new(support::bin());
     cmd.args(["--seed", "7", "--scenes"])
         .arg(root.join("tests/fixtures/play").join(story))
         .arg("--saves")
@@ -111,8 +112,8 @@ fn tab_completes_a_choice_that_starts_with_a_typographic_quote() {
 }
 
 fn spawn_example(saves: &Path, extra: &[&str], color: bool) -> expectrl::session::OsSession {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("interview"));
+    let root = support::root();
+    let mut cmd = Command::new(support::bin());
     cmd.args(["--seed", "7", "--scenes"])
         .arg(root.join("docs/example"))
         .arg("--saves")

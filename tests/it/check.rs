@@ -1,16 +1,9 @@
 //! `interview check`: one fixture per kind of problem, each reported with the right
 //! `file:line:col`, all problems of a story in one run, and the documented exit codes.
 
-use assert_cmd::Command;
-use std::path::Path;
+use crate::support::{interview, path, temp_dir};
 
 const FIXTURES: &str = "tests/fixtures/check";
-
-fn interview() -> Command {
-    let mut cmd = Command::cargo_bin("interview").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    cmd
-}
 
 /// Runs `interview check` on a fixture and compares the exit code and the diagnostic
 /// headlines (the lines that start with `file:line:col`), in order.
@@ -245,10 +238,8 @@ fn usage_errors_exit_2() {
 
 /// Files and folders made on the fly for the limits that would be wasteful to commit.
 fn temp_story(name: &str, files: &[(&str, Vec<u8>)]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("interview-check-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES).join("valid");
+    let dir = temp_dir("check", name);
+    let base = path(FIXTURES).join("valid");
     for f in ["story.ron", "scenes.ron"] {
         std::fs::copy(base.join(f), dir.join(f)).unwrap();
     }

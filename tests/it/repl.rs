@@ -2,12 +2,11 @@
 //! output compared with a snapshot. Covers every meta-command, bad inputs, endings, exit codes,
 //! determinism, and `reload` through the terminal-free `Session`.
 
+use crate::support::{self, ROOT};
 use assert_cmd::Command;
 use interview::commands::StorySource;
 use interview::play::{Config, Input, Look, Session, render};
 use std::path::{Path, PathBuf};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 fn example() -> String {
     format!("{ROOT}/docs/example")
@@ -23,7 +22,7 @@ fn quotes() -> String {
 
 /// The binary, run in `dir` (where `saves/` goes), with a fixed clock and no colour asked for.
 fn interview(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("interview").unwrap();
+    let mut cmd = support::cmd();
     cmd.current_dir(dir)
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .env_remove("NO_COLOR")

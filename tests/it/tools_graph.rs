@@ -1,12 +1,10 @@
 //! `interview graph`: the scene graph in `dot` and Mermaid, with endings, unreachable scenes,
 //! conditional and automatic edges styled apart, and names that need quoting.
 
-use assert_cmd::Command;
+use crate::support;
 
 fn graph(dir: &str, format: &str) -> String {
-    let out = Command::cargo_bin("interview")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::at_root()
         .args(["--scenes", dir, "graph", "--format", format])
         .output()
         .unwrap();
@@ -26,9 +24,7 @@ fn the_example_story_in_mermaid() {
 
 #[test]
 fn dot_is_the_default_format() {
-    let out = Command::cargo_bin("interview")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::at_root()
         .args(["--scenes", "docs/example", "graph"])
         .output()
         .unwrap();
@@ -77,9 +73,7 @@ fn styles_and_quoting_in_mermaid() {
 
 #[test]
 fn an_unknown_format_is_a_usage_error() {
-    let out = Command::cargo_bin("interview")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::at_root()
         .args(["--scenes", "docs/example", "graph", "--format", "svg"])
         .output()
         .unwrap();

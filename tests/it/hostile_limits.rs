@@ -4,22 +4,9 @@
 //! The limits small enough to commit are also folders of the malformed corpus; the big ones
 //! are made here, in memory or in a temporary folder.
 
-use assert_cmd::Command;
+use crate::support::{file, interview, temp_dir};
 use interview::engine::{self, StepError};
 use interview::story::{SourceFile, limits, load_story};
-
-fn interview() -> Command {
-    let mut cmd = Command::cargo_bin("interview").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    cmd
-}
-
-fn file(name: &str, text: impl Into<Vec<u8>>) -> SourceFile {
-    SourceFile {
-        name: name.to_owned(),
-        bytes: text.into(),
-    }
-}
 
 const MANIFEST: &str = r#"Story(id: "limits", title: "Limits", start: "a", endings: { "end": "The End" })"#;
 
@@ -28,13 +15,6 @@ fn errors(files: &[SourceFile]) -> Vec<String> {
     let loaded = load_story(files);
     assert!(loaded.story.is_none(), "the story loaded");
     loaded.errors().map(|d| d.headline()).collect()
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("interview-limits-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]
@@ -52,7 +32,7 @@ fn the_limits_are_the_documented_numbers() {
 #[test]
 fn a_file_over_4_mib_is_refused_unread() {
     // Through the binary: the folder reader stops one byte past the limit.
-    let dir = temp_dir("file");
+    let dir = temp_dir("limits", "file");
     std::fs::write(dir.join("story.ron"), MANIFEST).unwrap();
     let mut big = b"[ Scene(id: \"a\", text: \"".to_vec();
     big.resize(limits::FILE_BYTES + 10, b'a');
@@ -181,7 +161,7 @@ fn more_than_100_automatic_transitions_in_one_step_stop_the_step() {
 
 #[test]
 fn the_game_survives_a_transition_loop() {
-    let dir = temp_dir("loop");
+    let dir = temp_dir("limits", "loop");
     std::fs::write(dir.join("story.ron"), LOOP_MANIFEST).unwrap();
     std::fs::write(dir.join("scenes.ron"), LOOP_SCENES).unwrap();
     let saves = dir.join("saves");
@@ -207,7 +187,7 @@ fn the_game_survives_a_transition_loop() {
 
 #[test]
 fn an_input_line_over_4_kib_is_refused_whole() {
-    let dir = temp_dir("line");
+    let dir = temp_dir("limits", "line");
     let mut input = "1".repeat(interview::play::MAX_LINE + 1);
     input.push_str("\nlook\n");
     let out = interview()

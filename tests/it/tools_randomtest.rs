@@ -1,15 +1,12 @@
 //! `interview randomtest`: seeded random playthroughs, the same report for the same seed, hit
 //! counts that add up, and the shortest failing run as a walkthrough that reproduces it.
 
-use assert_cmd::Command;
-use interview::commands::{StorySource, load_or_report};
+use crate::support;
 use interview::tools::randomtest::{self, Config};
 use interview::tools::replay::{self, Walkthrough};
 
 fn randomtest_cli(dir: &str, args: &[&str]) -> (i32, String) {
-    let out = Command::cargo_bin("interview")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = support::at_root()
         .args(["--scenes", dir, "randomtest"])
         .args(args)
         .output()
@@ -37,8 +34,7 @@ fn the_example_story_report() {
 
 #[test]
 fn hit_counts_add_up() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example");
-    let (story, _) = load_or_report(&StorySource::Dir(dir)).unwrap();
+    let story = support::example();
     let config = Config {
         runs: 500,
         seed: 3,
@@ -85,8 +81,7 @@ fn a_failing_run_is_reported_as_a_walkthrough_that_reproduces_it() {
         ["1"],
         "the shortest failure is the first step into the cellar"
     );
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tools/dead_end");
-    let (story, _) = load_or_report(&StorySource::Dir(dir)).unwrap();
+    let story = support::load("tests/fixtures/tools/dead_end");
     let played = replay::play(&story, &w);
     assert_eq!(played.scene, "cellar");
 }

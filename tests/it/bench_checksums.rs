@@ -1,6 +1,7 @@
 //! The benchmark story built in our format plays exactly like the reference model: the
 //! checksums of `gen_story.py --ref-play` (steps, characters, count sum) are reproduced.
 
+use crate::support;
 use interview::bench;
 use interview::story::load_story;
 
@@ -32,7 +33,7 @@ fn n100_matches_the_reference_checksums() {
 /// When the shared generator is at hand, compare with it live as well (other N, other plays).
 #[test]
 fn matches_the_live_reference_when_available() {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/gen_story.py");
+    let script = support::root().join("../shared/bench/gen_story.py");
     if !script.exists() {
         eprintln!("skipped: {} not found", script.display());
         return;
@@ -60,8 +61,7 @@ fn matches_the_live_reference_when_available() {
 #[test]
 fn the_bench_command_prints_one_json_line() {
     let dir = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("interview")
-        .unwrap()
+    let out = support::cmd()
         .args(["bench", "--n", "100", "--plays", "1000", "--dir"])
         .arg(dir.path().join("missing"))
         .output()
@@ -69,14 +69,12 @@ fn the_bench_command_prints_one_json_line() {
     assert!(!out.status.success(), "a missing folder is an error");
 
     let story = dir.path().join("story");
-    assert_cmd::Command::cargo_bin("interview")
-        .unwrap()
+    support::cmd()
         .args(["bench", "gen", "100"])
         .arg(&story)
         .assert()
         .success();
-    let out = assert_cmd::Command::cargo_bin("interview")
-        .unwrap()
+    let out = support::cmd()
         .args(["bench", "--plays", "1000", "--dir"])
         .arg(&story)
         .output()
@@ -105,8 +103,7 @@ fn the_bench_command_prints_one_json_line() {
     }
 
     // The fresh-process measurement on its own.
-    let out = assert_cmd::Command::cargo_bin("interview")
-        .unwrap()
+    let out = support::cmd()
         .args(["bench", "load"])
         .arg(&story)
         .output()

@@ -3,19 +3,11 @@
 //! first line `FILE:LINE:COL: error: ...`, print no raw control character and not panic; its
 //! whole output is an insta snapshot kept in the folder itself (`check.snap`).
 
-#[path = "hostile/harness.rs"]
-mod harness;
-
-use assert_cmd::Command;
+use crate::harness;
+use crate::support::{interview, path};
 use std::path::Path;
 
 const CORPUS: &str = "tests/fixtures/malformed";
-
-fn interview() -> Command {
-    let mut cmd = Command::cargo_bin("interview").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    cmd
-}
 
 /// `FILE:LINE:COL: error: MESSAGE`, with a real file of the folder (or the missing manifest).
 fn assert_headline(dir: &str, line: &str) {
@@ -48,7 +40,7 @@ fn check_malformed(name: &str) {
     assert!(stderr.is_empty(), "{name} wrote to stderr:\n{stderr}");
     assert_headline(&dir, stdout.lines().next().unwrap_or_default());
     harness::assert_safe(&stdout);
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(&dir);
+    let folder = path(&dir);
     insta::with_settings!({
         snapshot_path => folder,
         prepend_module_to_snapshot => false,
@@ -181,7 +173,7 @@ corpus!(
 
 #[test]
 fn every_folder_of_the_corpus_has_its_test() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(CORPUS);
+    let root = path(CORPUS);
     let mut folders: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap())

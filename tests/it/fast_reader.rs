@@ -1,11 +1,10 @@
 //! The loader's fast reader (`story::fast`) against `ron`: it must take the real stories (or it
 //! would be dead weight), and whenever it gives a value, `ron` must give the same one. Every case
 //! goes through one helper, [`check`]; the fuzz target `fast_reader` and the property test
-//! `an_edited_story_file_reads_alike` (tests/hostile_props.rs) try many more inputs through the same
+//! `an_edited_story_file_reads_alike` (tests/it/hostile_props.rs) try many more inputs through the same
 //! comparison (`harness::reads_alike`).
 
-#[path = "hostile/harness.rs"]
-mod harness;
+use crate::harness;
 
 use interview::story::raw::{RawManifest, RawScene};
 use interview::story::{SourceFile, fast, load::ron_options};

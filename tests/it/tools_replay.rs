@@ -1,17 +1,11 @@
 //! `interview replay`: walkthrough files run against the example story without a terminal,
 //! each kind of mismatch reported with its step, input, scene and text, and the exit codes.
 
-use assert_cmd::Command;
+use crate::support::{example, interview};
 use interview::tools::replay::Walkthrough;
 use proptest::prelude::*;
 
 const WALKTHROUGHS: &str = "tests/fixtures/tools/walkthroughs";
-
-fn interview() -> Command {
-    let mut cmd = Command::cargo_bin("interview").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    cmd
-}
 
 /// Replays files against the example story: (exit code, stdout).
 fn replay(files: &[&str]) -> (i32, String) {
@@ -170,14 +164,12 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn the_same_mismatch_is_found_by_the_library() {
-    let (story, _) =
-        interview::commands::load_or_report(&interview::commands::StorySource::Dir("docs/example".into()))
-            .unwrap();
+    let story = example();
     let w = Walkthrough::parse(
         &std::fs::read_to_string(format!("{WALKTHROUGHS}/fail/rejected_text.ron")).unwrap(),
     )
     .unwrap();
-    let f = interview::tools::replay::check(&story, &w).unwrap_err();
+    let f = interview::tools::replay::check(story, &w).unwrap_err();
     assert_eq!(
         f.at,
         interview::tools::replay::At::Step {

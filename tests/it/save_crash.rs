@@ -1,22 +1,20 @@
 //! Crash safety: the real binary saves in a loop and is killed (SIGKILL) at many pseudo-random
 //! moments; the slot it was writing is then always a whole save, old or new, never a broken one.
 
+use crate::support;
 use interview::save::{SaveDir, Slot};
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 #[test]
 fn a_save_killed_midway_leaves_the_old_or_the_new_save() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let door = root.join("tests/fixtures/play/door");
-    let files = interview::files::read_story_dir(&door).unwrap();
-    let story = interview::story::load_story(&files).story.unwrap();
+    let door = support::path("tests/fixtures/play/door");
+    let story = support::load(&door);
     let dir = tempfile::tempdir().unwrap();
     let saves = SaveDir::new(dir.path().join("saves"));
     let slot = Slot::parse("crash").unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("interview");
+    let bin = support::bin();
 
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     let mut turns_seen = std::collections::BTreeSet::new();

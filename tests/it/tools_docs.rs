@@ -1,11 +1,11 @@
 //! The tool chapters of `docs/AUTHORING.md` show real output: every `console` block that
 //! starts with `$ interview` and elides nothing is run, and its output compared.
 
-use assert_cmd::Command;
+use crate::support;
 
 #[test]
 fn documented_tool_output_is_what_the_tools_print() {
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/AUTHORING.md")).unwrap();
+    let doc = std::fs::read_to_string(support::path("docs/AUTHORING.md")).unwrap();
     let mut checked = 0;
     for block in doc.split("```console\n").skip(1) {
         let body = block.split("\n```").next().unwrap();
@@ -18,9 +18,7 @@ fn documented_tool_output_is_what_the_tools_print() {
         if expected.lines().any(|l| l == "...") || args.contains("/tmp") {
             continue;
         }
-        let out = Command::cargo_bin("interview")
-            .unwrap()
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let out = support::at_root()
             .env("NO_COLOR", "1")
             .args(args.split_whitespace())
             .output()

@@ -2,8 +2,7 @@
 //! lines, engine, fast reader), and the fuzz regressions: every input the fuzzers saved and every
 //! crash they found, replayed through the same harness (`tests/hostile/harness.rs`).
 
-#[path = "hostile/harness.rs"]
-mod harness;
+use crate::harness;
 
 use proptest::prelude::*;
 use proptest::sample::Index;

@@ -3,8 +3,7 @@
 //! cannot see) reported with a path that reproduces them, and the state reduction checked
 //! against a search over whole states on random stories.
 
-use assert_cmd::Command;
-use interview::commands::{StorySource, load_or_report};
+use crate::support::{self, bin, interview, load};
 use interview::story::{SourceFile, Story, load_story};
 use interview::tools::explore::{self, Config, Report};
 use interview::tools::replay::{self, Walkthrough};
@@ -13,12 +12,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const FIXTURES: &str = "tests/fixtures/tools";
-
-fn interview() -> Command {
-    let mut cmd = Command::cargo_bin("interview").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    cmd
-}
 
 /// Runs `interview --scenes DIR explore ARGS`: (exit code, stdout).
 fn explore_cli(dir: &str, args: &[&str]) -> (i32, String) {
@@ -30,11 +23,6 @@ fn explore_cli(dir: &str, args: &[&str]) -> (i32, String) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
-}
-
-fn load(dir: &str) -> Story {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    load_or_report(&StorySource::Dir(dir)).unwrap().0
 }
 
 fn explore_lib(dir: &str) -> (Story, Report) {
@@ -430,17 +418,14 @@ fn no_progress_line_without_a_terminal() {
 #[cfg(unix)]
 #[test]
 fn a_progress_line_on_a_terminal() {
-    let bin = assert_cmd::cargo::cargo_bin("interview");
-    let mut cmd = std::process::Command::new(bin);
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .args([
-            "--scenes",
-            &format!("{FIXTURES}/endless"),
-            "explore",
-            "--max-states",
-            "40000",
-        ]);
+    let mut cmd = std::process::Command::new(bin());
+    cmd.current_dir(support::ROOT).env("NO_COLOR", "1").args([
+        "--scenes",
+        &format!("{FIXTURES}/endless"),
+        "explore",
+        "--max-states",
+        "40000",
+    ]);
     use expectrl::Expect;
     let mut session = expectrl::Session::spawn(cmd).unwrap();
     session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));

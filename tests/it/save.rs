@@ -3,29 +3,17 @@
 //! errors, never panics; links and non-regular files are left alone; a failed write keeps the
 //! old save.
 
+use crate::support::{self, example, load};
 use interview::commands::StorySource;
 use interview::engine;
 use interview::play::{Config, Input, Look, Session, render};
 use interview::save::{self, Game, SaveDir, SaveError, Slot};
-use interview::story::{Story, load_story};
+use interview::story::Story;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn load(dir: &Path) -> Story {
-    let files = interview::files::read_story_dir(dir).unwrap();
-    load_story(&files).story.expect("the story loads")
-}
-
-fn example() -> &'static Story {
-    static STORY: OnceLock<Story> = OnceLock::new();
-    STORY.get_or_init(|| load(&Path::new(ROOT).join("docs/example")))
-}
 
 fn door_dir() -> PathBuf {
-    Path::new(ROOT).join("tests/fixtures/play/door")
+    support::path("tests/fixtures/play/door")
 }
 
 /// Takes the available choice number `pick` (modulo their count); at an ending, starts again
@@ -262,7 +250,7 @@ fn a_save_from_another_story_is_refused_naming_both() {
     let mut door = t.session(&door_dir());
     say(&mut door, "2");
     say(&mut door, "save x");
-    let mut lighthouse = t.session(&Path::new(ROOT).join("docs/example"));
+    let mut lighthouse = t.session(&support::path(support::EXAMPLE));
     say(&mut lighthouse, "2");
     let out = refused(
         &mut lighthouse,
@@ -550,8 +538,7 @@ fn a_failed_write_is_reported_and_the_old_save_stays() {
     let t = Table::new();
     let door = door_dir();
     let door = door.to_str().unwrap();
-    let first = assert_cmd::Command::cargo_bin("interview")
-        .unwrap()
+    let first = support::cmd()
         .current_dir(t.dir.path())
         .args(["--scenes", door, "--seed", "7"])
         .write_stdin("save keep\n")
@@ -561,7 +548,7 @@ fn a_failed_write_is_reported_and_the_old_save_stays() {
     let before = std::fs::read(t.slot("keep")).unwrap();
     let autosave_before = std::fs::read(t.slot("autosave")).ok();
 
-    let bin = assert_cmd::cargo::cargo_bin("interview");
+    let bin = support::bin();
     let out = std::process::Command::new("sh")
         .current_dir(t.dir.path())
         .arg("-c")
