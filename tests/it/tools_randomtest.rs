@@ -40,7 +40,7 @@ fn hit_counts_add_up() {
         seed: 3,
         max_steps: 1000,
     };
-    let r = randomtest::randomtest(&story, &config);
+    let r = randomtest::randomtest(story, &config);
     let ended: u64 = r.endings.iter().map(|e| e.count).sum();
     assert_eq!(ended + u64::from(r.unfinished) + u64::from(r.failed), 500);
     let count = |scene: &str| r.scenes.iter().find(|s| s.id == scene).unwrap().count;

@@ -178,7 +178,7 @@ fn the_same_mismatch_is_found_by_the_library() {
         }
     );
     let ok = Walkthrough { reject: vec![], ..w };
-    assert!(interview::tools::replay::check(&story, &ok).is_ok());
+    assert!(interview::tools::replay::check(story, &ok).is_ok());
 }
 
 /// A written walkthrough escapes what a RON string needs (`"`, `\\`, control characters), not
