@@ -98,7 +98,8 @@ pub fn hostile_dir() -> PathBuf {
     root().join("tests/fixtures/hostile/story")
 }
 
-fn load_dir(dir: &Path) -> Story {
+/// Loads a story folder; panics with every diagnostic if it does not load.
+pub fn load_dir(dir: &Path) -> Story {
     let files = interview::files::read_story_dir(dir).expect("the fixture folder reads");
     let loaded = load_story(&files);
     let headlines: Vec<String> = loaded.diagnostics.iter().map(|d| d.headline()).collect();

@@ -5,6 +5,30 @@ use crate::support::{interview, path, temp_dir};
 
 const FIXTURES: &str = "tests/fixtures/check";
 
+/// Runs `interview check DIR`: (exit code, stdout).
+fn check_output(dir: impl AsRef<std::ffi::OsStr>) -> (Option<i32>, String) {
+    let out = interview().arg("check").arg(dir).output().unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// Runs `interview check` on a fixture that fails before any headline of a file of its own
+/// (the folder is missing its manifest, or empty) and compares the exit code and the first line.
+fn check_start(fixture: &str, code: i32, start: &str) {
+    let (got, stdout) = check_output(format!("{FIXTURES}/{fixture}"));
+    assert_eq!(got, Some(code));
+    assert!(stdout.starts_with(start), "{stdout}");
+}
+
+/// Runs `interview check` on the `valid` fixture with `files` added (the limits that would be
+/// wasteful to commit), checks the output has `line`, and returns the exit code.
+fn check_temp(name: &str, files: &[(&str, Vec<u8>)], line: &str) -> Option<i32> {
+    let dir = temp_story(name, files);
+    let (code, stdout) = check_output(&dir);
+    assert!(stdout.contains(line), "{stdout}");
+    std::fs::remove_dir_all(dir).unwrap();
+    code
+}
+
 /// Runs `interview check` on a fixture and compares the exit code and the diagnostic
 /// headlines (the lines that start with `file:line:col`), in order.
 fn check(fixture: &str, code: i32, expect: &[&str]) {
@@ -153,17 +177,10 @@ fn ending_never_used() {
 
 #[test]
 fn missing_manifest() {
-    let out = interview()
-        .args(["check", &format!("{FIXTURES}/missing_manifest")])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        stdout.starts_with(
-            "tests/fixtures/check/missing_manifest/story.ron:1:1: error: the story has no manifest"
-        ),
-        "{stdout}"
+    check_start(
+        "missing_manifest",
+        1,
+        "tests/fixtures/check/missing_manifest/story.ron:1:1: error: the story has no manifest",
     );
 }
 
@@ -216,11 +233,7 @@ fn every_error_of_every_file_in_one_run() {
 
 #[test]
 fn a_diagnostic_shows_the_source_line_and_a_hint() {
-    let out = interview()
-        .args(["check", &format!("{FIXTURES}/missing_target")])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let (_, stdout) = check_output(format!("{FIXTURES}/missing_target"));
     insta::assert_snapshot!(stdout);
 }
 
@@ -254,29 +267,23 @@ fn file_size_limit() {
     let mut big = b"[ Scene(id: \"big\", text: \"".to_vec();
     big.resize(5 * 1024 * 1024, b'a');
     big.extend_from_slice(b"\", ending: \"done\") ]");
-    let dir = temp_story("size", &[("zz_big.ron", big)]);
-    let out = interview().arg("check").arg(&dir).output().unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stdout.contains("zz_big.ron:1:1: error: the file is larger than the limit of 4194304 bytes (4 MiB)"),
-        "{stdout}"
+    let code = check_temp(
+        "size",
+        &[("zz_big.ron", big)],
+        "zz_big.ron:1:1: error: the file is larger than the limit of 4194304 bytes (4 MiB)",
     );
-    std::fs::remove_dir_all(dir).unwrap();
+    assert_eq!(code, Some(1));
 }
 
 #[test]
 fn choices_per_scene_limit() {
     let choices = "Choice(text: \"x\", goto: \"end\"),".repeat(201);
     let scene = format!("[ Scene(id: \"crowd\", text: \"Many.\", choices: [{choices}]) ]");
-    let dir = temp_story("choices", &[("zz_crowd.ron", scene.into_bytes())]);
-    let out = interview().arg("check").arg(&dir).output().unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        stdout.contains("zz_crowd.ron:1:46: error: the scene `crowd` has 201 choices; the limit is 200"),
-        "{stdout}"
+    check_temp(
+        "choices",
+        &[("zz_crowd.ron", scene.into_bytes())],
+        "zz_crowd.ron:1:46: error: the scene `crowd` has 201 choices; the limit is 200",
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -307,11 +314,8 @@ fn a_misspelled_field_gets_a_suggestion() {
         1,
         &["scenes.ron:7:49: error: unknown field `onse` in `Choice`"],
     );
-    let out = interview()
-        .args(["check", &format!("{FIXTURES}/misspelled_field")])
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("help: did you mean `once`?"));
+    let (_, stdout) = check_output(format!("{FIXTURES}/misspelled_field"));
+    assert!(stdout.contains("help: did you mean `once`?"));
 }
 
 #[test]
@@ -344,14 +348,9 @@ fn a_scene_that_loops_into_itself() {
 
 #[test]
 fn an_empty_folder_names_the_manifest_it_lacks() {
-    let dir = format!("{FIXTURES}/empty_folder");
-    let out = interview().args(["check", &dir]).output().unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        stdout.starts_with(&format!(
-            "{dir}/story.ron:1:1: error: the folder has no story files"
-        )),
-        "{stdout}"
+    check_start(
+        "empty_folder",
+        1,
+        &format!("{FIXTURES}/empty_folder/story.ron:1:1: error: the folder has no story files"),
     );
 }

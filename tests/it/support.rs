@@ -2,7 +2,7 @@
 //! the tests load. Helpers specific to one area (its `check`) stay in that area's module.
 
 use assert_cmd::Command;
-use interview::story::{SourceFile, Story, load_story};
+use interview::story::{SourceFile, Story};
 use std::path::{Path, PathBuf};
 
 /// The project's root. The tests run here (cargo starts them in the package's folder), and the
@@ -66,13 +66,7 @@ pub fn file(name: &str, text: impl Into<Vec<u8>>) -> SourceFile {
 /// Loads a story folder (relative to [`ROOT`], or absolute); panics with every diagnostic if
 /// it does not load.
 pub fn load(dir: impl AsRef<Path>) -> Story {
-    let dir = root().join(dir);
-    let files = interview::files::read_story_dir(&dir).unwrap();
-    let loaded = load_story(&files);
-    let headlines: Vec<String> = loaded.diagnostics.iter().map(|d| d.headline()).collect();
-    loaded
-        .story
-        .unwrap_or_else(|| panic!("{} must load: {headlines:#?}", dir.display()))
+    crate::harness::load_dir(&root().join(dir))
 }
 
 /// The example story, loaded once for the whole test binary (shared with the hostile harness).
