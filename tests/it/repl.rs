@@ -2,7 +2,7 @@
 //! output compared with a snapshot. Covers every meta-command, bad inputs, endings, exit codes,
 //! determinism, and `reload` through the terminal-free `Session`.
 
-use crate::support::{self, ROOT};
+use crate::support::{self, ROOT, assert_shows};
 use assert_cmd::Command;
 use interview::commands::StorySource;
 use interview::play::{Config, Input, Look, Session, render};
@@ -182,17 +182,14 @@ fn continue_resumes_the_autosave() {
     play(dir.path(), &door(), "2\n2\n3\n");
     let r = run(dir.path(), &["--scenes", &door(), "--continue"], b"notes\n1\n");
     assert_eq!(r.code, Some(0));
-    assert!(
-        r.stdout.contains("Continuing your game (turn 3)."),
-        "{}",
-        r.stdout
+    assert_shows(
+        &r.stdout,
+        &[
+            "Continuing your game (turn 3).",
+            "Fresh air: 2.\n\nYou have the key.",
+            "THE END: Outside",
+        ],
     );
-    assert!(
-        r.stdout.contains("Fresh air: 2.\n\nYou have the key."),
-        "{}",
-        r.stdout
-    );
-    assert!(r.stdout.contains("THE END: Outside"));
 }
 
 #[test]
@@ -500,20 +497,13 @@ fn control_characters_in_a_story_are_shown_not_sent() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(!r.stdout.contains('\x1b') && !r.stdout.contains('\u{9b}') && !r.stdout.contains('\x07'));
     assert!(r.stdout.starts_with("The <U+202E>Door\n"), "{}", r.stdout);
-    assert!(
-        r.stdout.contains("A ^[[2J<U+009B>31m bare^G hall"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("4. Sit ^[]0;pwned^Gon the chair"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout.contains("\nTHE END: Sitting ^[[5mDown\n"),
-        "{}",
-        r.stdout
+    assert_shows(
+        &r.stdout,
+        &[
+            "A ^[[2J<U+009B>31m bare^G hall",
+            "4. Sit ^[]0;pwned^Gon the chair",
+            "\nTHE END: Sitting ^[[5mDown\n",
+        ],
     );
 }
 
@@ -525,17 +515,13 @@ fn a_choice_is_found_by_its_words_whatever_its_quotes_apostrophes_and_dashes() {
     let input = "i was\n“\n\"\n...\ni was snooping. it's\nundo\ni was bored - sorry\ni was bored--sorry\n\
                  undo\njust\n";
     let out = play(dir.path(), &quotes(), input);
-    assert!(
-        out.contains("\"i was\" could be choice 2 or 3: type more of it, or its number"),
-        "{out}"
-    );
-    assert!(
-        out.contains("\"“\" could be choice 1 or 2 or 3: type more of it, or its number"),
-        "{out}"
-    );
-    assert!(
-        out.contains("no choice starts with \"i was bored - sorry\""),
-        "{out}"
+    assert_shows(
+        &out,
+        &[
+            "\"i was\" could be choice 2 or 3: type more of it, or its number",
+            "\"“\" could be choice 1 or 2 or 3: type more of it, or its number",
+            "no choice starts with \"i was bored - sorry\"",
+        ],
     );
     assert_eq!(out.matches("THE END: Honest").count(), 2, "{out}");
     assert!(out.contains("THE END: Caught"), "{out}");

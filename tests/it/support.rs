@@ -73,3 +73,12 @@ pub fn load(dir: impl AsRef<Path>) -> Story {
 pub fn example() -> &'static Story {
     crate::harness::example()
 }
+
+/// Asserts that `out` (a program's output) contains each of `texts`, showing the whole output
+/// when one is missing.
+#[track_caller]
+pub fn assert_shows(out: &str, texts: &[&str]) {
+    for text in texts {
+        assert!(out.contains(text), "no {text:?} in:\n{out}");
+    }
+}

@@ -3,7 +3,7 @@
 //! cannot see) reported with a path that reproduces them, and the state reduction checked
 //! against a search over whole states on random stories.
 
-use crate::support::{self, bin, interview, load};
+use crate::support::{self, assert_shows, bin, interview, load};
 use interview::story::{SourceFile, Story, load_story};
 use interview::tools::explore::{self, Config, Report};
 use interview::tools::replay::{self, Walkthrough};
@@ -273,18 +273,27 @@ fn play_path(story: &Story, path: &explore::Path) -> replay::Played {
     replay::play(story, &w)
 }
 
+/// A fixture with a problem planted that only a run can find: `check` passes on it, and
+/// `explore` exits with `code` (`why` says why) and prints each of `shows`. Returns its folder.
+fn planted(fixture: &str, code: i32, why: &str, shows: &[&str]) -> String {
+    let dir = format!("{FIXTURES}/{fixture}");
+    passes_check(&dir);
+    let (got, out) = explore_cli(&dir, &[]);
+    assert_eq!(got, code, "{why}");
+    assert_shows(&out, shows);
+    dir
+}
+
 #[test]
 fn a_planted_dead_end_is_reported_with_a_path_to_it() {
-    let dir = format!("{FIXTURES}/dead_end");
-    passes_check(&dir);
-    let (code, out) = explore_cli(&dir, &[]);
-    assert_eq!(code, 1, "a dead end fails the story");
-    assert!(
-        out.contains(
+    let dir = planted(
+        "dead_end",
+        1,
+        "a dead end fails the story",
+        &[
             "Dead ends: 1.\n  in scene `cellar`: no available choice, and not an ending (met 1 time), \
-             reproduced by:\n      1. Go down to the cellar  -> cellar\n"
-        ),
-        "{out}"
+           reproduced by:\n      1. Go down to the cellar  -> cellar\n",
+        ],
     );
     let (story, report) = explore_lib(&dir);
     let played = play_path(&story, &report.dead_ends[0].path);
@@ -308,29 +317,27 @@ fn a_planted_dead_end_is_reported_with_a_path_to_it() {
 
 #[test]
 fn a_planted_unreachable_scene_is_reported() {
-    let dir = format!("{FIXTURES}/unreachable_scene");
-    passes_check(&dir);
-    let (code, out) = explore_cli(&dir, &[]);
-    assert_eq!(code, 0, "unreached scenes do not fail the story");
-    assert!(
-        out.contains(
+    planted(
+        "unreachable_scene",
+        0,
+        "unreached scenes do not fail the story",
+        &[
             "Never reached:\n  the scene `attic`\n  the choice 2 of scene `landing`, \
-             \"Climb the ladder to the attic\"\n"
-        ),
-        "{out}"
+           \"Climb the ladder to the attic\"\n",
+        ],
     );
 }
 
 #[test]
 fn a_planted_unreachable_ending_is_reported() {
-    let dir = format!("{FIXTURES}/unreachable_ending");
-    passes_check(&dir);
-    let (code, out) = explore_cli(&dir, &[]);
-    assert_eq!(code, 0);
-    assert!(out.contains("Endings reached: 1 of 2"), "{out}");
-    assert!(
-        out.contains("Never reached:\n  the ending `rich` (Rich)\n  the scene `vault`\n"),
-        "{out}"
+    let dir = planted(
+        "unreachable_ending",
+        0,
+        "an unreached ending does not fail the story",
+        &[
+            "Endings reached: 1 of 2",
+            "Never reached:\n  the ending `rich` (Rich)\n  the scene `vault`\n",
+        ],
     );
     // The ending that is reached has a path that reaches it.
     let (story, report) = explore_lib(&dir);
@@ -342,17 +349,15 @@ fn a_planted_unreachable_ending_is_reported() {
 
 #[test]
 fn a_planted_transition_cycle_is_reported_with_a_path_that_hits_it() {
-    let dir = format!("{FIXTURES}/cycle");
-    passes_check(&dir);
-    let (code, out) = explore_cli(&dir, &[]);
-    assert_eq!(code, 1);
-    assert!(
-        out.contains(
+    let dir = planted(
+        "cycle",
+        1,
+        "a runtime error fails the story",
+        &[
             "Runtime errors: 1.\n  in scene `west`: more than 100 automatic transitions in one step \
-             (at scene `east`): the story loops (met 1 time), reproduced by:\n      \
-             1. Turn the mirrors  -> west\n"
-        ),
-        "{out}"
+           (at scene `east`): the story loops (met 1 time), reproduced by:\n      \
+           1. Turn the mirrors  -> west\n",
+        ],
     );
     let (story, report) = explore_lib(&dir);
     let played = play_path(&story, &report.errors[0].path);
