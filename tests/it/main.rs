@@ -6,14 +6,17 @@
 //! - **A new area**: write `tests/it/AREA.rs` (start it with a `//!` line saying what it covers),
 //!   add `mod AREA;` below, and `use crate::support::{...}` for the binary, folders and stories.
 //!   Do not add a new top-level `tests/NAME.rs`: that would be another binary linking the crate.
-//! - **Data-driven tests** go through one helper per area (`check(input, expect)` in `check.rs`,
-//!   `fast_reader.rs`, `hostile_corpus.rs`; `explore_cli`, `replay`, `randomtest_cli`, `graph` in
-//!   the tools' modules; `story` and `play` in `engine.rs`; `run` in `repl.rs`): a new case is one
-//!   call.
+//! - **Data-driven tests** go through one helper per area, so a new case is one call:
+//!   `check(fixture, code, headlines)` (and `check_start`, `check_temp`) in `check.rs`,
+//!   `check(scenes, Expect)` in `fast_reader.rs`, the `corpus!` list in `hostile_corpus.rs`,
+//!   `story(scenes)` and `play(story, seed, inputs)` in `engine.rs`, `run` and `play` in
+//!   `repl.rs`, `explore_cli` and `planted` in `tools_explore.rs`, `replay` and `failure` in
+//!   `tools_replay.rs`, `randomtest_cli` and `graph` in the other tools' modules.
 //! - Helpers more than one area needs go into [`support`]: [`support::interview`] (the binary,
-//!   run from the project's root without colour), [`support::at_root`], [`support::bin`] (its
-//!   path, for expectrl and `std::process::Command`), [`support::path`], [`support::temp_dir`],
-//!   [`support::load`] (a story folder) and [`support::example`] (the example story, loaded once).
+//!   run from the project's root without colour), [`support::at_root`], [`support::cmd`],
+//!   [`support::bin`] (its path, for expectrl and `std::process::Command`), [`support::path`],
+//!   [`support::temp_dir`], [`support::file`], [`support::load`] (a story folder),
+//!   [`support::example`] (the example story, loaded once) and [`support::assert_shows`].
 //!
 //! # Where things live
 //!
