@@ -1,0 +1,258 @@
+//! The file format: a save as RON text, written with a readable comment on top, read back
+//! with every check, and older formats upgraded on the way in (the migration seam).
+//!
+//! Format 2 (this version) adds `from` to format 1: the state the choices start from when a
+//! game grew too long for a save and keeps only its last choices. A format-1 save is read as
+//! its own type and upgraded ([`migrate_1`]): its choices start at the story's start.
+//!
+//! A save is never written larger than the reader's limit ([`to_text_within`]): a game near it
+//! is saved with its state and a bounded tail of its choices, so it can still be verified.
+
+use super::restore::{SavedState, capture, restore};
+use super::{FORMAT, OLDEST_FORMAT, SaveError, Step};
+use crate::engine::Game;
+use crate::story::Story;
+use crate::story::diag::visible;
+use serde::{Deserialize, Serialize};
+
+/// Which story a save belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Story")]
+pub struct StoryStamp {
+    pub id: String,
+    pub title: String,
+    /// [`Story::fingerprint`]: equal when the story's files are the same, byte for byte.
+    pub fingerprint: u64,
+}
+
+/// A save file, as written (format 2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Save")]
+pub struct SaveFile {
+    pub format: u32,
+    pub story: StoryStamp,
+    /// The version of interview that wrote it.
+    pub engine: String,
+    /// Seconds since 1970-01-01 UTC.
+    pub saved_at: u64,
+    /// The title of the scene the game stands in, for the list of saves.
+    pub scene_title: String,
+    pub seed: u64,
+    pub state: SavedState,
+    /// The state `choices` start from, when the save keeps only the last choices of a long
+    /// game; absent when they start at the story's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<SavedState>,
+    pub choices: Vec<Step>,
+    pub replayable: bool,
+}
+
+/// A format-1 save: format 2 without `from`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Save")]
+struct SaveFile1 {
+    format: u32,
+    story: StoryStamp,
+    engine: String,
+    saved_at: u64,
+    scene_title: String,
+    seed: u64,
+    state: SavedState,
+    choices: Vec<Step>,
+    replayable: bool,
+}
+
+/// Format 1 to format 2: the choices of a format-1 save always start at the story's start.
+fn migrate_1(old: SaveFile1) -> SaveFile {
+    SaveFile {
+        format: FORMAT,
+        story: old.story,
+        engine: old.engine,
+        saved_at: old.saved_at,
+        scene_title: old.scene_title,
+        seed: old.seed,
+        state: old.state,
+        from: None,
+        choices: old.choices,
+        replayable: old.replayable,
+    }
+}
+
+/// The first thing read from a save: its format, whatever else it holds.
+#[derive(Deserialize)]
+#[serde(rename = "Save")]
+struct Header {
+    format: u32,
+}
+
+/// A save read and checked against the story, ready to replace the game in progress.
+#[derive(Debug, Clone)]
+pub struct LoadedSave {
+    pub game: Game,
+    /// Why the save loads only with changes, when the story was edited since; one sentence each.
+    pub warnings: Vec<String>,
+    pub saved_at: u64,
+}
+
+fn save_file(story: &Story, game: &Game, saved_at: u64) -> SaveFile {
+    SaveFile {
+        format: FORMAT,
+        story: StoryStamp {
+            id: story.id().to_owned(),
+            title: story.title().to_owned(),
+            fingerprint: story.fingerprint(),
+        },
+        engine: env!("CARGO_PKG_VERSION").to_owned(),
+        saved_at,
+        scene_title: story.scene(game.state.scene()).title.clone(),
+        seed: game.seed,
+        state: capture(story, &game.state),
+        from: game.from.as_ref().map(|s| capture(story, s)),
+        choices: game.trail.clone(),
+        replayable: game.replayable,
+    }
+}
+
+/// One line of a file a person reads: story text made visible, on one line.
+pub(crate) fn one_line(s: &str) -> String {
+    visible(&s.replace(['\n', '\r'], " ")).into_owned()
+}
+
+/// Writes a game as the text of a save file, whatever its size.
+pub fn to_text(story: &Story, game: &Game, saved_at: u64) -> String {
+    let file = save_file(story, game, saved_at);
+    let config = ron::ser::PrettyConfig::new()
+        .struct_names(true)
+        .compact_arrays(false)
+        .escape_strings(true);
+    let body = ron::ser::to_string_pretty(&file, config).expect("a save always serializes");
+    format!(
+        "// An Interview save: \"{}\", {}, turn {}. Load it with `load SLOT` in the game.\n{body}\n",
+        one_line(story.title()),
+        one_line(&file.scene_title),
+        game.state.turn()
+    )
+}
+
+/// A save's text of at most `limit` bytes. A game whose save would be larger keeps only its
+/// last choices (half as many each time until it fits), and that shorter game is returned
+/// too, so the caller plays on with it. Refused when even the state alone is too large.
+pub fn to_text_within(
+    story: &Story,
+    game: &Game,
+    saved_at: u64,
+    limit: u64,
+) -> Result<(String, Option<Game>), SaveError> {
+    let text = to_text(story, game, saved_at);
+    if text.len() as u64 <= limit {
+        return Ok((text, None));
+    }
+    let mut keep = game.trail.len();
+    loop {
+        keep /= 2;
+        let shorter = game.rebased(story, keep);
+        let text = to_text(story, &shorter, saved_at);
+        if text.len() as u64 <= limit {
+            return Ok((text, Some(shorter)));
+        }
+        if keep == 0 {
+            return Err(SaveError::StateTooBig { limit });
+        }
+    }
+}
+
+fn syntax(e: ron::error::SpannedError) -> SaveError {
+    match e.code {
+        ron::Error::ExceededRecursionLimit => SaveError::Syntax(format!(
+            "{}: the values are nested more than {NESTING} deep, which no save is",
+            e.span.start
+        )),
+        _ => SaveError::Syntax(e.to_string()),
+    }
+}
+
+/// How deep the values of a save may nest (a save needs 4).
+const NESTING: usize = 32;
+
+/// Parses a save without a story: its format is checked and an older one upgraded, nothing
+/// else. A byte-order mark at the start is skipped.
+pub fn parse(text: &str) -> Result<SaveFile, SaveError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let options = ron::Options::default().with_recursion_limit(NESTING);
+    let header: Header = options.from_str(text).map_err(syntax)?;
+    if header.format > FORMAT {
+        return Err(SaveError::Newer { found: header.format });
+    }
+    if header.format < OLDEST_FORMAT {
+        return Err(SaveError::Older { found: header.format });
+    }
+    match header.format {
+        1 => options.from_str::<SaveFile1>(text).map(migrate_1).map_err(syntax),
+        _ => options.from_str(text).map_err(syntax),
+    }
+}
+
+pub(crate) fn as_text(bytes: &[u8]) -> Result<&str, SaveError> {
+    std::str::from_utf8(bytes).map_err(|e| SaveError::Syntax(format!("the file is not UTF-8 text ({e})")))
+}
+
+/// [`from_text`] for the bytes of a file.
+pub fn from_bytes(story: &Story, bytes: &[u8]) -> Result<LoadedSave, SaveError> {
+    from_text(story, as_text(bytes)?)
+}
+
+/// Reads a save for `story`: parsed, checked and mapped completely, or refused with the reason.
+/// Nothing else is touched either way.
+pub fn from_text(story: &Story, text: &str) -> Result<LoadedSave, SaveError> {
+    let file = parse(text)?;
+    if file.story.id != story.id() {
+        return Err(SaveError::OtherStory {
+            save_id: file.story.id,
+            save_title: file.story.title,
+            id: story.id().to_owned(),
+            title: story.title().to_owned(),
+        });
+    }
+    let same = file.story.fingerprint == story.fingerprint();
+    let damaged = |problems| match same {
+        true => SaveError::Damaged(problems),
+        false => SaveError::NoLongerFits(problems),
+    };
+    let restored = restore(story, &file.state).map_err(damaged)?;
+    let mut warnings = restored.warnings;
+    let from = match &file.from {
+        Some(saved) => {
+            let start = restore(story, saved).map_err(|p| {
+                let p = p.into_iter().map(|p| format!("where its choices start, {p}")).collect();
+                damaged(p)
+            })?;
+            Some(Box::new(start.state))
+        }
+        None => None,
+    };
+    if !same {
+        warnings.insert(0, "the story has changed since this save".to_owned());
+    }
+    let replayable = file.replayable && same;
+    if replayable {
+        let checks = Game::replay_from(story, file.seed, from.as_deref(), &file.choices);
+        match checks {
+            Ok(replayed) if replayed.state == restored.state => {}
+            Ok(_) => {
+                warnings.push("the saved state does not follow from its choices (edited by hand?)".into())
+            }
+            Err(why) => warnings.push(format!("the save's choices do not replay: {why}")),
+        }
+    }
+    Ok(LoadedSave {
+        game: Game {
+            state: restored.state,
+            seed: file.seed,
+            from,
+            trail: file.choices,
+            replayable: replayable && warnings.is_empty(),
+        },
+        warnings,
+        saved_at: file.saved_at,
+    })
+}
