@@ -4,22 +4,41 @@
 //!
 //! The session owns the story, the game, the undo stack and the saves folder; it writes the
 //! autosave after every change, the endings found and the transcript. It never prints.
+//!
+//! One type, split by topic (each file adds an `impl Session` block):
+//! - [`meta`]: the table of meta-commands, which feeds the parser, completion and `help`;
+//! - `choices`: taking a choice and showing the scene; `undo`: the undo stack and `restart`;
+//! - `saves`: `save`, `load`, `saves` and the autosave; `records`: the endings found and the
+//!   transcript; `story`: `about` and `reload`.
 
+mod choices;
+pub mod meta;
+pub(crate) mod records;
+mod saves;
+mod story;
+mod undo;
+
+pub use super::matching::{Found, find_choice, pick, typed_start};
+
+use super::matching::is_number;
 use super::render::{Block, Look, clean, render};
 use crate::commands::StorySource;
-use crate::engine::{self, Outcome};
-use crate::files;
-use crate::save::{self, Game, SaveDir, SaveError, Slot};
-use crate::story::{Story, load_story};
-use std::collections::BTreeSet;
+use crate::engine::{self, Game, Outcome};
+use crate::save::{SaveDir, SaveError, Slot};
+use crate::story::Story;
+use std::collections::VecDeque;
+use undo::Undo;
 
 /// Input lines longer than this (in bytes) are refused whole.
 pub const MAX_LINE: usize = 4096;
 /// How many steps `undo` can go back.
 pub const UNDO_LIMIT: usize = 1000;
 
-const TRANSCRIPT: &str = "transcript.txt";
-const ENDINGS: &str = "endings.txt";
+/// The game's own files in the saves folder.
+pub(crate) const TRANSCRIPT: &str = "transcript.txt";
+pub(crate) const ENDINGS: &str = "endings.txt";
+pub(crate) const HISTORY: &str = "history.txt";
+const OWN_FILES: &[&str] = &[TRANSCRIPT, ENDINGS, HISTORY];
 
 /// One line of input, as it arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +93,7 @@ pub struct Session {
     source: StorySource,
     fixed_seed: Option<u64>,
     game: Game,
-    undo: Vec<Game>,
+    undo: VecDeque<Undo>,
     saves: SaveDir,
     pending: Option<Pending>,
     /// Changed since the last save or load.
@@ -83,226 +102,14 @@ pub struct Session {
     autosave_failed: bool,
 }
 
-/// The meta-commands as completion offers them (full names; the abbreviations work too).
-const COMMANDS: &[&str] = &[
-    "help",
-    "look",
-    "notes",
-    "status",
-    "save",
-    "load",
-    "restore",
-    "saves",
-    "undo",
-    "restart",
-    "endings",
-    "transcript on",
-    "transcript off",
-    "reload",
-    "about",
-    "quit",
-];
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Command {
-    Help,
-    Look,
-    Notes,
-    Save(Option<String>),
-    Load(Option<String>),
-    Saves,
-    Undo,
-    Restart,
-    Endings,
-    Transcript(Option<bool>),
-    Reload,
-    About,
-    Quit,
-}
-
-/// A command with the right number of arguments, or `None`. `Err` when the word is a command
-/// but the argument is wrong (`transcript maybe`).
-fn parse_command(line: &str) -> Option<Result<Command, String>> {
-    let mut words = line.split_whitespace();
-    let first = words.next()?.to_lowercase();
-    let args: Vec<&str> = words.collect();
-    let none = |c: Command| args.is_empty().then_some(Ok(c));
-    let slot = |f: fn(Option<String>) -> Command| match args.as_slice() {
-        [] => Some(Ok(f(None))),
-        [one] => Some(Ok(f(Some((*one).to_owned())))),
-        _ => None,
-    };
-    match first.as_str() {
-        "help" | "?" => none(Command::Help),
-        "look" | "l" => none(Command::Look),
-        "notes" | "status" => none(Command::Notes),
-        "save" => slot(Command::Save),
-        "load" | "restore" => slot(Command::Load),
-        "saves" => none(Command::Saves),
-        "undo" | "u" => none(Command::Undo),
-        "restart" => none(Command::Restart),
-        "endings" => none(Command::Endings),
-        "reload" => none(Command::Reload),
-        "about" => none(Command::About),
-        "quit" | "q" => none(Command::Quit),
-        "transcript" => match args.as_slice() {
-            [] => Some(Ok(Command::Transcript(None))),
-            [arg] if arg.eq_ignore_ascii_case("on") => Some(Ok(Command::Transcript(Some(true)))),
-            [arg] if arg.eq_ignore_ascii_case("off") => Some(Ok(Command::Transcript(Some(false)))),
-            _ => Some(Err("use `transcript on` or `transcript off`".into())),
-        },
-        _ => None,
-    }
-}
-
-fn is_number(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// What a line of input names among the choices on screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Found<'v> {
-    /// One choice (it may be unavailable).
-    Choice(&'v engine::ChoiceView),
-    /// A number that is no choice's.
-    NoNumber,
-    /// Text that starts no choice.
-    Nothing,
-    /// Text that starts several choices: their numbers as shown.
-    Several(Vec<usize>),
-}
-
-impl Found<'_> {
-    /// Why the input is not a choice to take now (a [`Found::Choice`] that is unavailable too).
-    pub fn message(&self, view: &engine::View, typed: &str) -> String {
-        match self {
-            Found::Choice(c) => match &c.reason {
-                Some(why) => format!("that choice is not available now: {why}"),
-                None => "that choice is not available now".to_owned(),
-            },
-            Found::NoNumber => format!(
-                "there is no choice {}: type a number from 1 to {}",
-                quote(typed),
-                view.choices.len()
-            ),
-            Found::Nothing => format!("no choice starts with {}", quote(typed)),
-            Found::Several(numbers) => {
-                let numbers: Vec<String> = numbers.iter().map(usize::to_string).collect();
-                format!(
-                    "{} could be choice {}: type more of it, or its number",
-                    quote(typed),
-                    numbers.join(" or ")
-                )
-            }
-        }
-    }
-}
-
-/// The choice a line names: its number as shown (1 = the first choice on screen), or an
-/// unambiguous start of its text, as [`typed_start`] reads it.
-pub fn find_choice<'v>(view: &'v engine::View, typed: &str) -> Found<'v> {
-    let typed = typed.trim();
-    if is_number(typed) {
-        let n = typed.parse::<usize>().unwrap_or(usize::MAX);
-        return match view.choices.get(n.wrapping_sub(1)) {
-            Some(c) => Found::Choice(c),
-            None => Found::NoNumber,
-        };
-    }
-    let matches: Vec<usize> = view
-        .choices
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| typed_start(&c.text, typed).is_some())
-        .map(|(n, _)| n)
-        .collect();
-    match matches.as_slice() {
-        [] => Found::Nothing,
-        [one] => Found::Choice(&view.choices[*one]),
-        many => Found::Several(many.iter().map(|n| n + 1).collect()),
-    }
-}
-
-/// The position in its scene of the available choice a line names (for [`engine::choose`]),
-/// or the message the game would give.
-pub fn pick(view: &engine::View, typed: &str) -> Result<usize, String> {
-    match find_choice(view, typed) {
-        Found::Choice(c) if c.available => Ok(c.index),
-        found => Err(found.message(view, typed)),
-    }
-}
-
-/// Whether `typed` is a start of `text` as a player would type it, and if so where it ends in
-/// `text` (a byte offset). Case does not matter, nor runs of spaces, nor the quotes and
-/// punctuation a text starts with (`just` starts `“Just googling.”`); typographic quotes,
-/// apostrophes, dashes and the ellipsis read as their plain forms (`'`, `"`, `-`, `...`) and a
-/// run of dashes as one. Text that is only punctuation (`"`, `...`) is compared as it is.
-/// `None` when `typed` is empty.
-pub fn typed_start(text: &str, typed: &str) -> Option<usize> {
-    let typed = plain_form(typed);
-    let text = plain_form(text);
-    let words = |s: &[(char, usize)]| s.iter().position(|(c, _)| c.is_alphanumeric());
-    let (typed, text) = match words(&typed) {
-        Some(t) => (&typed[t..], &text[words(&text)?..]),
-        None => (&typed[..], &text[..]),
-    };
-    if typed.is_empty() || typed.len() > text.len() {
-        return None;
-    }
-    let same = typed.iter().zip(text).all(|((a, _), (b, _))| a == b);
-    same.then(|| text[typed.len() - 1].1)
-}
-
-/// A text in the form [`typed_start`] compares: each character with the byte offset, in `s`,
-/// just after the character it comes from.
-fn plain_form(s: &str) -> Vec<(char, usize)> {
-    let mut out: Vec<(char, usize)> = Vec::with_capacity(s.len());
-    for (at, c) in s.char_indices() {
-        let end = at + c.len_utf8();
-        let plain: &str = match c {
-            '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2039}' | '\u{203a}' => "'",
-            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{ab}' | '\u{bb}' => "\"",
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe58}' | '\u{fe63}' | '\u{ff0d}' => "-",
-            '\u{2026}' => "...",
-            c if c.is_whitespace() => " ",
-            _ => "",
-        };
-        let lower: Vec<char> = match plain {
-            "" => c.to_lowercase().collect(),
-            p => p.chars().collect(),
-        };
-        for p in lower {
-            let last = out.last().map(|(l, _)| *l);
-            match (p, last) {
-                // No space at the start, one for a run of them.
-                (' ', None | Some(' ')) => {}
-                ('-', Some('-')) => {}
-                _ => out.push((p, end)),
-            }
-        }
-    }
-    if out.last().is_some_and(|(c, _)| *c == ' ') {
-        out.pop();
-    }
-    out
-}
-
-/// Quotes what the player typed in a message (cut when long).
-fn quote(s: &str) -> String {
-    let cut: String = s.chars().take(60).collect();
-    if cut.len() < s.len() {
-        format!("\"{cut}...\"")
-    } else {
-        format!("\"{cut}\"")
-    }
-}
-
 impl Session {
     /// Starts a game (or resumes the autosave) and returns the first screen. An error is for
     /// the player, a line or two: the story cannot start, or the autosave cannot be resumed
     /// (which file, why, and what to do instead).
     pub fn start(story: Story, source: StorySource, config: &Config) -> Result<(Session, Reply), String> {
         let saves = SaveDir::new(&config.saves);
+        // Temporary files of a game killed in the middle of a write.
+        saves.remove_leftovers(OWN_FILES);
         let seed = config.seed.unwrap_or_else(rand::random);
         let mut blocks = vec![Block::Heading(story.title().to_owned())];
         let by = match story.author().is_empty() {
@@ -347,7 +154,7 @@ impl Session {
             source,
             fixed_seed: config.seed,
             game,
-            undo: Vec::new(),
+            undo: VecDeque::new(),
             saves,
             pending: None,
             unsaved: false,
@@ -365,6 +172,12 @@ impl Session {
 
     pub fn game(&self) -> &Game {
         &self.game
+    }
+
+    /// Sets the size limit of the saves, for writing and reading alike (for tests: a game
+    /// at the limit without 700,000 moves).
+    pub fn set_save_limit(&mut self, bytes: u64) {
+        self.saves = self.saves.clone().with_limit(bytes);
     }
 
     /// Whether the session waits for a yes or no.
@@ -415,7 +228,7 @@ impl Session {
     /// The words valid now, for completion: the commands, `load SLOT` for each save, and the
     /// text of each available choice.
     pub fn completions(&self) -> Vec<String> {
-        let mut words: Vec<String> = COMMANDS.iter().map(|c| (*c).to_owned()).collect();
+        let mut words = meta::completions();
         if let Ok(rows) = self.saves.list_slots() {
             for slot in rows {
                 words.push(format!("load {slot}"));
@@ -472,8 +285,8 @@ impl Session {
             self.by_choice(trimmed, blocks);
             return;
         }
-        match parse_command(trimmed) {
-            Some(Ok(c)) => self.command(c, reply),
+        match meta::parse(trimmed) {
+            Some(Ok((command, arg))) => (command.run)(self, arg, reply),
             Some(Err(msg)) => blocks.push(Block::Problem(msg)),
             None => self.by_choice(trimmed, blocks),
         }
@@ -506,527 +319,11 @@ impl Session {
         blocks.push(Block::Problem(msg.to_owned()));
         Self::choice_blocks(&view, blocks);
     }
-
-    fn by_choice(&mut self, typed: &str, blocks: &mut Vec<Block>) {
-        let view = engine::view(&self.story, &self.game.state);
-        match find_choice(&view, typed) {
-            Found::Choice(c) if c.available => self.choose(c.index, blocks),
-            found => {
-                // `save a b`: a save command with a bad slot rather than an unknown choice.
-                let mut words = typed.split_whitespace();
-                let first = words.next().unwrap_or_default().to_lowercase();
-                if matches!(found, Found::Nothing) && matches!(first.as_str(), "save" | "load" | "restore") {
-                    let rest = words.collect::<Vec<_>>().join(" ");
-                    blocks.push(Block::Problem(SaveError::BadSlot(rest).to_string()));
-                    return;
-                }
-                self.not_a_choice(&found.message(&view, typed), blocks);
-            }
-        }
-    }
-
-    fn choose(&mut self, index: usize, blocks: &mut Vec<Block>) {
-        let before = self.game.clone();
-        match self.game.choose(&self.story, index) {
-            Ok(outcome) => {
-                self.push_undo(before);
-                self.unsaved = true;
-                self.autosave(blocks);
-                self.passed(&outcome, blocks);
-                self.scene(blocks, true);
-            }
-            Err(e) => blocks.push(Block::Problem(format!(
-                "the story went wrong: {e}; nothing changed"
-            ))),
-        }
-    }
-
-    fn passed(&self, outcome: &Outcome, blocks: &mut Vec<Block>) {
-        for text in &outcome.passed {
-            blocks.push(Block::Text(text.clone()));
-        }
-    }
-
-    fn choice_blocks(view: &engine::View, blocks: &mut Vec<Block>) {
-        for (n, c) in view.choices.iter().enumerate() {
-            blocks.push(Block::Choice {
-                number: n + 1,
-                text: c.text.clone(),
-                available: c.available,
-                reason: c.reason.clone(),
-            });
-        }
-    }
-
-    /// The scene on screen. `arrived`: the game just got here (an ending is recorded).
-    fn scene(&mut self, blocks: &mut Vec<Block>, arrived: bool) {
-        let view = engine::view(&self.story, &self.game.state);
-        if !view.text.is_empty() {
-            blocks.push(Block::Text(view.text.clone()));
-        }
-        if let Some(e) = view.ending {
-            let ending = self.story.ending(e).clone();
-            blocks.push(Block::End(ending.title));
-            if arrived {
-                self.record_ending(&ending.id, blocks);
-            }
-            blocks.push(Block::Info(
-                "Type `restart` to play again, `undo` to step back, `load` to load a save, or `quit`.".into(),
-            ));
-            return;
-        }
-        Self::choice_blocks(&view, blocks);
-        if view.is_dead_end() {
-            blocks.push(Block::Problem(
-                "there is nothing to choose here (the story has a dead end): type `undo`, `restart`, `load` or `quit`".into(),
-            ));
-        }
-    }
-
-    fn at_ending(&self) -> bool {
-        engine::ending(&self.story, &self.game.state).is_some()
-    }
-
-    fn push_undo(&mut self, game: Game) {
-        self.undo.push(game);
-        if self.undo.len() > UNDO_LIMIT {
-            self.undo.remove(0);
-        }
-    }
-
-    fn autosave(&mut self, blocks: &mut Vec<Block>) {
-        match self.saves.write(&Slot::autosave(), &self.story, &self.game) {
-            Ok(()) => self.autosave_failed = false,
-            Err(e) => {
-                if !self.autosave_failed {
-                    blocks.push(Block::Problem(format!("could not autosave: {e}")));
-                }
-                self.autosave_failed = true;
-            }
-        }
-    }
-
-    fn command(&mut self, command: Command, reply: &mut Reply) {
-        let blocks = &mut reply.blocks;
-        match command {
-            Command::Help => blocks.push(Block::Table(help())),
-            Command::Look => self.scene(blocks, false),
-            Command::Notes => {
-                let text = engine::render_text(&self.game.state, self.story.notebook());
-                match text.is_empty() {
-                    true => blocks.push(Block::Info("Your notebook is empty.".into())),
-                    false => blocks.push(Block::Text(text)),
-                }
-            }
-            Command::Save(slot) => self.save(slot.as_deref().unwrap_or(save::DEFAULT_SLOT), blocks),
-            Command::Load(slot) => self.load(slot.as_deref().unwrap_or(save::DEFAULT_SLOT), blocks),
-            Command::Saves => self.list_saves(blocks),
-            Command::Undo => match self.undo.pop() {
-                Some(game) => {
-                    self.game = game;
-                    self.unsaved = true;
-                    self.autosave(blocks);
-                    blocks.push(Block::Info(format!(
-                        "Taken back: you are at turn {}.",
-                        self.game.state.turn()
-                    )));
-                    self.scene(blocks, false);
-                }
-                None => blocks.push(Block::Problem("there is nothing to undo".into())),
-            },
-            Command::Restart => {
-                if self.at_ending() || self.game.state.turn() == 0 {
-                    self.restart(blocks);
-                } else {
-                    self.pending = Some(Pending::Restart);
-                    blocks.push(Block::Ask(
-                        "Restart from the beginning? (`undo` brings this game back) [y/n]".into(),
-                    ));
-                }
-            }
-            Command::Endings => self.endings(blocks),
-            Command::Transcript(on) => self.set_transcript(on, blocks),
-            Command::Reload => self.reload(blocks),
-            Command::About => self.about(blocks),
-            Command::Quit => reply.quit = self.quit(blocks),
-        }
-    }
-
-    /// Whether to quit now; asks first when the game in progress is not saved.
-    fn quit(&mut self, blocks: &mut Vec<Block>) -> bool {
-        if self.unsaved && !self.at_ending() && self.game.state.turn() > 0 {
-            self.pending = Some(Pending::Quit);
-            blocks.push(Block::Ask(
-                "Quit without saving? The autosave keeps your place for `interview --continue`. [y/n]".into(),
-            ));
-            return false;
-        }
-        true
-    }
-
-    fn restart(&mut self, blocks: &mut Vec<Block>) {
-        let seed = self.fixed_seed.unwrap_or_else(rand::random);
-        match Game::new(&self.story, seed) {
-            Ok((game, outcome)) => {
-                let before = std::mem::replace(&mut self.game, game);
-                self.push_undo(before);
-                self.unsaved = true;
-                self.autosave(blocks);
-                blocks.push(Block::Info("The story starts again.".into()));
-                self.passed(&outcome, blocks);
-                self.scene(blocks, true);
-            }
-            Err(e) => blocks.push(Block::Problem(format!("the story cannot start: {e}"))),
-        }
-    }
-
-    fn save(&mut self, name: &str, blocks: &mut Vec<Block>) {
-        let slot = match Slot::parse_for_saving(name) {
-            Ok(s) => s,
-            Err(e) => return blocks.push(Block::Problem(e.to_string())),
-        };
-        match self.saves.write(&slot, &self.story, &self.game) {
-            Ok(()) => {
-                self.unsaved = false;
-                blocks.push(Block::Info(format!("Saved in slot `{slot}`.")));
-            }
-            Err(e) => blocks.push(Block::Problem(format!("could not save: {e}"))),
-        }
-    }
-
-    fn load(&mut self, name: &str, blocks: &mut Vec<Block>) {
-        let slot = match Slot::parse(name) {
-            Ok(s) => s,
-            Err(e) => return blocks.push(Block::Problem(e.to_string())),
-        };
-        match self.saves.load(&slot, &self.story) {
-            Ok(loaded) => {
-                let before = std::mem::replace(&mut self.game, loaded.game);
-                self.push_undo(before);
-                self.unsaved = false;
-                let mut text = format!(
-                    "Loaded slot `{name}`, saved {} at turn {}.",
-                    save::format_date(loaded.saved_at),
-                    self.game.state.turn()
-                );
-                for w in &loaded.warnings {
-                    text.push_str(&format!(" Note: {w}."));
-                }
-                blocks.push(Block::Info(text));
-                self.autosave(blocks);
-                self.scene(blocks, false);
-            }
-            Err(e) => {
-                let damaged = e.is_damaged();
-                blocks.push(Block::Problem(format!("cannot load: {e}")));
-                if damaged {
-                    blocks.push(Block::Info(
-                        "The file is damaged; it is left as it is. You can play on, or load another \
-                         save: `saves` lists them."
-                            .into(),
-                    ));
-                }
-            }
-        }
-    }
-
-    fn list_saves(&self, blocks: &mut Vec<Block>) {
-        let rows = match self.saves.list() {
-            Ok(r) => r,
-            Err(e) => return blocks.push(Block::Problem(format!("cannot list the saves: {e}"))),
-        };
-        if rows.is_empty() {
-            blocks.push(Block::Info(format!(
-                "There are no saves in {} yet.",
-                self.saves.dir().display()
-            )));
-            return;
-        }
-        let header = ["slot", "story", "scene", "turn", "saved"].map(String::from);
-        let readable: Vec<[String; 5]> = rows
-            .iter()
-            .filter_map(|row| {
-                let s = row.save.as_ref().ok()?;
-                Some([
-                    row.slot.to_string(),
-                    clean(&s.story.title).into_owned(),
-                    clean(&s.scene_title).into_owned(),
-                    s.state.turn.to_string(),
-                    save::format_date(s.saved_at),
-                ])
-            })
-            .collect();
-        let widths: Vec<usize> = (0..5)
-            .map(|i| {
-                let cells = std::iter::once(&header).chain(&readable);
-                cells.map(|r| r[i].chars().count()).max().unwrap_or(0)
-            })
-            .collect();
-        let line = |r: &[String; 5]| {
-            let cells: Vec<String> = (0..5)
-                .map(|i| match i {
-                    3 => format!("{:>w$}", r[i], w = widths[i]),
-                    _ => format!("{:<w$}", r[i], w = widths[i]),
-                })
-                .collect();
-            cells.join("  ").trim_end().to_owned()
-        };
-        let mut lines = vec![line(&header)];
-        let mut readable = readable.iter();
-        for row in &rows {
-            match &row.save {
-                Ok(_) => lines.extend(readable.next().map(line)),
-                Err(why) => lines.push(format!(
-                    "{:<w$}  (unreadable: {why})",
-                    row.slot.to_string(),
-                    w = widths[0]
-                )),
-            }
-        }
-        blocks.push(Block::Table(lines));
-    }
-
-    fn found_endings(&self) -> Result<BTreeSet<(String, String)>, SaveError> {
-        let bytes = save::read_regular(&self.saves.own_file(ENDINGS), 1024 * 1024)?.unwrap_or_default();
-        let text = String::from_utf8_lossy(&bytes);
-        Ok(text
-            .lines()
-            .filter_map(|l| l.split_once(' '))
-            .map(|(s, e)| (s.trim().to_owned(), e.trim().to_owned()))
-            .collect())
-    }
-
-    fn record_ending(&mut self, ending: &str, blocks: &mut Vec<Block>) {
-        let mut found = match self.found_endings() {
-            Ok(f) => f,
-            Err(e) => return blocks.push(Block::Problem(format!("could not record this ending: {e}"))),
-        };
-        if !found.insert((self.story.id().to_owned(), ending.to_owned())) {
-            return;
-        }
-        let text: String = found.iter().map(|(s, e)| format!("{s} {e}\n")).collect();
-        if let Err(e) = save::write_atomic(&self.saves.own_file(ENDINGS), text.as_bytes()) {
-            blocks.push(Block::Problem(format!("could not record this ending: {e}")));
-        }
-    }
-
-    fn endings(&self, blocks: &mut Vec<Block>) {
-        let found = match self.found_endings() {
-            Ok(f) => f,
-            Err(e) => return blocks.push(Block::Problem(format!("cannot read the endings found: {e}"))),
-        };
-        let all = self.story.endings();
-        let mine: Vec<&str> = all
-            .iter()
-            .filter(|e| found.contains(&(self.story.id().to_owned(), e.id.clone())))
-            .map(|e| e.title.as_str())
-            .collect();
-        if mine.is_empty() {
-            blocks.push(Block::Info(format!(
-                "You have found none of the {} endings yet.",
-                all.len()
-            )));
-            return;
-        }
-        blocks.push(Block::Info(format!(
-            "You have found {} of the {} endings:",
-            mine.len(),
-            all.len()
-        )));
-        blocks.push(Block::Table(mine.iter().map(|t| format!("  {t}")).collect()));
-    }
-
-    fn log(&mut self, text: &str, blocks: &mut Vec<Block>) {
-        if let Err(e) = save::append_regular(&self.saves.own_file(TRANSCRIPT), text.as_bytes()) {
-            self.transcript = false;
-            blocks.push(Block::Problem(format!("the transcript stopped: {e}")));
-        }
-    }
-
-    fn set_transcript(&mut self, on: Option<bool>, blocks: &mut Vec<Block>) {
-        let path = self.saves.own_file(TRANSCRIPT);
-        match (on, self.transcript) {
-            (None, true) | (Some(true), true) => blocks.push(Block::Info(format!(
-                "The transcript is on: everything is copied to {}.",
-                path.display()
-            ))),
-            (None, false) | (Some(false), false) => blocks.push(Block::Info(
-                "The transcript is off. `transcript on` starts it.".into(),
-            )),
-            (Some(true), false) => {
-                let header = format!(
-                    "=== {}, seed {}, transcript started {} ===\n\n",
-                    self.story.title(),
-                    self.game.seed,
-                    save::format_date(save::now_unix())
-                );
-                self.transcript = true;
-                self.log(&header, blocks);
-                if self.transcript {
-                    blocks.push(Block::Info(format!(
-                        "The transcript is on: everything is copied to {}.",
-                        path.display()
-                    )));
-                }
-            }
-            (Some(false), true) => {
-                self.transcript = false;
-                blocks.push(Block::Info(format!(
-                    "The transcript is off ({}).",
-                    path.display()
-                )));
-            }
-        }
-    }
-
-    fn about(&self, blocks: &mut Vec<Block>) {
-        let s = &self.story;
-        let mut head = s.title().to_owned();
-        if !s.version().is_empty() {
-            head.push_str(&format!(", version {}", s.version()));
-        }
-        if !s.author().is_empty() {
-            head.push_str(&format!(", by {}", s.author()));
-        }
-        blocks.push(Block::Heading(head));
-        if !s.about().trim().is_empty() {
-            blocks.push(Block::Text(fold(s.about())));
-        }
-        blocks.push(Block::Info(format!(
-            "Seed {} (`interview --seed {}` plays this game again). Saves go to {}. Interview {}.",
-            self.game.seed,
-            self.game.seed,
-            self.saves.dir().display(),
-            env!("CARGO_PKG_VERSION")
-        )));
-    }
-
-    fn reload(&mut self, blocks: &mut Vec<Block>) {
-        let StorySource::Dir(dir) = self.source.clone() else {
-            blocks.push(Block::Problem(
-                "`reload` re-reads a story folder given with `--scenes DIR`; the built-in story cannot change"
-                    .into(),
-            ));
-            return;
-        };
-        let files = match files::read_story_dir(&dir) {
-            Ok(f) => f,
-            Err(e) => {
-                return blocks.push(Block::Problem(format!(
-                    "cannot reload: {e}; still playing the story as it was"
-                )));
-            }
-        };
-        let loaded = load_story(&files);
-        let Some(story) = loaded.story else {
-            let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
-            blocks.push(Block::Problem(format!(
-                "cannot reload: {} has {} error{}; still playing the story as it was",
-                dir.display(),
-                errors.len(),
-                if errors.len() == 1 { "" } else { "s" }
-            )));
-            blocks.push(Block::Table(errors.into_iter().take(20).collect()));
-            return;
-        };
-        if story.fingerprint() == self.story.fingerprint() {
-            blocks.push(Block::Info(format!("{} has not changed.", dir.display())));
-            return;
-        }
-        let (game, warnings) = match save::carry_over(&self.story, &self.game, &story) {
-            Ok(g) => g,
-            Err(e) => {
-                return blocks.push(Block::Problem(format!(
-                    "cannot reload: {e}; still playing the story as it was"
-                )));
-            }
-        };
-        // Carry the undo stack over too, newest first, as far back as it fits.
-        let mut undo = Vec::new();
-        for old in self.undo.iter().rev() {
-            match save::carry_over(&self.story, old, &story) {
-                Ok((g, _)) => undo.push(g),
-                Err(_) => break,
-            }
-        }
-        undo.reverse();
-        self.undo = undo;
-        self.story = story;
-        self.game = game;
-        self.autosave(blocks);
-        let mut text = format!("Reloaded {}.", dir.display());
-        for w in &warnings {
-            text.push_str(&format!(" Note: {w}."));
-        }
-        blocks.push(Block::Info(text));
-        self.scene(blocks, false);
-    }
-}
-
-/// Folds text as the story format does for scene text: a blank line starts a paragraph, other
-/// line breaks and runs of spaces become one space.
-fn fold(text: &str) -> String {
-    let mut paras: Vec<String> = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for line in text.lines().chain(std::iter::once("")) {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                paras.push(current.join(" "));
-                current.clear();
-            }
-        } else {
-            current.extend(line.split_whitespace());
-        }
-    }
-    paras.join("\n\n")
-}
-
-fn help() -> Vec<String> {
-    [
-        "Type a choice's number, or the start of its text. Commands:",
-        "  look, l              show the scene again",
-        "  notes, status        your notebook",
-        "  save [slot]          save the game (slot: letters, digits, - and _; default `default`)",
-        "  load [slot]          load a saved game (also `restore`)",
-        "  saves                list the saved games",
-        "  undo, u              take back the last step",
-        "  restart              start the story again",
-        "  endings              the endings you have found",
-        "  transcript on|off    copy the session to a text file in the saves folder",
-        "  reload               re-read the story folder (--scenes) and play on",
-        "  about                about this story and this game",
-        "  help, ?              this list",
-        "  quit, q              leave the game",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn commands_parse_with_their_arguments() {
-        assert_eq!(parse_command("L"), Some(Ok(Command::Look)));
-        assert_eq!(parse_command("look at the sea"), None);
-        assert_eq!(parse_command("SAVE a"), Some(Ok(Command::Save(Some("a".into())))));
-        assert_eq!(parse_command("save a b"), None);
-        assert_eq!(parse_command("restore"), Some(Ok(Command::Load(None))));
-        assert_eq!(
-            parse_command("transcript ON"),
-            Some(Ok(Command::Transcript(Some(true))))
-        );
-        assert!(matches!(parse_command("transcript maybe"), Some(Err(_))));
-        assert_eq!(parse_command("climb"), None);
-    }
-
-    #[test]
-    fn fold_joins_lines_and_keeps_paragraphs() {
-        assert_eq!(fold("One\n    two  three\n\n  Four.\n"), "One two three\n\nFour.");
-        assert_eq!(fold(""), "");
-    }
 
     #[test]
     fn input_from_bytes() {
