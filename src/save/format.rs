@@ -94,21 +94,39 @@ pub struct LoadedSave {
     pub saved_at: u64,
 }
 
-fn save_file(story: &Story, game: &Game, saved_at: u64) -> SaveFile {
-    SaveFile {
+/// A [`SaveFile`] as written: the same fields, the choices borrowed from the game rather than
+/// copied (an autosave after every move of a long game would copy them every move).
+#[derive(Serialize)]
+#[serde(rename = "Save")]
+struct SaveFileOut<'a> {
+    format: u32,
+    story: StoryStamp,
+    engine: &'static str,
+    saved_at: u64,
+    scene_title: &'a str,
+    seed: u64,
+    state: SavedState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<SavedState>,
+    choices: &'a [Step],
+    replayable: bool,
+}
+
+fn save_file<'a>(story: &'a Story, game: &'a Game, saved_at: u64) -> SaveFileOut<'a> {
+    SaveFileOut {
         format: FORMAT,
         story: StoryStamp {
             id: story.id().to_owned(),
             title: story.title().to_owned(),
             fingerprint: story.fingerprint(),
         },
-        engine: env!("CARGO_PKG_VERSION").to_owned(),
+        engine: env!("CARGO_PKG_VERSION"),
         saved_at,
-        scene_title: story.scene(game.state.scene()).title.clone(),
+        scene_title: &story.scene(game.state.scene()).title,
         seed: game.seed,
         state: capture(story, &game.state),
         from: game.from.as_ref().map(|s| capture(story, s)),
-        choices: game.trail.clone(),
+        choices: &game.trail,
         replayable: game.replayable,
     }
 }
@@ -129,7 +147,7 @@ pub fn to_text(story: &Story, game: &Game, saved_at: u64) -> String {
     format!(
         "// An Interview save: \"{}\", {}, turn {}. Load it with `load SLOT` in the game.\n{body}\n",
         one_line(story.title()),
-        one_line(&file.scene_title),
+        one_line(file.scene_title),
         game.state.turn()
     )
 }
