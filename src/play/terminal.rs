@@ -195,7 +195,8 @@ pub fn run(mut session: Session, intro: Reply, options: &Options) -> u8 {
 fn save_history(editor: &Editor<Helper, DefaultHistory>, path: &std::path::Path) {
     let history = editor.history();
     let skip = history.len().saturating_sub(HISTORY_LINES);
-    let text: String = history.iter().skip(skip).map(|l| format!("{l}\n")).collect();
+    // What was typed, made visible: the file is one a person may print.
+    let text: String = history.iter().skip(skip).map(|l| format!("{}\n", clean(l))).collect();
     if let Err(e) = save::write_atomic(path, text.as_bytes()) {
         let _ = writeln!(
             anstream::stderr(),
