@@ -148,7 +148,10 @@ fn a_game_at_the_size_limit_keeps_a_bounded_save_that_loads_and_verifies() {
         .load(&Slot::parse("big").unwrap(), &story)
         .unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("big.ron") && msg.contains("4 KiB (4096 bytes)") && msg.contains("too large for a save"), "{msg}");
+    assert!(
+        msg.contains("big.ron") && msg.contains("4 KiB (4096 bytes)") && msg.contains("too large for a save"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -164,7 +167,9 @@ fn the_writer_never_writes_what_the_reader_refuses() {
         let saves = SaveDir::new(t.path().join(format!("s{limit}"))).with_limit(limit);
         match saves.write(&Slot::autosave(), &story, &game) {
             Ok(shorter) => {
-                let size = std::fs::metadata(saves.slot_path(&Slot::autosave())).unwrap().len();
+                let size = std::fs::metadata(saves.slot_path(&Slot::autosave()))
+                    .unwrap()
+                    .len();
                 assert!(size <= limit);
                 let loaded = saves.load(&Slot::autosave(), &story).unwrap();
                 assert_eq!(loaded.game.state, game.state);
@@ -254,7 +259,10 @@ fn story_text_reaches_no_file_a_person_reads_raw() {
         assert_eq!(loaded.game.state.turn(), if file == "x.ron" { 0 } else { 1 });
     }
     let transcript = std::fs::read_to_string(saves.join("transcript.txt")).unwrap();
-    assert!(transcript.starts_with("=== Title ^[]52;c;SGVsbG8=^G"), "{transcript}");
+    assert!(
+        transcript.starts_with("=== Title ^[]52;c;SGVsbG8=^G"),
+        "{transcript}"
+    );
     assert_nothing_raw("the transcript", &transcript);
     let endings = std::fs::read_to_string(saves.join("endings.txt")).unwrap();
     assert_eq!(endings, "evil end\n");
@@ -272,9 +280,18 @@ fn an_oversized_endings_file_is_set_aside_and_the_ending_recorded() {
     let out = say(&mut s, "2");
     assert!(out.contains("THE END") || out.contains("The End"), "{out}");
     assert!(out.contains("endings.txt is over 1 MiB (1048576 bytes), the limit of the record of endings found: it was set aside as"), "{out}");
-    assert!(!out.contains("16 MiB") && !out.contains("too large for a save"), "{out}");
-    assert_eq!(std::fs::read_to_string(saves.join("endings.txt.old")).unwrap(), big);
-    assert_eq!(std::fs::read_to_string(saves.join("endings.txt")).unwrap(), "loop end\n");
+    assert!(
+        !out.contains("16 MiB") && !out.contains("too large for a save"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(saves.join("endings.txt.old")).unwrap(),
+        big
+    );
+    assert_eq!(
+        std::fs::read_to_string(saves.join("endings.txt")).unwrap(),
+        "loop end\n"
+    );
     assert!(say(&mut s, "endings").contains("You have found 1 of the 1 endings"));
 }
 
@@ -301,7 +318,11 @@ fn slot_names_compare_without_case() {
         );
     }
     let listed = say(&mut s, "saves");
-    assert_eq!(listed.matches("Night").count() + listed.matches("night").count(), 1, "{listed}");
+    assert_eq!(
+        listed.matches("Night").count() + listed.matches("night").count(),
+        1,
+        "{listed}"
+    );
 }
 
 #[test]
@@ -329,7 +350,10 @@ fn odd_saves_load_or_are_refused_in_our_words() {
     let err = save::from_text(&story, &nested).unwrap_err();
     assert!(matches!(err, SaveError::Syntax(_)));
     let err = err.to_string();
-    assert!(err.contains("nested more than 32 deep") && !err.contains("recursion_limit"), "{err}");
+    assert!(
+        err.contains("nested more than 32 deep") && !err.contains("recursion_limit"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -338,8 +362,19 @@ fn temporary_files_of_a_killed_save_are_removed_when_the_folder_is_opened() {
     let dir = story_dir(t.path(), LOOP);
     let saves = t.path().join("saves");
     std::fs::create_dir_all(&saves).unwrap();
-    let ours = [".autosave.ron.a1B2c3", ".Night.ron.000000", ".endings.txt.Zz9Zz9", ".history.txt.qwerty"];
-    let theirs = [".bashrc", ".autosave.ron.abc", ".notes.txt.a1B2c3", "x.ron.a1B2c3", ".autosave.ron.a1B2c3d"];
+    let ours = [
+        ".autosave.ron.a1B2c3",
+        ".Night.ron.000000",
+        ".endings.txt.Zz9Zz9",
+        ".history.txt.qwerty",
+    ];
+    let theirs = [
+        ".bashrc",
+        ".autosave.ron.abc",
+        ".notes.txt.a1B2c3",
+        "x.ron.a1B2c3",
+        ".autosave.ron.a1B2c3d",
+    ];
     for name in ours.iter().chain(&theirs) {
         std::fs::write(saves.join(name), "partial").unwrap();
     }

@@ -145,4 +145,3 @@ pub(crate) fn quote(s: &str) -> String {
         format!("\"{cut}\"")
     }
 }
-

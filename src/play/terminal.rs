@@ -196,7 +196,11 @@ fn save_history(editor: &Editor<Helper, DefaultHistory>, path: &std::path::Path)
     let history = editor.history();
     let skip = history.len().saturating_sub(HISTORY_LINES);
     // What was typed, made visible: the file is one a person may print.
-    let text: String = history.iter().skip(skip).map(|l| format!("{}\n", clean(l))).collect();
+    let text: String = history
+        .iter()
+        .skip(skip)
+        .map(|l| format!("{}\n", clean(l)))
+        .collect();
     if let Err(e) = save::write_atomic(path, text.as_bytes()) {
         let _ = writeln!(
             anstream::stderr(),

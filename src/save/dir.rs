@@ -172,12 +172,11 @@ impl SaveDir {
     /// caller to play on with (its future is the same).
     pub fn write(&self, slot: &Slot, story: &Story, game: &Game) -> Result<Option<Game>, SaveError> {
         let path = self.slot_path(slot);
-        let (text, shorter) = to_text_within(story, game, now_unix(), self.limit).map_err(|e| {
-            SaveError::InFile {
+        let (text, shorter) =
+            to_text_within(story, game, now_unix(), self.limit).map_err(|e| SaveError::InFile {
                 path: path.clone(),
                 source: Box::new(e),
-            }
-        })?;
+            })?;
         write_atomic(&path, text.as_bytes())?;
         Ok(shorter)
     }
@@ -188,7 +187,10 @@ impl SaveDir {
         match read_regular(&path, self.limit) {
             Ok(Some(bytes)) => Ok(bytes),
             Ok(None) => Err(SaveError::NoSave(slot.as_str().to_owned())),
-            Err(SaveError::TooBig(path)) => Err(SaveError::SaveTooBig { path, limit: self.limit }),
+            Err(SaveError::TooBig(path)) => Err(SaveError::SaveTooBig {
+                path,
+                limit: self.limit,
+            }),
             Err(e) => Err(e),
         }
     }

@@ -241,7 +241,10 @@ pub fn from_text(story: &Story, text: &str) -> Result<LoadedSave, SaveError> {
     let from = match &file.from {
         Some(saved) => {
             let start = restore(story, saved).map_err(|p| {
-                let p = p.into_iter().map(|p| format!("where its choices start, {p}")).collect();
+                let p = p
+                    .into_iter()
+                    .map(|p| format!("where its choices start, {p}"))
+                    .collect();
                 damaged(p)
             })?;
             Some(Box::new(start.state))

@@ -96,9 +96,10 @@ impl SaveError {
     /// for the very story it was saved from.
     pub fn is_damaged(&self) -> bool {
         match self {
-            SaveError::Syntax(_) | SaveError::TooBig(_) | SaveError::SaveTooBig { .. } | SaveError::Damaged(_) => {
-                true
-            }
+            SaveError::Syntax(_)
+            | SaveError::TooBig(_)
+            | SaveError::SaveTooBig { .. }
+            | SaveError::Damaged(_) => true,
             SaveError::InFile { source, .. } => source.is_damaged(),
             _ => false,
         }
@@ -192,9 +193,9 @@ impl std::fmt::Display for Slot {
 pub fn size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
     const KIB: u64 = 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB ({bytes} bytes)", bytes / MIB)
-    } else if bytes >= KIB && bytes % KIB == 0 {
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
         format!("{} KiB ({bytes} bytes)", bytes / KIB)
     } else {
         format!("{bytes} bytes")
@@ -280,4 +281,3 @@ mod tests {
         assert_eq!(format_date(1_700_000_000), "2023-11-14 22:13 UTC");
     }
 }
-

@@ -8,7 +8,6 @@ use crate::story::{Story, Value, VarKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-
 /// A variable's value as written in a save.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SavedValue {
@@ -241,7 +240,11 @@ pub fn carry_over(from: &Story, game: &Game, to: &Story) -> Result<(Game, Vec<St
 }
 
 /// [`carry_over`] for a state alone.
-pub fn carry_state(from: &Story, state: &GameState, to: &Story) -> Result<(GameState, Vec<String>), SaveError> {
+pub fn carry_state(
+    from: &Story,
+    state: &GameState,
+    to: &Story,
+) -> Result<(GameState, Vec<String>), SaveError> {
     if from.id() != to.id() {
         return Err(SaveError::IdChanged {
             from: from.id().to_owned(),
@@ -251,7 +254,6 @@ pub fn carry_state(from: &Story, state: &GameState, to: &Story) -> Result<(GameS
     let restored = restore(to, &capture(from, state)).map_err(SaveError::NoLongerFits)?;
     Ok((restored.state, restored.warnings))
 }
-
 
 /// A map whose keys are all different: a save that names a variable or a scene twice is
 /// refused, naming the key, rather than read with one of the two values.

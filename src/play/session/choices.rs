@@ -1,8 +1,8 @@
 //! Taking a choice, and showing the scene and its choices.
 
 use super::Session;
-use super::undo::Undo;
 use super::meta;
+use super::undo::Undo;
 use crate::engine::{self, Outcome};
 use crate::play::matching::{Found, find_choice};
 use crate::play::render::Block;

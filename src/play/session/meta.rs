@@ -317,7 +317,10 @@ mod tests {
         assert_eq!(name("SAVE a"), Some(Ok(("save", Arg::Slot(Some("a"))))));
         assert_eq!(name("save a b"), None);
         assert_eq!(name("restore"), Some(Ok(("load", Arg::Slot(None)))));
-        assert_eq!(name("transcript ON"), Some(Ok(("transcript", Arg::OnOff(Some(true))))));
+        assert_eq!(
+            name("transcript ON"),
+            Some(Ok(("transcript", Arg::OnOff(Some(true)))))
+        );
         assert_eq!(
             name("transcript maybe"),
             Some(Err("use `transcript on` or `transcript off`".into()))
@@ -349,8 +352,22 @@ mod tests {
         assert_eq!(
             completions(),
             [
-                "look", "notes", "status", "save", "load", "restore", "saves", "undo", "restart", "endings",
-                "transcript on", "transcript off", "reload", "about", "help", "quit"
+                "look",
+                "notes",
+                "status",
+                "save",
+                "load",
+                "restore",
+                "saves",
+                "undo",
+                "restart",
+                "endings",
+                "transcript on",
+                "transcript off",
+                "reload",
+                "about",
+                "help",
+                "quit"
             ]
         );
     }

@@ -12,7 +12,11 @@ pub(crate) const RECORD_LIMIT: u64 = 1024 * 1024;
 /// Reads a record file of the saves folder (`endings.txt`, `history.txt`). One over
 /// [`RECORD_LIMIT`] is set aside as `NAME.old` and a fresh record begins: then the bytes are
 /// empty and the note says which file, which limit and where it went.
-pub(crate) fn read_record(saves: &SaveDir, name: &str, what: &str) -> Result<(Vec<u8>, Option<String>), SaveError> {
+pub(crate) fn read_record(
+    saves: &SaveDir,
+    name: &str,
+    what: &str,
+) -> Result<(Vec<u8>, Option<String>), SaveError> {
     let path = saves.own_file(name);
     match save::read_regular(&path, RECORD_LIMIT) {
         Ok(bytes) => Ok((bytes.unwrap_or_default(), None)),

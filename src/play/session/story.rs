@@ -102,7 +102,6 @@ fn fold(text: &str) -> String {
     paras.join("\n\n")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
