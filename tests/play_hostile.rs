@@ -293,6 +293,31 @@ fn an_oversized_endings_file_is_set_aside_and_the_ending_recorded() {
         "loop end\n"
     );
     assert!(say(&mut s, "endings").contains("You have found 1 of the 1 endings"));
+
+    // A record just under its limit that this ending would take over it is set aside too.
+    let limit = 1024 * 1024;
+    let mut full = String::new();
+    for i in 0.. {
+        if full.len() + 40 > limit {
+            break;
+        }
+        full.push_str(&format!("story{i:07} end\n"));
+    }
+    let pad = limit - 4 - full.len(); // the last line makes it 4 bytes short of the limit
+    full.push_str(&format!("{} end\n", "p".repeat(pad - 5)));
+    assert!(full.len() <= 1024 * 1024 && full.len() + 9 > 1024 * 1024);
+    std::fs::write(saves.join("endings.txt"), &full).unwrap();
+    say(&mut s, "restart");
+    let out = say(&mut s, "2");
+    assert!(out.contains("endings.txt would pass 1 MiB (1048576 bytes), the limit of the record of endings found: it was set aside as"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(saves.join("endings.txt.old")).unwrap(),
+        full
+    );
+    assert_eq!(
+        std::fs::read_to_string(saves.join("endings.txt")).unwrap(),
+        "loop end\n"
+    );
 }
 
 #[test]

@@ -63,13 +63,22 @@ impl Session {
         if !found.insert(self.ending_key(ending)) {
             return;
         }
-        let text: String = found.iter().map(|(s, e)| format!("{s} {e}\n")).collect();
+        let mut text: String = found.iter().map(|(s, e)| format!("{s} {e}\n")).collect();
         if text.len() as u64 > RECORD_LIMIT {
-            return blocks.push(Block::Problem(format!(
-                "could not record this ending: {} would pass {}, the limit of the record of endings found",
-                self.saves.own_file(ENDINGS).display(),
-                save::size(RECORD_LIMIT)
-            )));
+            // Full: this ending begins a new record, the old one is kept aside.
+            let path = self.saves.own_file(ENDINGS);
+            match save::set_aside(&path) {
+                Ok(old) => blocks.push(Block::Problem(format!(
+                    "{} would pass {}, the limit of the record of endings found: it was set aside as {} \
+                     and a new one begun",
+                    path.display(),
+                    save::size(RECORD_LIMIT),
+                    old.display()
+                ))),
+                Err(e) => return blocks.push(Block::Problem(format!("could not record this ending: {e}"))),
+            }
+            let (story, ending) = self.ending_key(ending);
+            text = format!("{story} {ending}\n");
         }
         if let Err(e) = save::write_atomic(&self.saves.own_file(ENDINGS), text.as_bytes()) {
             blocks.push(Block::Problem(format!("could not record this ending: {e}")));
