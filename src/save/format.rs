@@ -238,17 +238,19 @@ pub fn from_text(story: &Story, text: &str) -> Result<LoadedSave, SaveError> {
     };
     let restored = restore(story, &file.state).map_err(damaged)?;
     let mut warnings = restored.warnings;
+    // The state the choices start from matters only to check them, which is done only against
+    // the story they were made in: for an edited story, one that no longer fits is dropped.
     let from = match &file.from {
-        Some(saved) => {
-            let start = restore(story, saved).map_err(|p| {
-                let p = p
+        Some(saved) => match restore(story, saved) {
+            Ok(start) => Some(Box::new(start.state)),
+            Err(problems) if same => {
+                let p = problems
                     .into_iter()
-                    .map(|p| format!("where its choices start, {p}"))
-                    .collect();
-                damaged(p)
-            })?;
-            Some(Box::new(start.state))
-        }
+                    .map(|p| format!("where its choices start, {p}"));
+                return Err(damaged(p.collect()));
+            }
+            Err(_) => None,
+        },
         None => None,
     };
     if !same {
