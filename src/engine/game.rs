@@ -118,3 +118,31 @@ impl Game {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rebased_game_replays_its_tail_from_its_new_start() {
+        let files = crate::files::embedded_story();
+        let story = crate::story::load_story(&files).story.unwrap();
+        let (mut game, _) = Game::new(&story, 5).unwrap();
+        for _ in 0..12 {
+            let view = super::super::view(&story, &game.state);
+            let Some(c) = view.choices.iter().find(|c| c.available) else {
+                break;
+            };
+            game.choose(&story, c.index).unwrap();
+        }
+        let n = game.trail.len();
+        assert!(n >= 4, "{n}");
+        for keep in [0, 1, n / 2, n] {
+            let shorter = game.rebased(&story, keep);
+            assert_eq!(shorter.trail, game.trail[n - keep..]);
+            assert_eq!(shorter.state, game.state);
+            let again = Game::replay_from(&story, 5, shorter.from.as_deref(), &shorter.trail).unwrap();
+            assert_eq!(again.state, game.state);
+        }
+    }
+}
