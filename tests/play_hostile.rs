@@ -415,3 +415,26 @@ fn temporary_files_of_a_killed_save_are_removed_when_the_folder_is_opened() {
     #[cfg(unix)]
     assert!(std::fs::symlink_metadata(saves.join(".link.ron.aaaaaa")).is_ok());
 }
+
+#[test]
+fn the_autosave_is_always_the_save_of_the_game_in_play() {
+    // The autosave writes only the new choices' text; whatever happened, it is the whole save.
+    let t = tempfile::tempdir().unwrap();
+    let dir = story_dir(t.path(), LOOP);
+    let saves = t.path().join("saves");
+    let mut s = session(&dir, &saves, false);
+    let inputs = [
+        "1", "1", "1", "undo", "1", "save a", "1", "undo", "undo", "restart", "y", "1", "load a", "1",
+        "undo", "undo", "undo", "1", "1", "2", "undo", "1",
+    ];
+    for input in inputs {
+        say(&mut s, input);
+        let text = std::fs::read_to_string(saves.join("autosave.ron")).unwrap();
+        let saved_at = save::parse(&text).unwrap().saved_at;
+        assert_eq!(
+            text,
+            save::to_text(s.story(), s.game(), saved_at),
+            "after {input}"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 //! folder), appends, and never a link or anything that is not a regular file followed or
 //! replaced.
 
-use super::format::{LoadedSave, SaveFile, as_text, from_bytes, parse, to_text_within};
+use super::format::{ChoicesText, LoadedSave, SaveFile, as_text, from_bytes, parse, to_text_within};
 use super::{MAX_SAVE_BYTES, SaveError, Slot, now_unix};
 use crate::engine::Game;
 use crate::story::Story;
@@ -171,9 +171,20 @@ impl SaveDir {
     /// saved with its state and its last choices only; that shorter game is returned, for the
     /// caller to play on with (its future is the same).
     pub fn write(&self, slot: &Slot, story: &Story, game: &Game) -> Result<Option<Game>, SaveError> {
+        self.write_with(slot, story, game, &mut ChoicesText::default())
+    }
+
+    /// [`SaveDir::write`] with the text of the choices kept from the last save of this game.
+    pub fn write_with(
+        &self,
+        slot: &Slot,
+        story: &Story,
+        game: &Game,
+        choices: &mut ChoicesText,
+    ) -> Result<Option<Game>, SaveError> {
         let path = self.slot_path(slot);
         let (text, shorter) =
-            to_text_within(story, game, now_unix(), self.limit).map_err(|e| SaveError::InFile {
+            to_text_within(story, game, now_unix(), self.limit, choices).map_err(|e| SaveError::InFile {
                 path: path.clone(),
                 source: Box::new(e),
             })?;

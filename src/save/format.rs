@@ -136,14 +136,77 @@ pub(crate) fn one_line(s: &str) -> String {
     visible(&s.replace(['\n', '\r'], " ")).into_owned()
 }
 
-/// Writes a game as the text of a save file, whatever its size.
-pub fn to_text(story: &Story, game: &Game, saved_at: u64) -> String {
-    let file = save_file(story, game, saved_at);
-    let config = ron::ser::PrettyConfig::new()
+fn ron_config() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
         .struct_names(true)
         .compact_arrays(false)
-        .escape_strings(true);
-    let body = ron::ser::to_string_pretty(&file, config).expect("a save always serializes");
+        .escape_strings(true)
+}
+
+/// The text of a game's choices in its save, kept from one save to the next: the autosave
+/// after every move of a long game then writes the text of the new choice only, instead of
+/// formatting every choice again (which made a long game quadratic in time).
+#[derive(Debug, Default, Clone)]
+pub struct ChoicesText {
+    text: String,
+    /// Where the line of each choice ends in `text`.
+    ends: Vec<usize>,
+    /// The last choice written, to notice a list that was replaced rather than extended.
+    last: Option<Step>,
+}
+
+impl ChoicesText {
+    /// Forgets every choice (the game was replaced: a load, a restart, an undo of them).
+    pub fn clear(&mut self) {
+        *self = ChoicesText::default();
+    }
+
+    /// Keeps the first `len` choices (an undo).
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.ends.len() {
+            return;
+        }
+        self.ends.truncate(len);
+        self.text.truncate(self.ends.last().copied().unwrap_or(0));
+        self.last = None;
+    }
+
+    /// Brings the text up to `trail`, which extends the choices written (else all of them are
+    /// written again).
+    fn update(&mut self, trail: &[Step]) {
+        let n = self.ends.len();
+        let extends = n <= trail.len() && (n == 0 || self.last.as_ref().is_none_or(|l| *l == trail[n - 1]));
+        if !extends {
+            self.clear();
+        }
+        for step in &trail[self.ends.len()..] {
+            let one = ron::ser::to_string_pretty(step, ron_config()).expect("a choice always serializes");
+            self.text.push_str("        ");
+            self.text.push_str(&one);
+            self.text.push_str(",\n");
+            self.ends.push(self.text.len());
+        }
+        self.last = trail.last().cloned();
+    }
+}
+
+/// Writes a game as the text of a save file, whatever its size.
+pub fn to_text(story: &Story, game: &Game, saved_at: u64) -> String {
+    to_text_with(story, game, saved_at, &mut ChoicesText::default())
+}
+
+/// [`to_text`] with the text of the choices kept from the last save of the same game.
+pub fn to_text_with(story: &Story, game: &Game, saved_at: u64, choices: &mut ChoicesText) -> String {
+    choices.update(&game.trail);
+    let mut file = save_file(story, game, saved_at);
+    file.choices = &[];
+    let body = ron::ser::to_string_pretty(&file, ron_config()).expect("a save always serializes");
+    // The one line `    choices: [],` (strings are escaped, so no text holds a line break).
+    const EMPTY: &str = "\n    choices: [],\n";
+    let body = match game.trail.is_empty() {
+        true => body,
+        false => body.replacen(EMPTY, &format!("\n    choices: [\n{}    ],\n", choices.text), 1),
+    };
     format!(
         "// An Interview save: \"{}\", {}, turn {}. Load it with `load SLOT` in the game.\n{body}\n",
         one_line(story.title()),
@@ -154,14 +217,16 @@ pub fn to_text(story: &Story, game: &Game, saved_at: u64) -> String {
 
 /// A save's text of at most `limit` bytes. A game whose save would be larger keeps only its
 /// last choices (half as many each time until it fits), and that shorter game is returned
-/// too, so the caller plays on with it. Refused when even the state alone is too large.
+/// too, so the caller plays on with it (and clears `choices`). Refused when even the state
+/// alone is too large.
 pub fn to_text_within(
     story: &Story,
     game: &Game,
     saved_at: u64,
     limit: u64,
+    choices: &mut ChoicesText,
 ) -> Result<(String, Option<Game>), SaveError> {
-    let text = to_text(story, game, saved_at);
+    let text = to_text_with(story, game, saved_at, choices);
     if text.len() as u64 <= limit {
         return Ok((text, None));
     }
@@ -278,4 +343,53 @@ pub fn from_text(story: &Story, text: &str) -> Result<LoadedSave, SaveError> {
         warnings,
         saved_at: file.saved_at,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The save as `ron` writes it whole.
+    fn plain(story: &Story, game: &Game, saved_at: u64) -> String {
+        let file = save_file(story, game, saved_at);
+        let body = ron::ser::to_string_pretty(&file, ron_config()).unwrap();
+        let head = to_text(story, game, saved_at);
+        format!("{}\n{body}\n", head.lines().next().unwrap())
+    }
+
+    #[test]
+    fn kept_choices_give_the_text_ron_gives() {
+        let files = crate::files::embedded_story();
+        let story = crate::story::load_story(&files).story.unwrap();
+        let (mut game, _) = Game::new(&story, 9).unwrap();
+        let mut kept = ChoicesText::default();
+        assert_eq!(to_text_with(&story, &game, 1, &mut kept), plain(&story, &game, 1));
+        for n in 0..30 {
+            let view = crate::engine::view(&story, &game.state);
+            let Some(c) = view.choices.iter().find(|c| c.available) else {
+                break;
+            };
+            game.choose(&story, c.index).unwrap();
+            if n % 7 == 6 {
+                // An undo of two choices, then the game goes on the same way.
+                let len = game.trail.len() - 2;
+                kept.truncate(len);
+            }
+            assert_eq!(to_text_with(&story, &game, 1, &mut kept), plain(&story, &game, 1));
+        }
+        // A list replaced by another of the same length is noticed.
+        let mut other = game.clone();
+        other.trail.last_mut().unwrap().1 += 1;
+        assert_eq!(
+            to_text_with(&story, &other, 1, &mut kept),
+            plain(&story, &other, 1)
+        );
+        // Odd strings are escaped as ron escapes them.
+        other.trail.push(Step("a\"b\u{1b}\n\\c".into(), 3));
+        other.replayable = false;
+        assert_eq!(
+            to_text_with(&story, &other, 1, &mut kept),
+            plain(&story, &other, 1)
+        );
+    }
 }

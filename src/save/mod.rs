@@ -20,7 +20,10 @@ pub mod restore;
 
 pub use crate::engine::{Game, Step};
 pub use dir::{Listed, SaveDir, append_regular, read_regular, set_aside, write_atomic};
-pub use format::{LoadedSave, SaveFile, StoryStamp, from_bytes, from_text, parse, to_text, to_text_within};
+pub use format::{
+    ChoicesText, LoadedSave, SaveFile, StoryStamp, from_bytes, from_text, parse, to_text, to_text_with,
+    to_text_within,
+};
 pub use restore::{Restored, SavedState, SavedValue, capture, carry_over, carry_state, restore};
 
 use std::path::PathBuf;

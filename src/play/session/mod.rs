@@ -24,7 +24,7 @@ use super::matching::is_number;
 use super::render::{Block, Look, clean, render};
 use crate::commands::StorySource;
 use crate::engine::{self, Game, Outcome};
-use crate::save::{SaveDir, SaveError, Slot};
+use crate::save::{ChoicesText, SaveDir, SaveError, Slot};
 use crate::story::Story;
 use std::collections::VecDeque;
 use undo::Undo;
@@ -94,6 +94,8 @@ pub struct Session {
     fixed_seed: Option<u64>,
     game: Game,
     undo: VecDeque<Undo>,
+    /// The text of the game's choices in its last save, extended at each save.
+    choices_text: ChoicesText,
     saves: SaveDir,
     pending: Option<Pending>,
     /// Changed since the last save or load.
@@ -155,6 +157,7 @@ impl Session {
             fixed_seed: config.seed,
             game,
             undo: VecDeque::new(),
+            choices_text: ChoicesText::default(),
             saves,
             pending: None,
             unsaved: false,

@@ -8,7 +8,10 @@ use crate::save::{self, Slot};
 
 impl Session {
     pub(super) fn autosave(&mut self, blocks: &mut Vec<Block>) {
-        match self.saves.write(&Slot::autosave(), &self.story, &self.game) {
+        match self
+            .saves
+            .write_with(&Slot::autosave(), &self.story, &self.game, &mut self.choices_text)
+        {
             Ok(shorter) => {
                 self.autosave_failed = false;
                 self.play_on_with(shorter, blocks);
@@ -27,7 +30,10 @@ impl Session {
             Ok(s) => s,
             Err(e) => return blocks.push(Block::Problem(e.to_string())),
         };
-        match self.saves.write(&slot, &self.story, &self.game) {
+        match self
+            .saves
+            .write_with(&slot, &self.story, &self.game, &mut self.choices_text)
+        {
             Ok(shorter) => {
                 self.play_on_with(shorter, blocks);
                 self.unsaved = false;
@@ -44,7 +50,7 @@ impl Session {
         };
         match self.saves.load(&slot, &self.story) {
             Ok(loaded) => {
-                let before = std::mem::replace(&mut self.game, loaded.game);
+                let before = self.replace_game(loaded.game);
                 self.push_undo(Undo::Whole(before));
                 self.unsaved = false;
                 let mut text = format!(

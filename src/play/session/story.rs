@@ -73,7 +73,7 @@ impl Session {
         // Carry the undo stack over too, newest first, as far back as it fits.
         self.carry_undo(&story);
         self.story = story;
-        self.game = game;
+        self.replace_game(game);
         self.autosave(blocks);
         let mut text = format!("Reloaded {}.", dir.display());
         for w in &warnings {

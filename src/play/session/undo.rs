@@ -51,8 +51,11 @@ impl Session {
             Undo::Choice { state, len } => {
                 self.game.state = state;
                 self.game.trail.truncate(len);
+                self.choices_text.truncate(len);
             }
-            Undo::Whole(game) => self.game = game,
+            Undo::Whole(game) => {
+                self.replace_game(game);
+            }
         }
         self.unsaved = true;
         self.autosave(blocks);
@@ -77,7 +80,7 @@ impl Session {
                 }
             }
         }
-        self.game = shorter;
+        self.replace_game(shorter);
     }
 
     /// The undo stack for the story `to` (after `reload`), newest first, as far back as it fits.
@@ -92,11 +95,18 @@ impl Session {
         self.undo = kept.into_iter().rev().collect();
     }
 
+    /// Puts another game in place of this one (a load, a restart, an undo of them); returns
+    /// the one replaced.
+    pub(super) fn replace_game(&mut self, game: Game) -> Game {
+        self.choices_text.clear();
+        std::mem::replace(&mut self.game, game)
+    }
+
     pub(super) fn restart(&mut self, blocks: &mut Vec<Block>) {
         let seed = self.fixed_seed.unwrap_or_else(rand::random);
         match Game::new(&self.story, seed) {
             Ok((game, outcome)) => {
-                let before = std::mem::replace(&mut self.game, game);
+                let before = self.replace_game(game);
                 self.push_undo(Undo::Whole(before));
                 self.unsaved = true;
                 self.autosave(blocks);
