@@ -1,12 +1,15 @@
-//! The engine: a game state and the functions that view and step it.
+//! The engine: a game state, the functions that view and step it, and a [`Game`] (a state
+//! with the seed and the choices that led to it).
 //!
 //! Pure and deterministic: no files, no terminal, no clock. The same story, seed and choices
 //! always give the same states, byte for byte. Randomness comes only from the state's
 //! generator (or from the [`Dice`] a tool passes in).
 
+mod game;
 mod state;
 mod step;
 
+pub use game::{Game, Step};
 pub use state::{GameState, Rng};
 pub use step::{
     ChoiceView, Dice, Outcome, StepError, View, apply, available, choose, choose_with, ending, holds,

@@ -6,7 +6,8 @@
 
 use super::Options;
 use super::render::{Look, clean, render};
-use super::session::{Input, MAX_LINE, Reply, Session, typed_start};
+use super::session::records::read_record;
+use super::session::{HISTORY, Input, MAX_LINE, Reply, Session, typed_start};
 use crate::save;
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;
@@ -18,7 +19,6 @@ use rustyline::{ColorMode, CompletionType, Config, Context, Editor};
 use std::borrow::Cow;
 use std::io::Write;
 
-const HISTORY: &str = "history.txt";
 const HISTORY_LINES: usize = 1000;
 const PROMPT: &str = "> ";
 
@@ -122,12 +122,21 @@ pub fn run(mut session: Session, intro: Reply, options: &Options) -> u8 {
         words: Vec::new(),
         hints: color && !options.plain,
     }));
-    let history_path = save::SaveDir::new(&options.saves).own_file(HISTORY);
-    if let Ok(Some(bytes)) = save::read_regular(&history_path, 1024 * 1024) {
-        for line in String::from_utf8_lossy(&bytes).lines() {
-            let _ = editor.add_history_entry(clean(line).into_owned());
+    let saves = save::SaveDir::new(&options.saves);
+    let history_path = saves.own_file(HISTORY);
+    // A history that cannot be read is left alone, never replaced; one too large is set aside.
+    let keep_history = match read_record(&saves, HISTORY, "the input history") {
+        Ok((bytes, note)) => {
+            if let Some(note) = note {
+                let _ = writeln!(anstream::stderr(), "interview: {}", clean(&note));
+            }
+            for line in String::from_utf8_lossy(&bytes).lines() {
+                let _ = editor.add_history_entry(clean(line).into_owned());
+            }
+            true
         }
-    }
+        Err(_) => false,
+    };
     let mut out = anstream::AutoStream::new(stdout, choice);
     let look = |editor: &mut Editor<Helper, DefaultHistory>| Look {
         color,
@@ -177,14 +186,21 @@ pub fn run(mut session: Session, intro: Reply, options: &Options) -> u8 {
             break;
         }
     }
-    save_history(&editor, &history_path);
+    if keep_history {
+        save_history(&editor, &history_path);
+    }
     0
 }
 
 fn save_history(editor: &Editor<Helper, DefaultHistory>, path: &std::path::Path) {
     let history = editor.history();
     let skip = history.len().saturating_sub(HISTORY_LINES);
-    let text: String = history.iter().skip(skip).map(|l| format!("{l}\n")).collect();
+    // What was typed, made visible: the file is one a person may print.
+    let text: String = history
+        .iter()
+        .skip(skip)
+        .map(|l| format!("{}\n", clean(l)))
+        .collect();
     if let Err(e) = save::write_atomic(path, text.as_bytes()) {
         let _ = writeln!(
             anstream::stderr(),

@@ -405,6 +405,7 @@ pub fn engine(data: &[u8]) {
         let game = save::Game {
             state,
             seed,
+            from: None,
             trail: Vec::new(),
             replayable: false,
         };

@@ -97,7 +97,7 @@ fn a_save_is_readable_ron() {
         [
             "// An Interview save: \"The Lighthouse\", The Shore, turn 1. Load it with `load SLOT` in the game.",
             "Save(",
-            "    format: 1,",
+            "    format: 2,",
             "    story: Story(",
             "        id: \"lighthouse\",",
             "        title: \"The Lighthouse\",",
@@ -275,11 +275,11 @@ fn a_save_from_a_newer_or_unknown_older_format_is_refused_naming_both_versions()
     say(&mut s, "save x");
     say(&mut s, "2");
     let text = std::fs::read_to_string(t.slot("x")).unwrap();
-    std::fs::write(t.slot("x"), text.replace("format: 1,", "format: 2,")).unwrap();
-    let out = refused(&mut s, &t.slot("x"), "load x", &["format 2", "(1)"]);
+    std::fs::write(t.slot("x"), text.replace("format: 2,", "format: 3,")).unwrap();
+    let out = refused(&mut s, &t.slot("x"), "load x", &["format 3", "(2)"]);
     assert!(out.contains("newer"), "{out}");
-    std::fs::write(t.slot("x"), text.replace("format: 1,", "format: 0,")).unwrap();
-    let out = refused(&mut s, &t.slot("x"), "load x", &["format 0", "(1 to 1)"]);
+    std::fs::write(t.slot("x"), text.replace("format: 2,", "format: 0,")).unwrap();
+    let out = refused(&mut s, &t.slot("x"), "load x", &["format 0", "(1 to 2)"]);
     assert!(out.contains("older"), "{out}");
 }
 

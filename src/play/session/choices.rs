@@ -1,0 +1,93 @@
+//! Taking a choice, and showing the scene and its choices.
+
+use super::Session;
+use super::meta;
+use super::undo::Undo;
+use crate::engine::{self, Outcome};
+use crate::play::matching::{Found, find_choice};
+use crate::play::render::Block;
+use crate::save::SaveError;
+
+impl Session {
+    pub(super) fn by_choice(&mut self, typed: &str, blocks: &mut Vec<Block>) {
+        let view = engine::view(&self.story, &self.game.state);
+        match find_choice(&view, typed) {
+            Found::Choice(c) if c.available => self.choose(c.index, blocks),
+            found => {
+                // `save a b`: a save command with a bad slot rather than an unknown choice.
+                let mut words = typed.split_whitespace();
+                let first = words.next().unwrap_or_default();
+                let takes_slot = meta::find(first).is_some_and(|c| c.args == meta::Args::Slot);
+                if matches!(found, Found::Nothing) && takes_slot {
+                    let rest = words.collect::<Vec<_>>().join(" ");
+                    blocks.push(Block::Problem(SaveError::BadSlot(rest).to_string()));
+                    return;
+                }
+                self.not_a_choice(&found.message(&view, typed), blocks);
+            }
+        }
+    }
+
+    fn choose(&mut self, index: usize, blocks: &mut Vec<Block>) {
+        let before = self.game.state.clone();
+        match self.game.choose(&self.story, index) {
+            Ok(outcome) => {
+                let len = self.game.trail.len() - 1;
+                self.push_undo(Undo::Choice { state: before, len });
+                self.unsaved = true;
+                self.autosave(blocks);
+                self.passed(&outcome, blocks);
+                self.scene(blocks, true);
+            }
+            Err(e) => blocks.push(Block::Problem(format!(
+                "the story went wrong: {e}; nothing changed"
+            ))),
+        }
+    }
+
+    pub(super) fn passed(&self, outcome: &Outcome, blocks: &mut Vec<Block>) {
+        for text in &outcome.passed {
+            blocks.push(Block::Text(text.clone()));
+        }
+    }
+
+    pub(super) fn choice_blocks(view: &engine::View, blocks: &mut Vec<Block>) {
+        for (n, c) in view.choices.iter().enumerate() {
+            blocks.push(Block::Choice {
+                number: n + 1,
+                text: c.text.clone(),
+                available: c.available,
+                reason: c.reason.clone(),
+            });
+        }
+    }
+
+    /// The scene on screen. `arrived`: the game just got here (an ending is recorded).
+    pub(super) fn scene(&mut self, blocks: &mut Vec<Block>, arrived: bool) {
+        let view = engine::view(&self.story, &self.game.state);
+        if !view.text.is_empty() {
+            blocks.push(Block::Text(view.text.clone()));
+        }
+        if let Some(e) = view.ending {
+            let ending = self.story.ending(e).clone();
+            blocks.push(Block::End(ending.title));
+            if arrived {
+                self.record_ending(&ending.id, blocks);
+            }
+            blocks.push(Block::Info(
+                "Type `restart` to play again, `undo` to step back, `load` to load a save, or `quit`.".into(),
+            ));
+            return;
+        }
+        Self::choice_blocks(&view, blocks);
+        if view.is_dead_end() {
+            blocks.push(Block::Problem(
+                "there is nothing to choose here (the story has a dead end): type `undo`, `restart`, `load` or `quit`".into(),
+            ));
+        }
+    }
+
+    pub(super) fn at_ending(&self) -> bool {
+        engine::ending(&self.story, &self.game.state).is_some()
+    }
+}

@@ -1,0 +1,337 @@
+//! The core of the REPL, without a terminal: a [`Session`] takes one line of input and returns
+//! what to print, as [`Block`]s. The rustyline front end and the piped-stdin loop are thin
+//! loops around it, and the completer asks it for the words valid now.
+//!
+//! The session owns the story, the game, the undo stack and the saves folder; it writes the
+//! autosave after every change, the endings found and the transcript. It never prints.
+//!
+//! One type, split by topic (each file adds an `impl Session` block):
+//! - [`meta`]: the table of meta-commands, which feeds the parser, completion and `help`;
+//! - `choices`: taking a choice and showing the scene; `undo`: the undo stack and `restart`;
+//! - `saves`: `save`, `load`, `saves` and the autosave; `records`: the endings found and the
+//!   transcript; `story`: `about` and `reload`.
+
+mod choices;
+pub mod meta;
+pub(crate) mod records;
+mod saves;
+mod story;
+mod undo;
+
+pub use super::matching::{Found, find_choice, pick, typed_start};
+
+use super::matching::is_number;
+use super::render::{Block, Look, clean, render};
+use crate::commands::StorySource;
+use crate::engine::{self, Game, Outcome};
+use crate::save::{ChoicesText, SaveDir, SaveError, Slot};
+use crate::story::Story;
+use std::collections::VecDeque;
+use undo::Undo;
+
+/// Input lines longer than this (in bytes) are refused whole.
+pub const MAX_LINE: usize = 4096;
+/// How many steps `undo` can go back.
+pub const UNDO_LIMIT: usize = 1000;
+
+/// The game's own files in the saves folder.
+pub(crate) const TRANSCRIPT: &str = "transcript.txt";
+pub(crate) const ENDINGS: &str = "endings.txt";
+pub(crate) const HISTORY: &str = "history.txt";
+const OWN_FILES: &[&str] = &[TRANSCRIPT, ENDINGS, HISTORY];
+
+/// One line of input, as it arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input<'a> {
+    Line(&'a str),
+    /// Over [`MAX_LINE`] bytes.
+    TooLong,
+    /// Not UTF-8.
+    NotUtf8,
+}
+
+impl<'a> Input<'a> {
+    /// Classifies raw bytes (without the line ending).
+    pub fn from_bytes(bytes: &'a [u8]) -> Input<'a> {
+        if bytes.len() > MAX_LINE {
+            return Input::TooLong;
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Input::Line(s),
+            Err(_) => Input::NotUtf8,
+        }
+    }
+}
+
+/// What to print after an input, and whether the game ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reply {
+    pub blocks: Vec<Block>,
+    pub quit: bool,
+}
+
+/// How a session starts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The seed; random when not given (and then `restart` draws a new one).
+    pub seed: Option<u64>,
+    /// The saves folder.
+    pub saves: std::path::PathBuf,
+    /// Resume the autosave (`--continue`).
+    pub resume: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Restart,
+    Quit,
+}
+
+/// A game being played, with everything around it.
+pub struct Session {
+    story: Story,
+    source: StorySource,
+    fixed_seed: Option<u64>,
+    game: Game,
+    undo: VecDeque<Undo>,
+    /// The text of the game's choices in its last save, extended at each save.
+    choices_text: ChoicesText,
+    saves: SaveDir,
+    pending: Option<Pending>,
+    /// Changed since the last save or load.
+    unsaved: bool,
+    transcript: bool,
+    autosave_failed: bool,
+}
+
+impl Session {
+    /// Starts a game (or resumes the autosave) and returns the first screen. An error is for
+    /// the player, a line or two: the story cannot start, or the autosave cannot be resumed
+    /// (which file, why, and what to do instead).
+    pub fn start(story: Story, source: StorySource, config: &Config) -> Result<(Session, Reply), String> {
+        let saves = SaveDir::new(&config.saves);
+        // Temporary files of a game killed in the middle of a write.
+        saves.remove_leftovers(OWN_FILES);
+        let seed = config.seed.unwrap_or_else(rand::random);
+        let mut blocks = vec![Block::Heading(story.title().to_owned())];
+        let by = match story.author().is_empty() {
+            true => String::new(),
+            false => format!("By {}. ", story.author()),
+        };
+        blocks.push(Block::Info(format!("{by}Type `help` for the commands.")));
+        let mut resumed = None;
+        if config.resume {
+            match saves.load(&Slot::autosave(), &story) {
+                Ok(loaded) => resumed = Some(loaded),
+                Err(SaveError::NoSave(_)) => blocks.push(Block::Problem(format!(
+                    "there is no autosave in {} to continue; a new game starts",
+                    saves.dir().display()
+                ))),
+                Err(e) => {
+                    let state = match e.is_damaged() {
+                        true => "the file is damaged; it is left as it is",
+                        false => "the file is left as it is",
+                    };
+                    return Err(format!(
+                        "cannot continue the autosave: {e}\n{state}: to play, start a new game with \
+                         `interview` (without --continue; its autosave replaces the file), or start one \
+                         and type `load SLOT` to load another save (`saves` lists them)"
+                    ));
+                }
+            }
+        }
+        let (game, outcome) = match resumed {
+            Some(loaded) => {
+                let mut text = format!("Continuing your game (turn {}).", loaded.game.state.turn());
+                for w in &loaded.warnings {
+                    text.push_str(&format!(" Note: {w}."));
+                }
+                blocks.push(Block::Info(text));
+                (loaded.game, Outcome::default())
+            }
+            None => Game::new(&story, seed).map_err(|e| format!("the story cannot start: {e}"))?,
+        };
+        let mut session = Session {
+            story,
+            source,
+            fixed_seed: config.seed,
+            game,
+            undo: VecDeque::new(),
+            choices_text: ChoicesText::default(),
+            saves,
+            pending: None,
+            unsaved: false,
+            transcript: false,
+            autosave_failed: false,
+        };
+        session.passed(&outcome, &mut blocks);
+        session.scene(&mut blocks, true);
+        Ok((session, Reply { blocks, quit: false }))
+    }
+
+    pub fn story(&self) -> &Story {
+        &self.story
+    }
+
+    pub fn game(&self) -> &Game {
+        &self.game
+    }
+
+    /// Sets the size limit of the saves, for writing and reading alike (for tests: a game
+    /// at the limit without 700,000 moves).
+    pub fn set_save_limit(&mut self, bytes: u64) {
+        self.saves = self.saves.clone().with_limit(bytes);
+    }
+
+    /// Whether the session waits for a yes or no.
+    pub fn is_asking(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Handles one line of input.
+    pub fn handle(&mut self, input: Input<'_>) -> Reply {
+        let mut reply = Reply::default();
+        let echo = match input {
+            Input::Line(line) => line.to_owned(),
+            Input::TooLong => "(a line that is too long)".to_owned(),
+            Input::NotUtf8 => "(a line that is not UTF-8)".to_owned(),
+        };
+        match input {
+            Input::TooLong => {
+                self.pending = None;
+                let msg = format!("that line is too long (over {MAX_LINE} bytes); nothing was done");
+                self.bad_line(&msg, &mut reply.blocks);
+            }
+            Input::NotUtf8 => {
+                self.pending = None;
+                let msg = "that line is not valid text (UTF-8); nothing was done";
+                self.bad_line(msg, &mut reply.blocks);
+            }
+            Input::Line(line) => match self.pending.take() {
+                Some(p) => self.answer(p, line, &mut reply),
+                None => self.line(line, &mut reply),
+            },
+        }
+        if self.transcript {
+            let text = format!("> {}\n\n{}", clean(&echo), render(&reply.blocks, &Look::PLAIN));
+            self.log(&text, &mut reply.blocks);
+        }
+        reply
+    }
+
+    /// Ctrl-C at the prompt: forget a pending question.
+    pub fn interrupt(&mut self) -> Reply {
+        let mut reply = Reply::default();
+        if self.pending.take().is_some() {
+            reply.blocks.push(Block::Info("Cancelled.".into()));
+        }
+        reply
+    }
+
+    /// The words valid now, for completion: the commands, `load SLOT` for each save, and the
+    /// text of each available choice.
+    pub fn completions(&self) -> Vec<String> {
+        let mut words = meta::completions();
+        if let Ok(rows) = self.saves.list_slots() {
+            for slot in rows {
+                words.push(format!("load {slot}"));
+                words.push(format!("restore {slot}"));
+                if !slot.is_autosave() {
+                    words.push(format!("save {slot}"));
+                }
+            }
+        }
+        let view = engine::view(&self.story, &self.game.state);
+        for c in view.choices.iter().filter(|c| c.available) {
+            words.push(clean(&c.text).into_owned());
+        }
+        words
+    }
+
+    /// The answer to a yes/no question: `y`, `yes`, `n` or `no` (any case); anything else
+    /// asks again.
+    fn answer(&mut self, pending: Pending, line: &str, reply: &mut Reply) {
+        let yes = match line.trim().to_lowercase().as_str() {
+            "y" | "yes" => true,
+            "n" | "no" => false,
+            _ => {
+                self.pending = Some(pending);
+                let question = match pending {
+                    Pending::Restart => "Restart from the beginning?",
+                    Pending::Quit => "Quit without saving?",
+                };
+                reply
+                    .blocks
+                    .push(Block::Ask(format!("{question} Please type y or n.")));
+                return;
+            }
+        };
+        match (pending, yes) {
+            (Pending::Restart, true) => self.restart(&mut reply.blocks),
+            (Pending::Quit, true) => reply.quit = true,
+            (Pending::Restart, false) => reply.blocks.push(Block::Info("Not restarted.".into())),
+            (Pending::Quit, false) => reply.blocks.push(Block::Info("Playing on.".into())),
+        }
+    }
+
+    fn line(&mut self, line: &str, reply: &mut Reply) {
+        let trimmed = line.trim();
+        let blocks = &mut reply.blocks;
+        if trimmed.is_empty() {
+            self.not_a_choice(
+                "type a choice's number or the start of its text (`help` lists the commands)",
+                blocks,
+            );
+            return;
+        }
+        if is_number(trimmed) {
+            self.by_choice(trimmed, blocks);
+            return;
+        }
+        match meta::parse(trimmed) {
+            Some(Ok((command, arg))) => (command.run)(self, arg, reply),
+            Some(Err(msg)) => blocks.push(Block::Problem(msg)),
+            None => self.by_choice(trimmed, blocks),
+        }
+    }
+
+    /// Says a line could not be read, and shows the choices again (if there are any).
+    fn bad_line(&self, msg: &str, blocks: &mut Vec<Block>) {
+        blocks.push(Block::Problem(msg.to_owned()));
+        let view = engine::view(&self.story, &self.game.state);
+        if view.ending.is_none() && !view.is_dead_end() {
+            Self::choice_blocks(&view, blocks);
+        }
+    }
+
+    /// Says the input is no choice, and shows the choices again.
+    fn not_a_choice(&self, msg: &str, blocks: &mut Vec<Block>) {
+        let view = engine::view(&self.story, &self.game.state);
+        if view.ending.is_some() {
+            blocks.push(Block::Problem(
+                "the story is over: type `restart` to play again, `undo` to step back, `load` to load a save, or `quit`".into(),
+            ));
+            return;
+        }
+        if view.is_dead_end() {
+            blocks.push(Block::Problem(
+                "there is nothing to choose here (the story has a dead end): type `undo`, `restart`, `load` or `quit`".into(),
+            ));
+            return;
+        }
+        blocks.push(Block::Problem(msg.to_owned()));
+        Self::choice_blocks(&view, blocks);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_from_bytes() {
+        assert_eq!(Input::from_bytes(b"look"), Input::Line("look"));
+        assert_eq!(Input::from_bytes(b"\xff\xfe"), Input::NotUtf8);
+        assert_eq!(Input::from_bytes(&[b'a'; MAX_LINE + 1]), Input::TooLong);
+    }
+}
