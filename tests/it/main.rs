@@ -47,6 +47,7 @@ mod hostile_corpus;
 mod hostile_limits;
 mod hostile_props;
 mod hostile_terminal;
+mod play_hostile;
 mod pty;
 mod repl;
 mod save;
