@@ -209,7 +209,6 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         scenes[s.index()].visit_slot = Some(slot as u32);
     }
     let scene_names = std::mem::take(&mut b.scene_names);
-    let used = std::mem::take(&mut b.usage);
     let Builder { vars, endings, .. } = b;
     let var_names = vars
         .iter()
@@ -241,7 +240,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         check_graph(&mut cx, &story, &locs, m);
         if options.lints && !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
             lint_unreachable(&mut cx, &story, &locs, &manifest);
-            lint_vars(&mut cx, &story, &used, m);
+            lint_vars(&mut cx, &story, m);
         }
     }
 
@@ -636,7 +635,6 @@ struct Builder<'c, 'r, 'a> {
     endings: Vec<Ending>,
     ending_names: HashMap<&'r str, EndingId>,
     scene_names: HashMap<String, SceneId>,
-    usage: Vec<Usage>,
     once_slots: u32,
     /// Chance slots of the scene being built.
     chances: Vec<u8>,
@@ -670,7 +668,6 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             endings: Vec::new(),
             ending_names: HashMap::new(),
             scene_names: HashMap::new(),
-            usage: Vec::new(),
             once_slots: 0,
             chances: Vec::new(),
             chance_allowed: false,
@@ -755,7 +752,6 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             b.var_names.insert(name.as_str(), VarId(b.vars.len() as u32));
             b.vars.push(decl);
         }
-        b.usage = vec![Usage::default(); b.vars.len()];
         for (n, (id, title)) in manifest.endings.0.iter().enumerate() {
             if b.ending_names.contains_key(id.as_str()) {
                 b.dup_key(
@@ -890,14 +886,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         best.map(|(_, c)| format!("did you mean `{c}`?"))
     }
 
-    fn var_ref(
-        &mut self,
-        name: &str,
-        file: usize,
-        path: &[Seg],
-        want: Option<VarKind>,
-        read: bool,
-    ) -> Option<VarId> {
+    fn var_ref(&mut self, name: &str, file: usize, path: &[Seg], want: Option<VarKind>) -> Option<VarId> {
         let Some(&id) = self.var_names.get(name) else {
             let help = self
                 .suggest(name, self.var_names.keys().copied())
@@ -912,11 +901,6 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             );
             return None;
         };
-        if read {
-            self.usage[id.index()].read = true;
-        } else {
-            self.usage[id.index()].written = true;
-        }
         let kind = self.vars[id.index()].initial.kind();
         if let Some(want) = want
             && kind != want
@@ -1213,7 +1197,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             let name_path = with(&ep, Seg::Index(0));
             match e {
                 RawEffect::Set(name, value) => {
-                    let Some(id) = self.var_ref(name, file, &name_path, None, false) else {
+                    let Some(id) = self.var_ref(name, file, &name_path, None) else {
                         continue;
                     };
                     if let Some(v) = self.literal(id, value, file, &with(&ep, Seg::Index(1)), true) {
@@ -1221,14 +1205,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     }
                 }
                 RawEffect::Add(name, n) => {
-                    if let Some(id) = self.var_ref(name, file, &name_path, Some(VarKind::Int), false) {
+                    if let Some(id) = self.var_ref(name, file, &name_path, Some(VarKind::Int)) {
                         out.push(Effect::Add(id, *n));
                     }
                 }
                 RawEffect::Toggle(name) => {
-                    if let Some(id) = self.var_ref(name, file, &name_path, Some(VarKind::Bool), false) {
-                        // a toggle reads the value too
-                        self.usage[id.index()].read = true;
+                    if let Some(id) = self.var_ref(name, file, &name_path, Some(VarKind::Bool)) {
                         out.push(Effect::Toggle(id));
                     }
                 }
@@ -1276,7 +1258,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         let placeholder = Condition::All(Vec::new());
         match raw {
             RawCond::Flag(name) => self
-                .var_ref(name, file, &with(p, Seg::Index(0)), Some(VarKind::Bool), true)
+                .var_ref(name, file, &with(p, Seg::Index(0)), Some(VarKind::Bool))
                 .map_or(placeholder, Condition::Flag),
             RawCond::Not(c) => Condition::Not(Box::new(self.cond(c, file, &with(p, Seg::Index(0))))),
             RawCond::All(cs) => Condition::All(
@@ -1292,7 +1274,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     .collect(),
             ),
             RawCond::Compare(name, op, value) => {
-                let Some(id) = self.var_ref(name, file, &with(p, Seg::Index(0)), None, true) else {
+                let Some(id) = self.var_ref(name, file, &with(p, Seg::Index(0)), None) else {
                     return placeholder;
                 };
                 let Some(op) = self.op(op, file, &with(p, Seg::Index(1))) else {
@@ -1475,7 +1457,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     }
                     self.cx.narrow = Some(format!("{{{name}}}"));
                     let name = name.trim();
-                    let id = self.var_ref(name, file, p, None, true);
+                    let id = self.var_ref(name, file, p, None);
                     self.cx.narrow = None;
                     if let Some(id) = id {
                         if !lit.is_empty() {
@@ -1573,38 +1555,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Every target a scene can move to: choices, autos and branches.
-pub(crate) fn targets_of(scene: &Scene) -> impl Iterator<Item = SceneId> + '_ {
-    let from_choices = scene.choices.iter().map(|c| &c.target);
-    let from_autos = scene.autos.iter().map(|a| &a.target);
-    from_choices.chain(from_autos).flat_map(|t| {
-        let v: Vec<SceneId> = match t {
-            Target::Goto(s) => vec![*s],
-            Target::Branches(bs) => bs.iter().map(|b| b.target).collect(),
-        };
-        v
-    })
-}
-
-fn auto_targets(scene: &Scene) -> Vec<SceneId> {
-    scene
-        .autos
-        .iter()
-        .flat_map(|a| match &a.target {
-            Target::Goto(s) => vec![*s],
-            Target::Branches(bs) => bs.iter().map(|b| b.target).collect(),
-        })
-        .collect()
-}
-
 fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
     let n = story.scenes.len();
     // Every declared ending is used by some scene.
     let mut used = vec![false; story.endings.len()];
     for s in &story.scenes {
-        if let Some(e) = s.ending {
-            used[e.index()] = true;
-        }
+        s.ending.iter().for_each(|e| used[e.index()] = true);
     }
     for (i, e) in story.endings.iter().enumerate() {
         if !used[i] {
@@ -1622,7 +1578,15 @@ fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
     // Automatic transitions that can loop forever: a strongly connected group of scenes linked
     // by autos, none an ending, none with a way to stop (choices while no auto is certain)
     // and no auto leading out of the group.
-    let auto_edges: Vec<Vec<SceneId>> = story.scenes.iter().map(auto_targets).collect();
+    let auto_edges: Vec<Vec<SceneId>> = story
+        .scenes
+        .iter()
+        .map(|s| {
+            let mut v = Vec::new();
+            s.auto_targets(&mut |t| v.push(t));
+            v
+        })
+        .collect();
     let comps = strongly_connected(n, &auto_edges);
     // The component of each scene: membership in O(1), even in a loop of 100,000 scenes.
     let mut comp_of = vec![usize::MAX; n];
@@ -1683,12 +1647,12 @@ fn lint_unreachable(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], manifes
         let mut stack = vec![story.start];
         seen[story.start.index()] = true;
         while let Some(s) = stack.pop() {
-            for t in targets_of(story.scene(s)) {
+            story.scene(s).targets(&mut |t| {
                 if !seen[t.index()] {
                     seen[t.index()] = true;
                     stack.push(t);
                 }
-            }
+            });
         }
         for (i, (file, idx)) in locs.iter().enumerate() {
             if !seen[i] {
@@ -1708,8 +1672,26 @@ fn lint_unreachable(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], manifes
     }
 }
 
-fn lint_vars(cx: &mut Cx, story: &Story, used: &[Usage], m: usize) {
-    for (decl, u) in story.vars.iter().zip(used) {
+/// Variables set but never read, or never used at all: warnings. A `Toggle` counts as a read
+/// (it flips what it finds); an `Add` does not.
+fn lint_vars(cx: &mut Cx, story: &Story, m: usize) {
+    let mut used = vec![Usage::default(); story.vars.len()];
+    story.walk(&mut |part| match part {
+        Part::Condition(c) => c.reads(&mut |r| {
+            r.var().iter().for_each(|v| used[v.index()].read = true);
+        }),
+        Part::Effect(e) => {
+            let (v, how) = e.write();
+            used[v.index()].written = true;
+            match how {
+                Write::Toggle => used[v.index()].read = true,
+                Write::Set(_) | Write::Add(_) => {}
+            }
+        }
+        Part::Shown(v) => used[v.index()].read = true,
+        Part::Target(_) | Part::Ending(_) => {}
+    });
+    for (decl, u) in story.vars.iter().zip(&used) {
         let path = [Seg::Field("variables"), Seg::KeyOf(&decl.name)];
         match (u.written, u.read) {
             (true, false) => cx.at(
