@@ -5,9 +5,10 @@
 //! each pointing at `file:line:col`.
 
 use super::diag::{Diagnostic, Excerpt, Severity};
+use super::lex::{LineIndex, line_col, previous_token_end, ron_offset};
 use super::model::*;
 use super::raw::*;
-use super::span::{Seg, SpanIndex, SpanTree, line_col, offset_of};
+use super::span::{Seg, SpanIndex, SpanTree};
 use hashbrown::HashMap;
 use smallvec::SmallVec;
 use std::sync::Arc;
@@ -282,25 +283,17 @@ struct FileText<'a> {
     tree: std::cell::OnceCell<SpanIndex>,
     /// Too big or not UTF-8: reported once, not parsed.
     skip: bool,
-    /// Byte offsets of line starts, built on the first diagnostic.
-    lines: std::cell::OnceCell<Vec<usize>>,
+    /// Where lines start, built on the first diagnostic.
+    lines: std::cell::OnceCell<LineIndex>,
 }
 
 impl FileText<'_> {
-    /// 1-based line and column (in characters) of a byte offset, in O(log lines).
+    /// 1-based line and column (in characters) of a byte offset, by the editor's rule (see
+    /// [`super::lex`]), in O(log lines).
     fn line_col(&self, offset: usize) -> (usize, usize) {
-        let lines = self.lines.get_or_init(|| {
-            std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect()
-        });
-        let mut offset = offset.min(self.text.len());
-        while !self.text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let line = lines.partition_point(|&start| start <= offset);
-        let start = lines[line - 1];
-        (line, self.text[start..offset].chars().count() + 1)
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
     }
 
     fn tree(&self) -> Option<&SpanIndex> {
@@ -374,8 +367,8 @@ impl<'a> Cx<'a> {
                 Some(v)
             }
             Err(e) => {
-                let mut start = offset_of(text, e.span.start.line, e.span.start.col);
-                let mut end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
+                let mut start = ron_offset(text, e.span.start.line, e.span.start.col);
+                let mut end = ron_offset(text, e.span.end.line, e.span.end.col).max(start);
                 // A missing comma is noticed at the next value, often on the next line: point
                 // just after the value that wants the comma instead.
                 if matches!(e.code, ron::Error::ExpectedComma) {
@@ -543,28 +536,6 @@ fn ron_message(code: &ron::Error) -> (String, Option<String>) {
                 msg = first.to_lowercase() + &msg[1..];
             }
             (msg.trim_end_matches('.').to_string(), None)
-        }
-    }
-}
-
-/// The end of the last token before `offset`, skipping whitespace and `//` comments.
-fn previous_token_end(text: &str, offset: usize) -> usize {
-    let mut end = offset.min(text.len());
-    loop {
-        let before = text[..end].trim_end();
-        // A `//` comment at the end of the line before: skip it too.
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        match before[line_start..].find("//") {
-            // Outside a string (an even number of quotes before it): a comment.
-            Some(i)
-                if before[line_start..line_start + i]
-                    .matches('"')
-                    .count()
-                    .is_multiple_of(2) =>
-            {
-                end = line_start + i
-            }
-            _ => return before.len(),
         }
     }
 }
@@ -864,6 +835,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     fn suggest<'x>(&self, name: &str, candidates: impl Iterator<Item = &'x str>) -> Option<String> {
         let mut best: Option<(usize, &str)> = None;
         for c in candidates {
+            // Each candidate looked at costs at least one unit, so 100,000 unknown names among
+            // 100,000 known ones stop at the budget too.
+            match self.suggest_budget.get().checked_sub(1) {
+                Some(left) => self.suggest_budget.set(left),
+                None => return None,
+            }
             let longest = name.len().max(c.len());
             let limit = 2.max(longest / 3);
             // The distance is at least the difference in length: most names stop here.
@@ -878,7 +855,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     return None;
                 }
             }
-            let d = edit_distance(name, c);
+            let d = strsim::levenshtein(name, c);
             if d <= limit && d < longest && best.is_none_or(|b| (d, c) < b) {
                 best = Some((d, c));
             }
@@ -1534,28 +1511,14 @@ fn range_text(lo: i64, hi: i64) -> String {
 /// The candidate nearest to a misspelled name, when one is near enough to be a typo.
 fn closest<'x>(name: &str, candidates: impl Iterator<Item = &'x str>) -> Option<&'x str> {
     candidates
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
+        .map(|c| (strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
         .filter(|(d, c)| *d <= 2.max(name.len().max(c.len()) / 3) && *d < name.len().max(c.len()))
         .min()
         .map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
+    check_auto_chains(cx, story, locs);
     let n = story.scenes.len();
     // Every declared ending is used by some scene.
     let mut used = vec![false; story.endings.len()];
@@ -1636,6 +1599,61 @@ fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
                 },
             );
         }
+    }
+}
+
+/// Chains of automatic transitions that play would refuse: from some scene, more than
+/// [`limits::TRANSITIONS_PER_STEP`] transitions that are taken whatever the state (see
+/// [`Scene::certain_exit`]). Chains through conditional autos are left to the run time, and so
+/// are loops (reported by [`check_graph`] when they have no way out). Linear: each scene's
+/// longest certain chain comes from its successors', in the order Tarjan's algorithm gives the
+/// components (successors first); a scene on a cycle counts 0 here.
+fn check_auto_chains(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
+    const LIMIT: usize = limits::TRANSITIONS_PER_STEP;
+    let n = story.scenes.len();
+    let next: Vec<Vec<SceneId>> = story
+        .scenes
+        .iter()
+        .map(|s| {
+            let mut v = Vec::new();
+            if let Some(t) = s.certain_exit() {
+                t.target.always_possible(&mut |to| v.push(to));
+            }
+            v
+        })
+        .collect();
+    let mut longest = vec![0usize; n];
+    for comp in strongly_connected(n, &next) {
+        let [s] = comp[..] else { continue };
+        let s = s.index();
+        if next[s].iter().any(|t| t.index() == s) {
+            continue;
+        }
+        longest[s] = next[s].iter().map(|t| longest[t.index()] + 1).max().unwrap_or(0);
+    }
+    // Report each chain once, at its head: a scene no longer chain passes through.
+    let mut inner = vec![false; n];
+    for s in 0..n {
+        if longest[s] > LIMIT {
+            next[s].iter().for_each(|t| inner[t.index()] = true);
+        }
+    }
+    for s in (0..n).filter(|&s| longest[s] > LIMIT && !inner[s]) {
+        let scene = &story.scenes[s];
+        let (file, idx) = locs[s];
+        let field = if scene.autos.is_empty() { "choices" } else { "auto" };
+        cx.at(
+            Severity::Error,
+            file,
+            &[Seg::Index(idx), Seg::Field(field)],
+            format!(
+                "entering the scene `{}` starts a chain of {} automatic transitions; the limit in \
+                 one step is {LIMIT}",
+                scene.id, longest[s]
+            ),
+            None,
+            Some("the game stops with an error on the way: give a scene of the chain a choice".into()),
+        );
     }
 }
 

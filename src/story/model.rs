@@ -474,6 +474,18 @@ impl Target {
         }
     }
 
+    /// Calls `f` on every scene this target may lead to whatever the state: the `Goto`, or
+    /// each branch without a condition and with a weight above 0.
+    pub fn always_possible(&self, f: &mut impl FnMut(SceneId)) {
+        match self {
+            Target::Goto(s) => f(*s),
+            Target::Branches(bs) => bs
+                .iter()
+                .filter(|b| b.condition.is_none() && b.weight > 0)
+                .for_each(|b| f(b.target)),
+        }
+    }
+
     /// Whether taking this target draws a random number (it has weighted branches).
     pub fn is_random(&self) -> bool {
         !self.branches().is_empty()
@@ -686,6 +698,24 @@ impl Scene {
     /// autos; repeats included).
     pub fn targets(&self, f: &mut impl FnMut(SceneId)) {
         self.transitions().for_each(|t| t.target.scenes(f));
+    }
+
+    /// The transition taken on entering this scene whatever the state, if there is one: the
+    /// first auto when it has no condition; or, in a scene without autos whose choices are
+    /// all fallbacks, the first fallback when it has no condition and is not once-only.
+    pub fn certain_exit(&self) -> Option<Transition<'_>> {
+        if self.ending.is_some() {
+            return None;
+        }
+        match self.autos.first() {
+            Some(a) => a.condition.is_none().then(|| a.transition(0)),
+            None => {
+                let first = self.choices.first()?;
+                let only_fallbacks = self.choices.iter().all(|c| c.fallback);
+                (only_fallbacks && first.condition.is_none() && first.once.is_none())
+                    .then(|| first.transition(0))
+            }
+        }
     }
 
     /// Calls `f` on every scene an automatic transition of this scene may lead to.

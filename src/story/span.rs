@@ -38,8 +38,9 @@ enum Kids {
     Items(Vec<Node>),
     /// `(x: a)`, `Name(x: a)`.
     Fields(Vec<(String, Node)>),
-    /// `{ "k": v }`: (key, value).
-    Entries(Vec<(Node, String, Node)>),
+    /// `{ "k": v }`: (key node, key, value), and the first entry of each key, so that a map
+    /// of 100,000 keys answers each lookup in O(1).
+    Entries(Vec<(Node, String, Node)>, hashbrown::HashMap<String, usize>),
 }
 
 /// The position tree of one file.
@@ -58,6 +59,9 @@ pub struct SpanIndex {
     /// Start offsets of the top-level list's elements, when the file is a list.
     items: Option<Vec<usize>>,
     whole: std::cell::OnceCell<SpanTree>,
+    /// The tree of the element looked up last: the loader reports a scene's problems one
+    /// after the other, so a scene with 100,000 of them is scanned once, not 100,000 times.
+    last: std::cell::RefCell<Option<(usize, SpanTree)>>,
 }
 
 impl SpanIndex {
@@ -86,16 +90,23 @@ impl SpanIndex {
         SpanIndex {
             items,
             whole: std::cell::OnceCell::new(),
+            last: std::cell::RefCell::new(None),
         }
     }
 
     /// The span of the deepest node the path reaches.
     pub fn find(&self, src: &str, path: &[Seg]) -> Span {
         if let (Some(items), Some(Seg::Index(i))) = (&self.items, path.first()) {
-            return match items.get(*i) {
-                Some(&start) => SpanTree::parse_at(src, start).find(&path[1..]),
-                None => Span::default(),
+            let Some(&start) = items.get(*i) else {
+                return Span::default();
             };
+            let mut last = self.last.borrow_mut();
+            if last.as_ref().is_none_or(|(at, _)| *at != start) {
+                *last = Some((start, SpanTree::parse_at(src, start)));
+            }
+            return last
+                .as_ref()
+                .map_or_else(Span::default, |(_, tree)| tree.find(&path[1..]));
         }
         self.whole(src).find(path)
     }
@@ -145,8 +156,8 @@ impl SpanTree {
             let next = match (seg, &node.kids) {
                 (Seg::Index(i), Kids::Items(items)) => items.get(*i),
                 (Seg::Field(f), Kids::Fields(fields)) => fields.iter().find(|(k, _)| k == f).map(|(_, n)| n),
-                (Seg::Key(k), Kids::Entries(es)) => es.iter().find(|(_, s, _)| s == k).map(|(_, _, v)| v),
-                (Seg::KeyOf(k), Kids::Entries(es)) => es.iter().find(|(_, s, _)| s == k).map(|(n, _, _)| n),
+                (Seg::Key(k), Kids::Entries(es, by_key)) => by_key.get(*k).map(|&i| &es[i].2),
+                (Seg::KeyOf(k), Kids::Entries(es, by_key)) => by_key.get(*k).map(|&i| &es[i].0),
                 // `Some(x)` written around a value: look inside it.
                 (_, Kids::Items(items)) if items.len() == 1 => {
                     node = &items[0];
@@ -194,7 +205,7 @@ impl SpanTree {
             node = self_step(node, seg)?;
         }
         match &node.kids {
-            Kids::Entries(es) => es.get(n).map(|(k, _, _)| k.span),
+            Kids::Entries(es, _) => es.get(n).map(|(k, _, _)| k.span),
             _ => None,
         }
     }
@@ -204,8 +215,8 @@ fn self_step<'n>(node: &'n Node, seg: &Seg) -> Option<&'n Node> {
     match (seg, &node.kids) {
         (Seg::Index(i), Kids::Items(items)) => items.get(*i),
         (Seg::Field(f), Kids::Fields(fields)) => fields.iter().find(|(k, _)| k == f).map(|(_, n)| n),
-        (Seg::Key(k), Kids::Entries(es)) => es.iter().find(|(_, s, _)| s == k).map(|(_, _, v)| v),
-        (Seg::KeyOf(k), Kids::Entries(es)) => es.iter().find(|(_, s, _)| s == k).map(|(n, _, _)| n),
+        (Seg::Key(k), Kids::Entries(es, by_key)) => by_key.get(*k).map(|&i| &es[i].2),
+        (Seg::KeyOf(k), Kids::Entries(es, by_key)) => by_key.get(*k).map(|&i| &es[i].0),
         _ => None,
     }
 }
@@ -360,35 +371,7 @@ impl Scanner<'_> {
     }
 
     fn skip_ws(&mut self) {
-        loop {
-            match self.peek() {
-                Some(c) if c.is_ascii_whitespace() => self.pos += 1,
-                Some(b'/') if self.src.get(self.pos + 1) == Some(&b'/') => {
-                    while let Some(c) = self.peek() {
-                        if c == b'\n' {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
-                }
-                Some(b'/') if self.src.get(self.pos + 1) == Some(&b'*') => {
-                    self.pos += 2;
-                    let mut depth = 1;
-                    while depth > 0 && self.pos < self.src.len() {
-                        if self.src[self.pos..].starts_with(b"/*") {
-                            depth += 1;
-                            self.pos += 2;
-                        } else if self.src[self.pos..].starts_with(b"*/") {
-                            depth -= 1;
-                            self.pos += 2;
-                        } else {
-                            self.pos += 1;
-                        }
-                    }
-                }
-                _ => return,
-            }
-        }
+        self.pos = super::lex::skip_ws(self.src, self.pos);
     }
 
     fn ident(&mut self) -> &str {
@@ -397,7 +380,10 @@ impl Scanner<'_> {
             self.pos += 2;
         }
         while let Some(c) = self.peek() {
-            if c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80 {
+            if c.is_ascii_alphanumeric()
+                || c == b'_'
+                || (c >= 0x80 && super::lex::ws_len(self.src, self.pos) == 0)
+            {
                 self.pos += 1;
             } else {
                 break;
@@ -513,7 +499,9 @@ impl Scanner<'_> {
             Some(_) => {
                 // numbers and anything else: up to a delimiter
                 while let Some(c) = self.peek() {
-                    if matches!(c, b',' | b')' | b']' | b'}' | b':') || c.is_ascii_whitespace() {
+                    if matches!(c, b',' | b')' | b']' | b'}' | b':')
+                        || super::lex::ws_len(self.src, self.pos) > 0
+                    {
                         break;
                     }
                     self.pos += 1;
@@ -647,7 +635,11 @@ impl Scanner<'_> {
                 }
             }
         }
-        Kids::Entries(out)
+        let mut by_key = hashbrown::HashMap::with_capacity(out.len());
+        for (i, (_, k, _)) in out.iter().enumerate() {
+            by_key.entry(k.clone()).or_insert(i);
+        }
+        Kids::Entries(out, by_key)
     }
 }
 
@@ -665,37 +657,6 @@ static SPECIAL: [bool; 256] = {
 
 fn is_ident_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
-}
-
-/// 1-based line and column (in characters) of a byte offset, as RON reports them.
-pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(src.len());
-    while !src.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &src[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    (line, col)
-}
-
-/// The byte offset of a 1-based line and column, clamped to the file.
-pub fn offset_of(src: &str, line: usize, col: usize) -> usize {
-    let mut start = 0;
-    for _ in 1..line.max(1) {
-        match src[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return src.len(),
-        }
-    }
-    let line_text = &src[start..];
-    let line_end = line_text.find('\n').unwrap_or(line_text.len());
-    let within = line_text[..line_end]
-        .char_indices()
-        .nth(col.saturating_sub(1))
-        .map_or(line_end, |(i, _)| i);
-    start + within
 }
 
 #[cfg(test)]
@@ -778,14 +739,5 @@ mod tests {
         }
         let span = index.find(src, &[Seg::Index(1), Seg::Field("ending")]);
         assert_eq!(&src[span.start..span.end], "\"e\"");
-    }
-
-    #[test]
-    fn line_and_column_count_characters() {
-        let src = "ab\ncé d";
-        assert_eq!(line_col(src, 0), (1, 1));
-        assert_eq!(line_col(src, 3), (2, 1));
-        assert_eq!(line_col(src, src.find('d').unwrap()), (2, 4));
-        assert_eq!(offset_of(src, 2, 4), src.find('d').unwrap());
     }
 }
