@@ -1,0 +1,364 @@
+//! The validated, immutable story.
+//!
+//! Everything here has been checked by [`super::load`]: every id resolves, every variable has
+//! the right type, every `Int` literal fits its range. Names are replaced by small typed
+//! indices ([`SceneId`], [`VarId`], [`EndingId`]) so the engine never looks a name up while
+//! playing. A [`Story`] can only be made by the loader.
+
+mod walk;
+pub use walk::*;
+
+use hashbrown::HashMap;
+use std::sync::Arc;
+
+/// A scene, by its position in the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SceneId(pub(crate) u32);
+
+/// A declared variable, by its position in the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VarId(pub(crate) u32);
+
+/// A declared ending, by its position in the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EndingId(pub(crate) u32);
+
+impl SceneId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+impl VarId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+impl EndingId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The value of a variable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Text(Arc<str>),
+}
+
+impl Value {
+    pub fn kind(&self) -> VarKind {
+        match self {
+            Value::Bool(_) => VarKind::Bool,
+            Value::Int(_) => VarKind::Int,
+            Value::Text(_) => VarKind::Text,
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarKind {
+    Bool,
+    Int,
+    Text,
+}
+
+impl std::fmt::Display for VarKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            VarKind::Bool => "Bool",
+            VarKind::Int => "Int",
+            VarKind::Text => "Text",
+        })
+    }
+}
+
+/// A declared variable.
+#[derive(Debug, Clone)]
+pub struct VarDecl {
+    pub name: String,
+    pub initial: Value,
+    /// Bounds of an `Int` (`i64::MIN`/`i64::MAX` when not given).
+    pub min: i64,
+    pub max: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Op {
+    pub fn parse(s: &str) -> Option<Op> {
+        Some(match s {
+            "==" => Op::Eq,
+            "!=" => Op::Ne,
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            ">" => Op::Gt,
+            ">=" => Op::Ge,
+            _ => return None,
+        })
+    }
+
+    pub fn holds<T: Ord>(self, a: T, b: T) -> bool {
+        match self {
+            Op::Eq => a == b,
+            Op::Ne => a != b,
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Gt => a > b,
+            Op::Ge => a >= b,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Condition {
+    Flag(VarId),
+    Not(Box<Condition>),
+    All(Vec<Condition>),
+    Any(Vec<Condition>),
+    /// Compare a variable with a literal of its own type.
+    Compare(VarId, Op, Value),
+    /// Compare the visit count of a scene; `slot` is where the state keeps that count.
+    Visits {
+        scene: SceneId,
+        slot: u32,
+        op: Op,
+        n: i64,
+    },
+    /// The roll number `slot` of the current scene, made on entry with `percent` odds.
+    Chance {
+        slot: u16,
+        percent: u8,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Set(VarId, Value),
+    Add(VarId, i64),
+    Toggle(VarId),
+}
+
+/// A piece of a paragraph.
+#[derive(Debug, Clone)]
+pub enum Piece {
+    Lit(String),
+    Var(VarId),
+}
+
+/// A run of pieces forming one paragraph (or one line of choice text). Most lines are one
+/// literal, kept inline rather than in a vector of its own.
+#[derive(Debug, Clone, Default)]
+pub struct Line(pub smallvec::SmallVec<[Piece; 1]>);
+
+impl Line {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Para {
+    Always(Line),
+    If(Condition, Line, Option<Line>),
+}
+
+/// Text that may vary with the state: paragraphs, some conditional.
+#[derive(Debug, Clone, Default)]
+pub struct Text(pub Vec<Para>);
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    Goto(SceneId),
+    Branches(Vec<Branch>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub weight: u32,
+    pub target: SceneId,
+    pub condition: Option<Condition>,
+    pub effects: Vec<Effect>,
+}
+
+/// What a choice whose condition fails looks like.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Locked {
+    Hide,
+    Show,
+    Explain(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub text: Line,
+    pub target: Target,
+    pub condition: Option<Condition>,
+    pub effects: Vec<Effect>,
+    /// The once-only slot of this choice, if it is once-only.
+    pub once: Option<u32>,
+    pub fallback: bool,
+    pub locked: Locked,
+}
+
+#[derive(Debug, Clone)]
+pub struct Auto {
+    pub condition: Option<Condition>,
+    pub target: Target,
+    pub effects: Vec<Effect>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scene {
+    pub id: String,
+    pub title: String,
+    pub text: Text,
+    pub on_enter: Vec<Effect>,
+    pub choices: Vec<Choice>,
+    pub autos: Vec<Auto>,
+    pub ending: Option<EndingId>,
+    /// Where the state counts this scene's visits: only scenes that some condition reads are
+    /// counted, which keeps states small for `explore` and saves.
+    pub visit_slot: Option<u32>,
+    /// The odds of each `Chance` roll of this scene, by slot.
+    pub chances: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ending {
+    pub id: String,
+    pub title: String,
+}
+
+/// A validated story. Immutable; made only by [`super::load_story`].
+#[derive(Debug, Clone)]
+pub struct Story {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) author: String,
+    pub(crate) version: String,
+    pub(crate) about: String,
+    pub(crate) start: SceneId,
+    pub(crate) vars: Vec<VarDecl>,
+    pub(crate) scenes: Vec<Scene>,
+    pub(crate) endings: Vec<Ending>,
+    pub(crate) notebook: Text,
+    pub(crate) scene_names: HashMap<String, SceneId>,
+    /// Variables by name: a save names them, and a story may declare thousands.
+    pub(crate) var_names: HashMap<String, VarId>,
+    pub(crate) once_slots: u32,
+    /// The scenes whose visits are counted, by slot.
+    pub(crate) tracked: Vec<SceneId>,
+    pub(crate) fingerprint: u64,
+}
+
+impl Story {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+    pub fn about(&self) -> &str {
+        &self.about
+    }
+    pub fn start(&self) -> SceneId {
+        self.start
+    }
+    pub fn vars(&self) -> &[VarDecl] {
+        &self.vars
+    }
+    pub fn var(&self, id: VarId) -> &VarDecl {
+        &self.vars[id.index()]
+    }
+    pub fn var_by_name(&self, name: &str) -> Option<VarId> {
+        self.var_names.get(name).copied()
+    }
+    pub fn scenes(&self) -> &[Scene] {
+        &self.scenes
+    }
+    pub fn scene_ids(&self) -> impl Iterator<Item = SceneId> + '_ {
+        (0..self.scenes.len() as u32).map(SceneId)
+    }
+    pub fn scene(&self, id: SceneId) -> &Scene {
+        &self.scenes[id.index()]
+    }
+    pub fn scene_by_name(&self, name: &str) -> Option<SceneId> {
+        self.scene_names.get(name).copied()
+    }
+    pub fn endings(&self) -> &[Ending] {
+        &self.endings
+    }
+    pub fn ending(&self, id: EndingId) -> &Ending {
+        &self.endings[id.index()]
+    }
+    pub fn ending_by_name(&self, name: &str) -> Option<EndingId> {
+        self.endings
+            .iter()
+            .position(|e| e.id == name)
+            .map(|i| EndingId(i as u32))
+    }
+    pub fn notebook(&self) -> &Text {
+        &self.notebook
+    }
+    /// The scenes whose visit counts the state keeps (those some condition reads), by slot.
+    pub fn tracked_scenes(&self) -> &[SceneId] {
+        &self.tracked
+    }
+    /// How many once-only choices the story has.
+    pub fn once_slots(&self) -> u32 {
+        self.once_slots
+    }
+    /// A hash of every file's name and content: two stories with the same fingerprint are
+    /// the same story, byte for byte.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+}
+
+/// A hash that stays the same across Rust versions and platforms, for fingerprints that
+/// outlive the binary (they are written into save files): FNV-1a over little-endian 64-bit
+/// words (then the tail bytes), with a separator between chunks so ("ab","c") != ("a","bc").
+pub fn stable_hash(chunks: &[&[u8]]) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for chunk in chunks {
+        let mut words = chunk.chunks_exact(8);
+        for w in &mut words {
+            h ^= u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            h = h.wrapping_mul(PRIME);
+        }
+        for &b in words.remainder() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(PRIME);
+        }
+        h ^= 0xff ^ (chunk.len() as u64).rotate_left(32);
+        h = h.wrapping_mul(PRIME);
+    }
+    h
+}
