@@ -191,7 +191,7 @@ mod tests {
     #[test]
     fn ron_positions_split_at_lf_only() {
         let text = "ab\r\ncé\rd";
-        assert_eq!(ron_offset(text, 2, 5), text.find('d').unwrap());
+        assert_eq!(ron_offset(text, 2, 4), text.find('d').unwrap());
         assert_eq!(line_col(text, text.find('d').unwrap()), (3, 1));
     }
 
