@@ -222,3 +222,74 @@ fn fifty_thousand_undeclared_variables_are_each_reported_in_linear_time() {
     let errors = loaded.errors().count();
     assert_eq!(errors, MANY);
 }
+
+/// The spaces of `text` between tokens (outside strings and `//` comments) replaced by `c`:
+/// one character for another, so every position must stay the same.
+fn spaces_to(text: &str, c: char) -> String {
+    let (mut in_string, mut escaped, mut in_comment) = (false, false, false);
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(ch) = chars.next() {
+        if in_comment {
+            in_comment = ch != '\n';
+        } else if in_string {
+            match (escaped, ch) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if ch == '"' {
+            in_string = true;
+        } else if ch == '/' && chars.peek() == Some(&'/') {
+            in_comment = true;
+        } else if ch == ' ' {
+            out.push(c);
+            continue;
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[test]
+fn every_check_fixture_keeps_its_positions_whatever_the_whitespace() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    let mut compared = 0;
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        let Ok(texts) = paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+            .map(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                String::from_utf8(std::fs::read(p).unwrap()).map(|t| (name, t))
+            })
+            .collect::<Result<Vec<_>, _>>()
+        else {
+            continue; // not UTF-8: nothing to compare
+        };
+        let load = |c: Option<char>| {
+            let files: Vec<SourceFile> = texts
+                .iter()
+                .map(|(name, t)| file(name, &c.map_or_else(|| t.clone(), |c| spaces_to(t, c))))
+                .collect();
+            heads(&load_story(&files).diagnostics)
+        };
+        let expect = load(None);
+        for (name, c) in SEPARATORS {
+            assert_eq!(load(Some(c)), expect, "{} with {name}", dir.display());
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "{compared}");
+}
