@@ -86,6 +86,11 @@ fn lines_end_at_cr_and_crlf_as_in_an_editor() {
             ],
             "{eol:?}"
         );
+        // The excerpt under the headline counts lines the same way.
+        for d in &loaded.diagnostics {
+            let shown = d.render(false);
+            assert!(shown.contains(&format!("[{}:{}]", d.line, d.col)), "{shown}");
+        }
         let bad = format!("Story(id: \"x\",{eol}{eol}  bogus: 1)");
         let loaded = load_story(&[file("story.ron", &bad)]);
         let head = &heads(&loaded.diagnostics)[0];
