@@ -186,7 +186,9 @@ pub fn check_load(files: &[SourceFile]) -> Option<Story> {
         match files.iter().find(|f| *f.name == *d.file) {
             Some(f) => {
                 // Lines end at `\n`, `\r\n` or a lone `\r`, as in an editor.
-                let text = String::from_utf8_lossy(&f.bytes).replace("\r\n", "\n").replace('\r', "\n");
+                let text = String::from_utf8_lossy(&f.bytes)
+                    .replace("\r\n", "\n")
+                    .replace('\r', "\n");
                 let lines: Vec<&str> = text.split('\n').collect();
                 assert!(d.line <= lines.len(), "line past the end: {}", d.headline());
                 let width = lines[d.line - 1].chars().count();

@@ -209,6 +209,11 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     }
     let scene_names = std::mem::take(&mut b.scene_names);
     let Builder { vars, endings, .. } = b;
+    let ending_names = endings
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), EndingId(i as u32)))
+        .collect();
     let var_names = vars
         .iter()
         .enumerate()
@@ -227,6 +232,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         endings,
         notebook,
         scene_names,
+        ending_names,
         var_names,
         once_slots,
         tracked,

@@ -263,6 +263,8 @@ pub struct Story {
     pub(crate) endings: Vec<Ending>,
     pub(crate) notebook: Text,
     pub(crate) scene_names: HashMap<String, SceneId>,
+    /// Endings by id: a walkthrough or a tool names them, and a story may declare thousands.
+    pub(crate) ending_names: HashMap<String, EndingId>,
     /// Variables by name: a save names them, and a story may declare thousands.
     pub(crate) var_names: HashMap<String, VarId>,
     pub(crate) once_slots: u32,
@@ -318,10 +320,7 @@ impl Story {
         &self.endings[id.index()]
     }
     pub fn ending_by_name(&self, name: &str) -> Option<EndingId> {
-        self.endings
-            .iter()
-            .position(|e| e.id == name)
-            .map(|i| EndingId(i as u32))
+        self.ending_names.get(name).copied()
     }
     pub fn notebook(&self) -> &Text {
         &self.notebook
