@@ -75,6 +75,29 @@ pub fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
     }
 }
 
+/// The offset after the whitespace of the plain subset the fast reader reads ([`super::fast`]):
+/// space, tab, `\n`, `\r` and `//` comments. `None` at a `/` that does not start a `//`
+/// comment (a block comment, left to `ron`); other whitespace stops the skip, and the reader
+/// then declines at it.
+#[inline(always)]
+pub fn skip_plain_ws(bytes: &[u8], mut at: usize) -> Option<usize> {
+    loop {
+        match bytes.get(at) {
+            Some(b' ' | b'\t' | b'\n' | b'\r') => at += 1,
+            Some(b'/') => {
+                if bytes.get(at + 1) != Some(&b'/') {
+                    return None;
+                }
+                at = match memchr::memchr(b'\n', &bytes[at..]) {
+                    Some(i) => at + i + 1,
+                    None => bytes.len(),
+                };
+            }
+            _ => return Some(at),
+        }
+    }
+}
+
 /// The end of the last token before `offset`, skipping whitespace and `//` comments.
 pub fn previous_token_end(text: &str, offset: usize) -> usize {
     let mut end = offset.min(text.len());
