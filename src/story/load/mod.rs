@@ -3,6 +3,10 @@
 //! The loader never stops at the first problem: it parses every file, then checks every scene,
 //! every reference and the shape of the graph, and returns all errors and warnings at once,
 //! each pointing at `file:line:col`.
+//!
+//! `parse` reads each file (the fast reader, else `ron`) and turns paths into positions;
+//! `build` makes the model from the raw values (`cond` for conditions and effects, `text` for
+//! text); `checks` looks at the whole story once it is built; `limits` bounds all of it.
 
 mod build;
 mod checks;
