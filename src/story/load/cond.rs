@@ -101,7 +101,7 @@ impl Builder<'_, '_, '_> {
                     return placeholder;
                 };
                 let kind = self.vars[id.index()].initial.kind();
-                if kind != VarKind::Int && !matches!(op, Op::Eq | Op::Ne) {
+                if kind != VarKind::Int && !op.is_equality() {
                     self.cx.error(
                         file,
                         &with(p, Seg::Index(1)),

@@ -5,7 +5,7 @@ use super::*;
 impl Builder<'_, '_, '_> {
     pub(super) fn text(&mut self, raw: &RawText, file: usize, p: &[Seg]) -> Text {
         let mut paras = Vec::with_capacity(raw.0.len());
-        let single = raw.0.len() == 1 && matches!(raw.0[0], RawPart::Text(_));
+        let single = raw.0.len() == 1 && raw.0[0].is_plain();
         for (k, part) in raw.0.iter().enumerate() {
             // A plain string has no list around it, so its path is the field itself.
             let pp = if single {

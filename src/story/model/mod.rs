@@ -117,6 +117,14 @@ impl Op {
         })
     }
 
+    /// Whether this is `==` or `!=`, the only comparisons of `Bool` and `Text` values.
+    pub fn is_equality(self) -> bool {
+        match self {
+            Op::Eq | Op::Ne => true,
+            Op::Lt | Op::Le | Op::Gt | Op::Ge => false,
+        }
+    }
+
     pub fn holds<T: Ord>(self, a: T, b: T) -> bool {
         match self {
             Op::Eq => a == b,
