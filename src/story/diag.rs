@@ -109,17 +109,28 @@ impl Excerpt {
             return None;
         }
         let bytes = src.as_bytes();
+        // Lines end at `\n`, `\r\n` or a lone `\r`, as in the headline (see `story::lex`).
+        let is_eol = |b: &u8| *b == b'\n' || *b == b'\r';
+        // The length of the line end that finishes just before `at` / starts at `at`.
+        let eol_before = |at: usize| {
+            if at >= 2 && &bytes[at - 2..at] == b"\r\n" {
+                2
+            } else {
+                1
+            }
+        };
+        let eol_at = |at: usize| if bytes[at..].starts_with(b"\r\n") { 2 } else { 1 };
         // Where the line holding `at` starts / ends, if within MAX_LINE bytes of `at`.
         let back = |at: usize| {
             let low = at.saturating_sub(MAX_LINE + 1);
-            match bytes[low..at].iter().rposition(|&b| b == b'\n') {
+            match bytes[low..at].iter().rposition(is_eol) {
                 Some(i) => Some(low + i + 1),
                 None => (low == 0).then_some(0),
             }
         };
         let forward = |at: usize| {
             let high = (at + MAX_LINE + 1).min(bytes.len());
-            match bytes[at..high].iter().position(|&b| b == b'\n') {
+            match bytes[at..high].iter().position(is_eol) {
                 Some(i) => Some(at + i),
                 None => (high == bytes.len()).then_some(high),
             }
@@ -132,17 +143,30 @@ impl Excerpt {
         // The lines before and after, unless they are too long to show.
         let from = match line_start {
             0 => 0,
-            _ => back(line_start - 1).unwrap_or(line_start),
+            _ => back(line_start - eol_before(line_start)).unwrap_or(line_start),
         };
         let to = match line_end < bytes.len() {
-            true => forward(line_end + 1).unwrap_or(line_end),
+            true => forward(line_end + eol_at(line_end)).unwrap_or(line_end),
             false => line_end,
         };
-        // The lines are shown made visible; the mark moves with the text it marks.
+        // The lines are shown made visible; the mark moves with the text it marks. A lone `\r`
+        // becomes a `\n` (one byte for one), so miette breaks the lines where the headline does.
         let raw = &src[from..to];
-        let moved = |at: usize| from + visible_offset(raw, at - from);
+        let raw: Cow<'_, str> = match raw.contains('\r') {
+            false => Cow::Borrowed(raw),
+            true => {
+                let mut b = raw.as_bytes().to_vec();
+                for i in 0..b.len() {
+                    if b[i] == b'\r' && b.get(i + 1) != Some(&b'\n') {
+                        b[i] = b'\n';
+                    }
+                }
+                Cow::Owned(String::from_utf8(b).unwrap_or_else(|_| raw.to_owned()))
+            }
+        };
+        let moved = |at: usize| from + visible_offset(&raw, at - from);
         Some(Excerpt {
-            text: visible(raw).into_owned(),
+            text: visible(&raw).into_owned(),
             offset: from,
             first_line: line.saturating_sub(1) - usize::from(from < line_start),
             mark: (moved(start), moved(end.min(line_end).max(start))),

@@ -17,6 +17,7 @@
 //! check it by comparing both on every story, fixture and many generated files; when in doubt
 //! about what `ron` accepts, this reader declines.
 
+use super::lex;
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, Visitor};
 use std::borrow::Cow;
@@ -75,25 +76,12 @@ impl<'de> Reader<'de> {
         self.src.get(self.pos).copied()
     }
 
-    /// Skips ASCII whitespace and line comments. Any other `/` (a block comment) declines, and
-    /// so does Unicode whitespace, by not being skipped.
+    /// Skips the plain subset of whitespace ([`lex::skip_plain_ws`]): anything else declines
+    /// (a block comment) or is left for the next token to decline (Unicode whitespace).
     #[inline]
     fn ws(&mut self) -> Result<()> {
-        loop {
-            match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
-                Some(b'/') => {
-                    if self.src.get(self.pos + 1) != Some(&b'/') {
-                        return Err(Decline);
-                    }
-                    self.pos = match memchr::memchr(b'\n', &self.src[self.pos..]) {
-                        Some(i) => self.pos + i + 1,
-                        None => self.src.len(),
-                    };
-                }
-                _ => return Ok(()),
-            }
-        }
+        self.pos = lex::skip_plain_ws(self.src, self.pos).ok_or(Decline)?;
+        Ok(())
     }
 
     #[inline]

@@ -235,6 +235,16 @@ pub enum RawPart<'a> {
     ),
 }
 
+impl RawPart<'_> {
+    /// Whether this part is plain text, shown always.
+    pub fn is_plain(&self) -> bool {
+        match self {
+            RawPart::Text(_) => true,
+            RawPart::If(..) | RawPart::IfElse(..) => false,
+        }
+    }
+}
+
 /// A map that keeps its entries in file order and keeps duplicate keys, so that the loader
 /// can report them (a `BTreeMap` would silently keep the last one).
 #[derive(Debug)]

@@ -186,7 +186,10 @@ pub fn check_load(files: &[SourceFile]) -> Option<Story> {
         assert!(d.line >= 1 && d.col >= 1, "{}", d.headline());
         match files.iter().find(|f| *f.name == *d.file) {
             Some(f) => {
-                let text = String::from_utf8_lossy(&f.bytes);
+                // Lines end at `\n`, `\r\n` or a lone `\r`, as in an editor.
+                let text = String::from_utf8_lossy(&f.bytes)
+                    .replace("\r\n", "\n")
+                    .replace('\r', "\n");
                 let lines: Vec<&str> = text.split('\n').collect();
                 assert!(d.line <= lines.len(), "line past the end: {}", d.headline());
                 let width = lines[d.line - 1].chars().count();

@@ -5,6 +5,9 @@
 //! indices ([`SceneId`], [`VarId`], [`EndingId`]) so the engine never looks a name up while
 //! playing. A [`Story`] can only be made by the loader.
 
+mod walk;
+pub use walk::*;
+
 use hashbrown::HashMap;
 use std::sync::Arc;
 
@@ -112,6 +115,14 @@ impl Op {
             ">=" => Op::Ge,
             _ => return None,
         })
+    }
+
+    /// Whether this is `==` or `!=`, the only comparisons of `Bool` and `Text` values.
+    pub fn is_equality(self) -> bool {
+        match self {
+            Op::Eq | Op::Ne => true,
+            Op::Lt | Op::Le | Op::Gt | Op::Ge => false,
+        }
     }
 
     pub fn holds<T: Ord>(self, a: T, b: T) -> bool {
@@ -260,6 +271,8 @@ pub struct Story {
     pub(crate) endings: Vec<Ending>,
     pub(crate) notebook: Text,
     pub(crate) scene_names: HashMap<String, SceneId>,
+    /// Endings by id: a walkthrough or a tool names them, and a story may declare thousands.
+    pub(crate) ending_names: HashMap<String, EndingId>,
     /// Variables by name: a save names them, and a story may declare thousands.
     pub(crate) var_names: HashMap<String, VarId>,
     pub(crate) once_slots: u32,
@@ -315,10 +328,7 @@ impl Story {
         &self.endings[id.index()]
     }
     pub fn ending_by_name(&self, name: &str) -> Option<EndingId> {
-        self.endings
-            .iter()
-            .position(|e| e.id == name)
-            .map(|i| EndingId(i as u32))
+        self.ending_names.get(name).copied()
     }
     pub fn notebook(&self) -> &Text {
         &self.notebook
