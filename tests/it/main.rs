@@ -53,6 +53,8 @@ mod repl;
 mod save;
 mod save_crash;
 mod story;
+mod story_hostile;
+mod story_walk;
 mod tools_docs;
 mod tools_explore;
 mod tools_graph;
