@@ -13,15 +13,11 @@
 use super::replay::{self, Walkthrough};
 use super::store::StateStore;
 use super::{Canon, Enumerator, Forced, Tracked, is_story_error, line_as_written, plural, shown_as, squash};
-use crate::commands::{StorySource, load_or_report};
 use crate::engine::{self, GameState, StepError};
-use crate::story::diag::visible;
 use crate::story::{Effect, EndingId, SceneId, Story, Target};
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
-use std::io::{IsTerminal, Write as _};
-use std::path::Path as FsPath;
 
 /// How far to search.
 #[derive(Debug, Clone)]
@@ -994,7 +990,7 @@ fn reaches(story: &Story, seed: u64, inputs: &[String], target: EndingId) -> boo
     };
     for input in inputs {
         let view = engine::view(story, &state);
-        let Ok(index) = crate::play::pick(&view, input.trim()) else {
+        let Ok(index) = crate::matching::pick(&view, input.trim()) else {
             return false;
         };
         if engine::choose(story, &mut state, index).is_err() {
@@ -1190,107 +1186,6 @@ fn percent(p: f64) -> String {
         s
     };
     format!("{s}%")
-}
-
-/// What the `explore` subcommand was asked.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub max_states: usize,
-    pub json: bool,
-    pub walkthroughs: Option<std::path::PathBuf>,
-    /// Print the speed of the search on stderr (always done on a terminal).
-    pub stats: bool,
-}
-
-/// `interview explore`: exit 0 when sound, 1 on a dead end or a runtime error (or a story
-/// that does not load, or a walkthrough that cannot be written), 2 when the story folder
-/// cannot be read.
-pub fn run(source: &StorySource, options: &Options) -> u8 {
-    let (story, _) = match load_or_report(source) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let terminal = std::io::stderr().is_terminal();
-    let mut progress = |states: usize, queue: usize| {
-        if terminal {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\rexplore: {states} states, {queue} to explore...");
-            let _ = err.flush();
-        }
-    };
-    let config = Config {
-        max_states: options.max_states,
-        ..Config::default()
-    };
-    let started = std::time::Instant::now();
-    let report = explore(&story, &config, &mut progress);
-    let secs = started.elapsed().as_secs_f64();
-    if terminal && report.states >= 1 << 14 {
-        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
-    }
-    if terminal || options.stats {
-        let rate = report.states as f64 / secs.max(1e-9);
-        anstream::eprintln!(
-            "explore: {} states in {secs:.3} s ({:.0} states per second)",
-            report.states,
-            rate
-        );
-    }
-    let mut code = u8::from(!report.is_sound());
-    if let Some(dir) = &options.walkthroughs {
-        for line in write_walkthroughs(&story, &report, dir) {
-            match line {
-                Ok(msg) => anstream::eprintln!("{msg}"),
-                Err(msg) => {
-                    anstream::eprintln!("interview explore: {msg}");
-                    code = 1;
-                }
-            }
-        }
-    }
-    let mut out = anstream::stdout().lock();
-    if options.json {
-        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        let _ = writeln!(out, "{}", visible(&json));
-    } else {
-        let _ = write!(out, "{}", visible(&render(&report)));
-    }
-    code
-}
-
-/// Writes `DIR/<ending>.ron` for each ending reached; says what it wrote, or why it could not.
-fn write_walkthroughs(story: &Story, report: &Report, dir: &FsPath) -> Vec<Result<String, String>> {
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        return vec![Err(format!("{}: {e}", dir.display()))];
-    }
-    report
-        .endings
-        .iter()
-        .map(|e| {
-            let path = dir.join(format!("{}.ron", e.id));
-            let Some(w) = walkthrough(story, e) else {
-                return Err(format!(
-                    "no seed found whose game reaches the ending `{}`: {} not written",
-                    e.id,
-                    path.display()
-                ));
-            };
-            let comment = format!(
-                "The shortest way to the ending `{}` ({}), written by `interview explore`.",
-                e.id, e.title
-            );
-            write_file(&path, &w.to_ron(&comment))
-                .map(|()| format!("wrote {}", path.display()))
-                .map_err(|err| format!("{}: {err}", path.display()))
-        })
-        .collect()
-}
-
-/// Writes a whole file or nothing (a file written half is worse than none).
-fn write_file(path: &FsPath, text: &str) -> std::io::Result<()> {
-    let mut file = atomic_write_file::AtomicWriteFile::open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.commit()
 }
 
 #[cfg(test)]

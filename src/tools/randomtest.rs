@@ -7,14 +7,12 @@
 //! (its game seed and inputs) that reproduces it.
 
 use super::{Tracked, line_as_written, plural};
-use crate::commands::{StorySource, load_or_report};
 use crate::engine::{self, GameState};
 use crate::story::{SceneId, Story};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg32;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -309,29 +307,4 @@ pub fn render(r: &Report) -> String {
         }
     }
     out
-}
-
-/// What the `randomtest` subcommand was asked.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub config: Config,
-    pub json: bool,
-}
-
-/// `interview randomtest`: exit 0 when no run failed, 1 when one did (or the story does not
-/// load), 2 when the story folder cannot be read.
-pub fn run(source: &StorySource, options: &Options) -> u8 {
-    let (story, _) = match load_or_report(source) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let report = randomtest(&story, &options.config);
-    let mut out = anstream::stdout().lock();
-    if options.json {
-        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        let _ = writeln!(out, "{}", crate::story::diag::visible(&json));
-    } else {
-        let _ = write!(out, "{}", crate::story::diag::visible(&render(&report)));
-    }
-    u8::from(report.failed > 0)
 }

@@ -10,13 +10,10 @@
 //! one space, so an expected text may be wrapped freely in the file.
 
 use super::{plural, squash};
-use crate::commands::{StorySource, load_or_report};
 use crate::engine::{self, GameState, View};
 use crate::story::{EndingId, Story, limits};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
 
 /// A walkthrough file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -386,85 +383,4 @@ fn scene_after(story: &Story, w: &Walkthrough, step: usize) -> Option<String> {
     };
     let played = play(story, &short);
     played.failure.is_none().then_some(played.scene)
-}
-
-/// The walkthrough files named on the command line: files as given, folders as the `*.ron`
-/// files in them, by name.
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let entries = std::fs::read_dir(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "ron"))
-                .collect();
-            if found.is_empty() {
-                return Err(format!(
-                    "{}: no walkthrough (.ron) files in this folder",
-                    p.display()
-                ));
-            }
-            found.sort();
-            files.extend(found);
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else if p.exists() {
-            return Err(format!("{}: not a file", p.display()));
-        } else {
-            return Err(format!("{}: no such file", p.display()));
-        }
-    }
-    Ok(files)
-}
-
-/// `interview replay FILE...`: exit 0 when every walkthrough passes, 1 when one fails (or
-/// cannot be read, or the story does not load), 2 when a file named does not exist.
-pub fn run(source: &StorySource, paths: &[PathBuf]) -> u8 {
-    let files = match expand(paths) {
-        Ok(f) => f,
-        Err(msg) => {
-            anstream::eprintln!("interview replay: {msg}");
-            return 2;
-        }
-    };
-    let (story, _) = match load_or_report(source) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let mut out = anstream::stdout().lock();
-    let mut failed = 0usize;
-    for file in &files {
-        let line = match replay_file(&story, file) {
-            Ok(p) => {
-                let ending = p.ending.map_or(String::new(), |e| format!(", ending `{e}`"));
-                format!(
-                    "ok      {} ({}{ending})",
-                    file.display(),
-                    plural(p.inputs, "input")
-                )
-            }
-            Err(why) => {
-                failed += 1;
-                format!("FAILED  {}\n    {why}", file.display())
-            }
-        };
-        let _ = writeln!(out, "{}", crate::story::diag::visible(&line));
-    }
-    let _ = writeln!(out, "replay: {} passed, {failed} failed", files.len() - failed);
-    u8::from(failed > 0)
-}
-
-fn replay_file(story: &Story, file: &Path) -> Result<Passed, String> {
-    let size = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
-    if size > limits::FILE_BYTES as u64 {
-        return Err(format!(
-            "the file is larger than the limit of {} bytes (4 MiB)",
-            limits::FILE_BYTES
-        ));
-    }
-    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
-    let w = Walkthrough::parse(&text).map_err(|e| format!("{}:{e}", file.display()))?;
-    check(story, &w).map_err(|f| f.to_string())
 }
