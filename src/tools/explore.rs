@@ -12,7 +12,7 @@
 
 use super::replay::{self, Walkthrough};
 use super::store::StateStore;
-use super::{Canon, Enumerator, Forced, Tracked, is_story_error, line_as_written, plural, shown_as, squash};
+use super::{Canon, Enumerator, Forced, SameBranches, Tracked, is_story_error, line_as_written, plural, shown_as, squash};
 use crate::engine::{self, GameState, StepError};
 use crate::story::{Effect, EndingId, SceneId, Story, Target};
 use serde::Serialize;
@@ -208,6 +208,8 @@ struct Found {
 
 /// The search in progress.
 struct Search<'s> {
+    /// The equal branches of each choice, tried once.
+    same: SameBranches,
     story: &'s Story,
     tracked: Tracked,
     max_states: usize,
@@ -415,6 +417,7 @@ impl<'s> Search<'s> {
         Search {
             story,
             tracked: Tracked::new(story),
+            same: SameBranches::new(story),
             // Node ids are u32, with u32::MAX for "none".
             max_states: config.max_states.clamp(1, u32::MAX as usize - 1),
             max_outcomes: config.max_outcomes_per_step.max(1),
@@ -486,6 +489,7 @@ impl<'s> Search<'s> {
         let writes = std::mem::take(&mut self.writes[scene.index()]);
         for &ci in available.iter() {
             self.choice_seen[scene.index()][ci] = true;
+            dice.set_same(self.same.get(scene, ci));
             let mut outcomes = 0;
             loop {
                 dice.rewind();
@@ -791,6 +795,9 @@ impl<'s> Search<'s> {
         let mut dice = Enumerator::default();
         let mut found: Option<(Vec<u32>, f64)> = None;
         for ci in choices {
+            if parent != ROOT {
+                dice.set_same(self.same.get(from.scene, ci));
+            }
             let mut outcomes = 0;
             loop {
                 dice.rewind();
