@@ -287,7 +287,9 @@ fn pick_branch<'s>(
 }
 
 /// Enters `scene` and follows autos and fallbacks until the game waits for the player; the
-/// texts of the scenes left at once go to `out`, when there is one.
+/// texts of the scenes left at once go to `out`, when there is one. At most
+/// [`limits::TRANSITIONS_PER_STEP`] transitions are followed (the limit is inclusive): the
+/// scene reached by the last one is entered, and it is an error only if it would move on.
 fn enter(
     story: &Story,
     state: &mut GameState,
@@ -295,7 +297,13 @@ fn enter(
     dice: &mut impl Dice,
     mut out: Option<&mut Outcome>,
 ) -> Result<(), StepError> {
-    for _ in 0..limits::TRANSITIONS_PER_STEP {
+    // The state before the scene past the limit is entered: if that scene would move on too,
+    // the step stops where the last transition allowed left it, as if never entered.
+    let mut before_last = None;
+    for taken in 0..=limits::TRANSITIONS_PER_STEP {
+        if taken == limits::TRANSITIONS_PER_STEP {
+            before_last = Some(state.clone());
+        }
         state.scene = scene_id;
         let scene = story.scene(scene_id);
         if let Some(slot) = scene.visit_slot {
@@ -332,6 +340,10 @@ fn enter(
         } else {
             return Ok(()); // a dead end: the view shows no available choice
         };
+        if let Some(before) = before_last.take() {
+            *state = before;
+            break;
+        }
         if let Some(out) = out.as_deref_mut() {
             pass(state, &scene.text, out);
         }

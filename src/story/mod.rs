@@ -6,6 +6,7 @@
 
 pub mod diag;
 pub mod fast;
+pub mod lex;
 pub mod load;
 pub mod model;
 pub mod raw;

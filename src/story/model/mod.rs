@@ -5,6 +5,9 @@
 //! indices ([`SceneId`], [`VarId`], [`EndingId`]) so the engine never looks a name up while
 //! playing. A [`Story`] can only be made by the loader.
 
+mod walk;
+pub use walk::*;
+
 use hashbrown::HashMap;
 use std::sync::Arc;
 

@@ -1,0 +1,634 @@
+//! Building the model from the raw files: the manifest's declarations, scene ids, references
+//! by name (with a "did you mean"), scenes, choices, autos and targets.
+
+use super::*;
+
+/// Paths into the raw files, as owned segments (map keys borrow from the raw data).
+/// A path into a file: a fixed array on the stack, since the loader builds one for every
+/// value it checks and needs it only when something is wrong. Paths deeper than its capacity
+/// keep their first segments (the position is then that of an enclosing value).
+#[derive(Clone, Copy)]
+pub(super) struct Path<'r> {
+    pub(super) segs: [Seg<'r>; 24],
+    pub(super) len: usize,
+}
+
+impl<'r> Path<'r> {
+    pub(super) fn from(p: &[Seg<'r>]) -> Path<'r> {
+        let mut out = Path {
+            segs: [Seg::Index(0); 24],
+            len: 0,
+        };
+        for &seg in p {
+            out.push(seg);
+        }
+        out
+    }
+
+    pub(super) fn push(&mut self, seg: Seg<'r>) {
+        if self.len < self.segs.len() {
+            self.segs[self.len] = seg;
+            self.len += 1;
+        }
+    }
+}
+
+impl<'r> std::ops::Deref for Path<'r> {
+    type Target = [Seg<'r>];
+    fn deref(&self) -> &[Seg<'r>] {
+        &self.segs[..self.len]
+    }
+}
+
+pub(super) struct Builder<'c, 'r, 'a> {
+    pub(super) cx: &'c mut Cx<'a>,
+    pub(super) manifest_file: usize,
+    pub(super) vars: Vec<VarDecl>,
+    pub(super) var_names: HashMap<&'r str, VarId>,
+    pub(super) endings: Vec<Ending>,
+    pub(super) ending_names: HashMap<&'r str, EndingId>,
+    pub(super) scene_names: HashMap<String, SceneId>,
+    pub(super) once_slots: u32,
+    /// Chance slots of the scene being built.
+    pub(super) chances: Vec<u8>,
+    pub(super) chance_allowed: bool,
+    /// Scenes whose visits some condition reads, in order of first use: slot -> scene.
+    pub(super) tracked: Vec<SceneId>,
+    /// Scene ids of files that did not parse.
+    pub(super) broken_ids: hashbrown::HashSet<&'r str>,
+    /// Some scene file could not be read as text: any scene id may exist.
+    pub(super) ids_unknown: bool,
+    /// The slot of each scene in `tracked`.
+    pub(super) tracked_slots: HashMap<SceneId, u32>,
+    /// What is left of the work allowed for "did you mean" suggestions (edit-distance cells).
+    pub(super) suggest_budget: std::cell::Cell<usize>,
+}
+
+/// The edit-distance cells all suggestions of one story may cost: a fraction of a second.
+pub(super) const SUGGEST_BUDGET: usize = 20_000_000;
+
+pub(super) fn valid_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
+    pub(super) fn new(cx: &'c mut Cx<'a>, m: usize, manifest: &'r RawManifest) -> Self {
+        let mut b = Builder {
+            cx,
+            manifest_file: m,
+            vars: Vec::new(),
+            var_names: HashMap::new(),
+            endings: Vec::new(),
+            ending_names: HashMap::new(),
+            scene_names: HashMap::new(),
+            once_slots: 0,
+            chances: Vec::new(),
+            chance_allowed: false,
+            tracked: Vec::new(),
+            tracked_slots: HashMap::new(),
+            suggest_budget: std::cell::Cell::new(SUGGEST_BUDGET),
+            broken_ids: Default::default(),
+            ids_unknown: false,
+        };
+        if !valid_id(&manifest.id) {
+            b.cx.error(
+                m,
+                &[Seg::Field("id")],
+                format!(
+                    "the story id `{}` must be 1 to 64 letters, digits or `_`",
+                    manifest.id
+                ),
+            );
+        }
+        for (n, (name, raw)) in manifest.variables.0.iter().enumerate() {
+            let key_path = [Seg::Field("variables"), Seg::KeyOf(name)];
+            if let Some(&first) = b.var_names.get(name.as_str()) {
+                let at = b.first_key_pos(&[Seg::Field("variables")], first.index());
+                b.dup_key(
+                    m,
+                    &[Seg::Field("variables")],
+                    n,
+                    format!("the variable `{name}` is declared twice (first at {at})"),
+                );
+                continue;
+            }
+            if !valid_id(name) {
+                b.cx.error(
+                    m,
+                    &key_path,
+                    format!("the variable name `{name}` must be 1 to 64 letters, digits or `_`"),
+                );
+            }
+            let val_path = [Seg::Field("variables"), Seg::Key(name)];
+            let decl = match raw {
+                RawVar::Bool(v) => VarDecl {
+                    name: name.to_string(),
+                    initial: Value::Bool(*v),
+                    min: 0,
+                    max: 1,
+                },
+                RawVar::Text(t) => VarDecl {
+                    name: name.to_string(),
+                    initial: Value::Text(Arc::from(t.as_str())),
+                    min: 0,
+                    max: 0,
+                },
+                RawVar::Int { value, min, max } => {
+                    let lo = min.unwrap_or(i64::MIN);
+                    let hi = max.unwrap_or(i64::MAX);
+                    if lo > hi {
+                        b.cx.error(
+                            m,
+                            &val_path,
+                            format!("the variable `{name}` has min {lo} greater than max {hi}"),
+                        );
+                    } else if *value < lo || *value > hi {
+                        let mut p = val_path.to_vec();
+                        p.push(Seg::Field("value"));
+                        b.cx.error(
+                            m,
+                            &p,
+                            format!(
+                                "the initial value {value} of `{name}` is out of its range {}",
+                                range_text(lo, hi)
+                            ),
+                        );
+                    }
+                    VarDecl {
+                        name: name.to_string(),
+                        initial: Value::Int(*value),
+                        min: lo,
+                        max: hi,
+                    }
+                }
+            };
+            b.var_names.insert(name.as_str(), VarId(b.vars.len() as u32));
+            b.vars.push(decl);
+        }
+        for (n, (id, title)) in manifest.endings.0.iter().enumerate() {
+            if b.ending_names.contains_key(id.as_str()) {
+                b.dup_key(
+                    m,
+                    &[Seg::Field("endings")],
+                    n,
+                    format!("the ending `{id}` is declared twice"),
+                );
+                continue;
+            }
+            if !valid_id(id) {
+                b.cx.error(
+                    m,
+                    &[Seg::Field("endings"), Seg::KeyOf(id)],
+                    format!("the ending id `{id}` must be 1 to 64 letters, digits or `_`"),
+                );
+            }
+            b.ending_names
+                .insert(id.as_str(), EndingId(b.endings.len() as u32));
+            b.endings.push(Ending {
+                id: id.to_string(),
+                title: title.to_string(),
+            });
+        }
+        b
+    }
+
+    pub(super) fn first_key_pos(&self, map: &[Seg], n: usize) -> String {
+        let f = &self.cx.files[self.manifest_file];
+        let span = f
+            .tree()
+            .and_then(|t| t.nth_key(&f.text, map, n))
+            .unwrap_or_default();
+        let (line, col) = f.line_col(span.start);
+        format!("{}:{line}:{col}", f.name)
+    }
+
+    pub(super) fn dup_key(&mut self, file: usize, map: &[Seg], n: usize, message: String) {
+        let f = &self.cx.files[file];
+        let span = f
+            .tree()
+            .and_then(|t| t.nth_key(&f.text, map, n))
+            .unwrap_or_default();
+        let (line, col) = f.line_col(span.start);
+        self.cx.diags.push(Diagnostic {
+            severity: Severity::Error,
+            file: f.name.clone(),
+            line,
+            col,
+            message,
+            label: None,
+            help: None,
+            span: Some((span.start, span.end)),
+            source: Excerpt::around(&f.text, span.start, span.end, line),
+        });
+    }
+
+    /// Numbers the scenes in file order (`locs[n]` is where scene `n` is written).
+    pub(super) fn declare_scenes(&mut self, lists: &[(usize, Vec<RawScene>)], locs: &[(usize, usize)]) {
+        self.scene_names.reserve(locs.len());
+        let scenes = lists.iter().flat_map(|(_, list)| list);
+        for (n, (s, &(file, idx))) in scenes.zip(locs).enumerate() {
+            let path = [Seg::Index(idx), Seg::Field("id")];
+            if !valid_id(&s.id) {
+                self.cx.error(
+                    file,
+                    &path,
+                    format!("the scene id `{}` must be 1 to 64 letters, digits or `_`", s.id),
+                );
+            }
+            if let Some(&first) = self.scene_names.get(s.id.as_str()) {
+                let (ff, fi) = locs[first.index()];
+                let at = self.cx.position(ff, &[Seg::Index(fi), Seg::Field("id")]);
+                self.cx.at(
+                    Severity::Error,
+                    file,
+                    &path,
+                    format!("the scene id `{}` is used twice (first at {at})", s.id),
+                    Some("duplicate id".into()),
+                    None,
+                );
+                continue;
+            }
+            self.scene_names.insert(s.id.to_string(), SceneId(n as u32));
+        }
+    }
+
+    pub(super) fn scene_ref(&mut self, name: &str, file: usize, path: &[Seg]) -> Option<SceneId> {
+        match self.scene_names.get(name) {
+            Some(&id) => Some(id),
+            None if self.ids_unknown || self.broken_ids.contains(name) => None,
+            None => {
+                let help = self.suggest(name, self.scene_names.keys().map(String::as_str));
+                self.cx.at(
+                    Severity::Error,
+                    file,
+                    path,
+                    format!("no scene has the id `{name}`"),
+                    Some("unknown scene".into()),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    /// A known name close to `name`, for a "did you mean". Comparing every unknown name with
+    /// every known one is quadratic, so the work has a budget for the whole story: past it,
+    /// no more suggestions (the same ones for the same story, whatever the map's order).
+    pub(super) fn suggest<'x>(
+        &self,
+        name: &str,
+        candidates: impl Iterator<Item = &'x str>,
+    ) -> Option<String> {
+        let mut best: Option<(usize, &str)> = None;
+        for c in candidates {
+            // Each candidate looked at costs at least one unit, so 100,000 unknown names among
+            // 100,000 known ones stop at the budget too.
+            match self.suggest_budget.get().checked_sub(1) {
+                Some(left) => self.suggest_budget.set(left),
+                None => return None,
+            }
+            let longest = name.len().max(c.len());
+            let limit = 2.max(longest / 3);
+            // The distance is at least the difference in length: most names stop here.
+            if name.len().abs_diff(c.len()) > limit {
+                continue;
+            }
+            let cost = (name.len() + 1) * (c.len() + 1);
+            match self.suggest_budget.get().checked_sub(cost) {
+                Some(left) => self.suggest_budget.set(left),
+                None => {
+                    self.suggest_budget.set(0);
+                    return None;
+                }
+            }
+            let d = strsim::levenshtein(name, c);
+            if d <= limit && d < longest && best.is_none_or(|b| (d, c) < b) {
+                best = Some((d, c));
+            }
+        }
+        best.map(|(_, c)| format!("did you mean `{c}`?"))
+    }
+
+    pub(super) fn var_ref(
+        &mut self,
+        name: &str,
+        file: usize,
+        path: &[Seg],
+        want: Option<VarKind>,
+    ) -> Option<VarId> {
+        let Some(&id) = self.var_names.get(name) else {
+            let help = self
+                .suggest(name, self.var_names.keys().copied())
+                .or_else(|| Some(format!("declare it in `variables` of {MANIFEST}")));
+            self.cx.at(
+                Severity::Error,
+                file,
+                path,
+                format!("the variable `{name}` is not declared"),
+                Some("undeclared variable".into()),
+                help,
+            );
+            return None;
+        };
+        let kind = self.vars[id.index()].initial.kind();
+        if let Some(want) = want
+            && kind != want
+        {
+            {
+                self.cx.error(
+                    file,
+                    path,
+                    format!("the variable `{name}` is {kind}, but {want} is needed here"),
+                );
+                return None;
+            }
+        }
+        Some(id)
+    }
+
+    pub(super) fn scene(&mut self, file: usize, idx: usize, raw: &RawScene) -> Scene {
+        let base = Path::from(&[Seg::Index(idx)]);
+        self.chances.clear();
+        self.chance_allowed = true;
+        if raw.choices.len() > limits::CHOICES_PER_SCENE {
+            self.cx.error(
+                file,
+                &with(&base, Seg::Field("choices")),
+                format!(
+                    "the scene `{}` has {} choices; the limit is {}",
+                    raw.id,
+                    raw.choices.len(),
+                    limits::CHOICES_PER_SCENE
+                ),
+            );
+        }
+        let text_len: usize = raw
+            .text
+            .0
+            .iter()
+            .map(|p| match p {
+                RawPart::Text(t) | RawPart::If(_, t) => t.len(),
+                RawPart::IfElse(_, a, b) => a.len() + b.len(),
+            })
+            .sum::<usize>()
+            + raw.choices.iter().map(|c| c.text.len()).sum::<usize>();
+        if text_len > limits::TEXT_PER_SCENE {
+            self.cx.error(
+                file,
+                &with(&base, Seg::Field("text")),
+                format!(
+                    "the scene `{}` has {text_len} bytes of text; the limit is {} (64 KiB)",
+                    raw.id,
+                    limits::TEXT_PER_SCENE
+                ),
+            );
+        }
+        let text = self.text(&raw.text, file, &with(&base, Seg::Field("text")));
+        let on_enter = self.effects(&raw.on_enter, file, &with(&base, Seg::Field("on_enter")));
+        let mut choices = Vec::with_capacity(raw.choices.len());
+        for (j, c) in raw.choices.iter().enumerate() {
+            let p = with2(&base, Seg::Field("choices"), Seg::Index(j));
+            let condition = c
+                .condition
+                .as_ref()
+                .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
+            let text = self.line(&c.text, file, &with(&p, Seg::Field("text")));
+            let target = self.target(c.goto.as_deref(), c.branches.as_deref(), file, &p);
+            let effects = self.effects(&c.effects, file, &with(&p, Seg::Field("effects")));
+            let once = if c.once {
+                self.once_slots += 1;
+                Some(self.once_slots - 1)
+            } else {
+                None
+            };
+            let locked = match &c.locked {
+                RawLocked::Hide => Locked::Hide,
+                RawLocked::Show => Locked::Show,
+                RawLocked::Explain(s) => Locked::Explain(fold_whitespace(s)),
+            };
+            if c.fallback && locked != Locked::Hide {
+                self.cx.error(
+                    file,
+                    &with(&p, Seg::Field("locked")),
+                    "a fallback choice is never shown, so it cannot be shown locked".into(),
+                );
+            }
+            // A condition that failed to compile was reported; drop the choice.
+            let cond_ok = c.condition.is_none() || condition.is_some();
+            if let (Some(target), true) = (target, cond_ok) {
+                choices.push(Choice {
+                    text,
+                    target,
+                    condition,
+                    effects,
+                    once,
+                    fallback: c.fallback,
+                    locked,
+                });
+            }
+        }
+        let mut autos = Vec::with_capacity(raw.auto.len());
+        for (j, a) in raw.auto.iter().enumerate() {
+            let p = with2(&base, Seg::Field("auto"), Seg::Index(j));
+            let condition = a
+                .condition
+                .as_ref()
+                .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
+            let target = self.target(a.goto.as_deref(), a.branches.as_deref(), file, &p);
+            let effects = self.effects(&a.effects, file, &with(&p, Seg::Field("effects")));
+            match (target, condition) {
+                (Some(t), Some(c)) => autos.push(Auto {
+                    condition: Some(c),
+                    target: t,
+                    effects,
+                }),
+                (Some(t), None) if a.condition.is_none() => autos.push(Auto {
+                    condition: None,
+                    target: t,
+                    effects,
+                }),
+                _ => {}
+            }
+        }
+        let ending = raw.ending.as_ref().and_then(|e| {
+            let p = with(&base, Seg::Field("ending"));
+            match self.ending_names.get(e.as_str()) {
+                Some(&id) => Some(id),
+                None => {
+                    let help = self.suggest(e, self.ending_names.keys().copied());
+                    self.cx.at(
+                        Severity::Error,
+                        file,
+                        &p,
+                        format!("no ending has the id `{e}`"),
+                        Some("unknown ending".into()),
+                        help.or_else(|| Some(format!("declare it in `endings` of {MANIFEST}"))),
+                    );
+                    None
+                }
+            }
+        });
+        if raw.ending.is_some() && (!raw.choices.is_empty() || !raw.auto.is_empty()) {
+            self.cx.error(
+                file,
+                &with(&base, Seg::Field("ending")),
+                format!(
+                    "the scene `{}` is an ending but has choices or autos; an ending finishes the game",
+                    raw.id
+                ),
+            );
+        }
+        if raw.ending.is_none() && raw.choices.is_empty() && raw.auto.is_empty() {
+            self.cx.at(
+                Severity::Error,
+                file,
+                &with(&base, Seg::Field("id")),
+                format!(
+                    "the scene `{}` has no way out: give it choices, an auto transition, or an `ending`",
+                    raw.id
+                ),
+                Some("dead end".into()),
+                None,
+            );
+        }
+        if self.chances.len() > limits::CHANCES_PER_SCENE {
+            self.cx.error(
+                file,
+                &base,
+                format!(
+                    "the scene `{}` has {} Chance conditions; the limit is {}",
+                    raw.id,
+                    self.chances.len(),
+                    limits::CHANCES_PER_SCENE
+                ),
+            );
+        }
+        self.chance_allowed = false;
+        Scene {
+            id: raw.id.to_string(),
+            title: raw.title.as_deref().unwrap_or(&raw.id).to_owned(),
+            text,
+            on_enter,
+            choices,
+            autos,
+            ending,
+            visit_slot: None,
+            chances: std::mem::take(&mut self.chances),
+        }
+    }
+
+    pub(super) fn notebook(&mut self, raw: &RawText) -> Text {
+        self.chance_allowed = false;
+        let m = self.manifest_file;
+        self.text(raw, m, &[Seg::Field("notebook")])
+    }
+
+    pub(super) fn target(
+        &mut self,
+        goto: Option<&str>,
+        branches: Option<&[RawBranch]>,
+        file: usize,
+        p: &[Seg],
+    ) -> Option<Target> {
+        match (goto, branches) {
+            (None, Some([])) => {
+                self.cx.error(
+                    file,
+                    &with(p, Seg::Field("branches")),
+                    "`branches` is empty: give it at least one `Branch(weight: 1, goto: \"scene\")`".into(),
+                );
+                None
+            }
+            (Some(g), None) => self
+                .scene_ref(g, file, &with(p, Seg::Field("goto")))
+                .map(Target::Goto),
+            (None, Some(branches)) => {
+                let mut out = Vec::with_capacity(branches.len());
+                let mut ok = true;
+                for (k, br) in branches.iter().enumerate() {
+                    let bp = with2(p, Seg::Field("branches"), Seg::Index(k));
+                    if !(0..=limits::MAX_WEIGHT).contains(&br.weight) {
+                        self.cx.error(
+                            file,
+                            &with(&bp, Seg::Field("weight")),
+                            format!(
+                                "the weight {} is out of range: a weight is a whole number from 0 to {}",
+                                br.weight,
+                                limits::MAX_WEIGHT
+                            ),
+                        );
+                        ok = false;
+                    } else if br.weight == 0 && branches.iter().any(|b| b.weight > 0) {
+                        self.cx.at(
+                            Severity::Warning,
+                            file,
+                            &with(&bp, Seg::Field("weight")),
+                            "this branch has weight 0, so it is never picked".into(),
+                            None,
+                            Some("give it a positive weight, or remove it".into()),
+                        );
+                    }
+                    let target = self.scene_ref(&br.goto, file, &with(&bp, Seg::Field("goto")));
+                    let condition = br
+                        .condition
+                        .as_ref()
+                        .map(|c| self.cond(c, file, &with(&bp, Seg::Field("if"))));
+                    let effects = self.effects(&br.effects, file, &with(&bp, Seg::Field("effects")));
+                    match (target, condition, &br.condition) {
+                        (Some(t), Some(c), _) => out.push(Branch {
+                            weight: br.weight.clamp(0, limits::MAX_WEIGHT) as u32,
+                            target: t,
+                            condition: Some(c),
+                            effects,
+                        }),
+                        (Some(t), None, None) => out.push(Branch {
+                            weight: br.weight.clamp(0, limits::MAX_WEIGHT) as u32,
+                            target: t,
+                            condition: None,
+                            effects,
+                        }),
+                        _ => ok = false,
+                    }
+                }
+                if branches.iter().all(|b| b.weight == 0) {
+                    self.cx.error(
+                        file,
+                        &with(p, Seg::Field("branches")),
+                        "every branch has weight 0, so none can be picked".into(),
+                    );
+                    ok = false;
+                }
+                ok.then_some(Target::Branches(out))
+            }
+            (Some(_), Some(_)) => {
+                self.cx.error(
+                    file,
+                    &with(p, Seg::Field("branches")),
+                    "give either `goto` or `branches`, not both".into(),
+                );
+                None
+            }
+            (None, None) => {
+                self.cx.error(
+                    file,
+                    p,
+                    "this has nowhere to go: give it `goto: \"scene\"` or `branches`".into(),
+                );
+                None
+            }
+        }
+    }
+}
+
+pub(super) fn with<'r>(p: &[Seg<'r>], s: Seg<'r>) -> Path<'r> {
+    let mut v = Path::from(p);
+    v.push(s);
+    v
+}
+
+pub(super) fn with2<'r>(p: &[Seg<'r>], a: Seg<'r>, b: Seg<'r>) -> Path<'r> {
+    let mut v = Path::from(p);
+    v.push(a);
+    v.push(b);
+    v
+}

@@ -1,0 +1,183 @@
+//! Conditions, effects and literals: names resolved, types and ranges checked.
+
+use super::*;
+
+impl Builder<'_, '_, '_> {
+    pub(super) fn effects(&mut self, raw: &[RawEffect], file: usize, p: &[Seg]) -> Vec<Effect> {
+        let mut out = Vec::with_capacity(raw.len());
+        for (k, e) in raw.iter().enumerate() {
+            let ep = with(p, Seg::Index(k));
+            let name_path = with(&ep, Seg::Index(0));
+            match e {
+                RawEffect::Set(name, value) => {
+                    let Some(id) = self.var_ref(name, file, &name_path, None) else {
+                        continue;
+                    };
+                    if let Some(v) = self.literal(id, value, file, &with(&ep, Seg::Index(1)), true) {
+                        out.push(Effect::Set(id, v));
+                    }
+                }
+                RawEffect::Add(name, n) => {
+                    if let Some(id) = self.var_ref(name, file, &name_path, Some(VarKind::Int)) {
+                        out.push(Effect::Add(id, *n));
+                    }
+                }
+                RawEffect::Toggle(name) => {
+                    if let Some(id) = self.var_ref(name, file, &name_path, Some(VarKind::Bool)) {
+                        out.push(Effect::Toggle(id));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// A literal for variable `id`, type-checked (and range-checked for `Set`).
+    pub(super) fn literal(
+        &mut self,
+        id: VarId,
+        value: &RawValue,
+        file: usize,
+        p: &[Seg],
+        range: bool,
+    ) -> Option<Value> {
+        let decl = &self.vars[id.index()];
+        let (lo, hi) = (decl.min, decl.max);
+        // Only an error needs the name (and a copy of it, to report while `self` changes).
+        let name = || self.vars[id.index()].name.clone();
+        match (decl.initial.kind(), value) {
+            (VarKind::Bool, RawValue::Bool(b)) => Some(Value::Bool(*b)),
+            (VarKind::Int, RawValue::Int(i)) => {
+                if range && (*i < lo || *i > hi) {
+                    let message = format!(
+                        "the value {i} is out of the range {} of `{}`",
+                        range_text(lo, hi),
+                        name()
+                    );
+                    self.cx.error(file, p, message);
+                    return None;
+                }
+                Some(Value::Int(*i))
+            }
+            (VarKind::Text, RawValue::Text(t)) => Some(Value::Text(Arc::from(t.as_str()))),
+            (kind, v) => {
+                let got = match v {
+                    RawValue::Bool(_) => "a Bool",
+                    RawValue::Int(_) => "an Int",
+                    RawValue::Text(_) => "a Text",
+                };
+                let message = format!("`{}` is {kind} but this value is {got}", name());
+                self.cx.error(file, p, message);
+                None
+            }
+        }
+    }
+
+    pub(super) fn cond(&mut self, raw: &RawCond, file: usize, p: &[Seg]) -> Condition {
+        // On error, a placeholder keeps the walk going; the story is discarded anyway.
+        let placeholder = Condition::All(Vec::new());
+        match raw {
+            RawCond::Flag(name) => self
+                .var_ref(name, file, &with(p, Seg::Index(0)), Some(VarKind::Bool))
+                .map_or(placeholder, Condition::Flag),
+            RawCond::Not(c) => Condition::Not(Box::new(self.cond(c, file, &with(p, Seg::Index(0))))),
+            RawCond::All(cs) => Condition::All(
+                cs.iter()
+                    .enumerate()
+                    .map(|(k, c)| self.cond(c, file, &with2(p, Seg::Index(0), Seg::Index(k))))
+                    .collect(),
+            ),
+            RawCond::Any(cs) => Condition::Any(
+                cs.iter()
+                    .enumerate()
+                    .map(|(k, c)| self.cond(c, file, &with2(p, Seg::Index(0), Seg::Index(k))))
+                    .collect(),
+            ),
+            RawCond::Compare(name, op, value) => {
+                let Some(id) = self.var_ref(name, file, &with(p, Seg::Index(0)), None) else {
+                    return placeholder;
+                };
+                let Some(op) = self.op(op, file, &with(p, Seg::Index(1))) else {
+                    return placeholder;
+                };
+                let kind = self.vars[id.index()].initial.kind();
+                if kind != VarKind::Int && !matches!(op, Op::Eq | Op::Ne) {
+                    self.cx.error(
+                        file,
+                        &with(p, Seg::Index(1)),
+                        format!("`{name}` is {kind}: compare it with `==` or `!=` only"),
+                    );
+                    return placeholder;
+                }
+                match self.literal(id, value, file, &with(p, Seg::Index(2)), false) {
+                    Some(v) => Condition::Compare(id, op, v),
+                    None => placeholder,
+                }
+            }
+            RawCond::Visited(scene) => self
+                .scene_ref(scene, file, &with(p, Seg::Index(0)))
+                .map_or(placeholder, |s| self.visits(s, Op::Ge, 1)),
+            RawCond::Visits(scene, op, n) => {
+                let s = self.scene_ref(scene, file, &with(p, Seg::Index(0)));
+                let op = self.op(op, file, &with(p, Seg::Index(1)));
+                match (s, op) {
+                    (Some(s), Some(op)) => self.visits(s, op, *n),
+                    _ => placeholder,
+                }
+            }
+            RawCond::Chance(percent) => {
+                if !(0..=100).contains(percent) {
+                    self.cx.error(
+                        file,
+                        &with(p, Seg::Index(0)),
+                        format!("Chance takes a percentage from 0 to 100, not {percent}"),
+                    );
+                    return placeholder;
+                }
+                if !self.chance_allowed {
+                    self.cx.error(
+                        file,
+                        p,
+                        "Chance can only be used in scenes, not in the notebook".into(),
+                    );
+                    return placeholder;
+                }
+                self.chances.push(*percent as u8);
+                Condition::Chance {
+                    slot: (self.chances.len() - 1) as u16,
+                    percent: *percent as u8,
+                }
+            }
+        }
+    }
+
+    pub(super) fn visits(&mut self, scene: SceneId, op: Op, n: i64) -> Condition {
+        let next = self.tracked.len() as u32;
+        let slot = *self.tracked_slots.entry(scene).or_insert(next);
+        if slot == next {
+            self.tracked.push(scene);
+        }
+        Condition::Visits { scene, slot, op, n }
+    }
+
+    pub(super) fn op(&mut self, op: &str, file: usize, p: &[Seg]) -> Option<Op> {
+        let parsed = Op::parse(op);
+        if parsed.is_none() {
+            self.cx.error(
+                file,
+                p,
+                format!("`{op}` is not an operator; use one of == != < <= > >="),
+            );
+        }
+        parsed
+    }
+}
+
+pub(super) fn range_text(lo: i64, hi: i64) -> String {
+    match (lo == i64::MIN, hi == i64::MAX) {
+        (true, true) => "(unbounded)".into(),
+        (false, true) => format!("{lo}.."),
+        (true, false) => format!("..={hi}"),
+        (false, false) => format!("{lo}..={hi}"),
+    }
+}

@@ -1,0 +1,255 @@
+//! Text in, [`Story`] or every diagnostic out.
+//!
+//! The loader never stops at the first problem: it parses every file, then checks every scene,
+//! every reference and the shape of the graph, and returns all errors and warnings at once,
+//! each pointing at `file:line:col`.
+
+mod build;
+mod checks;
+mod cond;
+pub mod limits;
+mod parse;
+mod text;
+
+use super::diag::{Diagnostic, Excerpt, Severity};
+use super::lex::{LineIndex, line_col, previous_token_end, ron_offset};
+use super::model::*;
+use super::raw::*;
+use super::span::{Seg, SpanIndex, SpanTree};
+use build::*;
+use checks::*;
+use cond::*;
+use hashbrown::HashMap;
+pub use parse::ron_options;
+use parse::*;
+use smallvec::SmallVec;
+use std::sync::Arc;
+use text::*;
+
+/// The name of the manifest file in a story folder.
+pub const MANIFEST: &str = "story.ron";
+
+/// One file of a story folder: its name as shown to the author, and its bytes.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What loading gives: the story if there were no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Loaded {
+    pub story: Option<Story>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+}
+
+/// Loads a story from its files. The manifest is the file named `story.ron` (any folder
+/// prefix); the others are scene files, read in the order given (sort them by name).
+pub fn load_story(files: &[SourceFile]) -> Loaded {
+    load_story_with(files, &LoadOptions::default())
+}
+
+/// How much to check beyond what makes a story valid.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    /// The whole-story warnings (scenes unreachable from the start, variables never read):
+    /// what `check` is for; a game about to be played can skip them.
+    pub lints: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions { lints: true }
+    }
+}
+
+/// [`load_story`] with options: the same errors always, the whole-story warnings on request.
+pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
+    let mut cx = Cx {
+        files: Vec::new(),
+        diags: Vec::new(),
+        narrow: None,
+    };
+    let fingerprint = {
+        let mut chunks: Vec<&[u8]> = Vec::new();
+        for f in files {
+            chunks.push(base_name(&f.name).as_bytes());
+            chunks.push(&f.bytes);
+        }
+        stable_hash(&chunks)
+    };
+
+    // Read every file into text.
+    let mut total = 0usize;
+    for f in files.iter().take(limits::FILES) {
+        total += f.bytes.len();
+        cx.add_file(f);
+    }
+    if files.len() > limits::FILES {
+        cx.error_file(
+            0,
+            format!(
+                "the story has {} files; the limit is {}",
+                files.len(),
+                limits::FILES
+            ),
+        );
+    }
+    if total > limits::STORY_BYTES {
+        cx.error_file(
+            0,
+            format!(
+                "the story is {} bytes; the limit is {} bytes (64 MiB)",
+                total,
+                limits::STORY_BYTES
+            ),
+        );
+    }
+
+    let manifest_idx = cx.files.iter().position(|f| base_name(&f.name) == MANIFEST);
+    let manifest: Option<RawManifest> = match manifest_idx {
+        Some(i) => cx.parse(i),
+        None => {
+            cx.diags.push(Diagnostic {
+                severity: Severity::Error,
+                // Named in the folder of the other files, where the author should put it.
+                file: Arc::from(
+                    files
+                        .first()
+                        .and_then(|f| f.name.rsplit_once(['/', '\\']))
+                        .map_or_else(|| MANIFEST.to_owned(), |(dir, _)| format!("{dir}/{MANIFEST}")),
+                ),
+                line: 1,
+                col: 1,
+                message: format!("the story has no manifest: every story folder needs a `{MANIFEST}`"),
+                label: None,
+                help: Some("see docs/AUTHORING.md, section \"The manifest\"".into()),
+                span: None,
+                source: None,
+            });
+            None
+        }
+    };
+
+    // Each file's scenes, as read (not copied into one list of all scenes).
+    let mut lists: Vec<(usize, Vec<RawScene>)> = Vec::new();
+    // Scene ids of files RON rejected, read leniently: references to them are not errors, and
+    // the checks that need the whole story are skipped.
+    let mut broken_ids: Vec<String> = Vec::new();
+    // A scene file that could not be read as text at all (too big, not UTF-8: UTF-16 reads as
+    // nothing) may declare any scene: then no reference is reported as unknown.
+    let mut ids_unknown = false;
+    let mut complete = true;
+    for i in 0..cx.files.len() {
+        if Some(i) == manifest_idx {
+            continue;
+        }
+        match cx.parse::<Vec<RawScene>>(i) {
+            Some(list) => lists.push((i, list)),
+            None if cx.files[i].skip => {
+                complete = false;
+                ids_unknown = true;
+            }
+            None => {
+                complete = false;
+                broken_ids.extend(SpanTree::top_level_ids(&cx.files[i].text));
+            }
+        }
+    }
+
+    // Where each scene is written (file, index in the file), by scene number.
+    let locs: Vec<(usize, usize)> = lists
+        .iter()
+        .flat_map(|(file, list)| (0..list.len()).map(|idx| (*file, idx)))
+        .collect();
+
+    let Some(manifest) = manifest else {
+        return cx.finish(None);
+    };
+    let m = manifest_idx.unwrap_or(0);
+    if locs.len() > limits::SCENES {
+        cx.error_file(
+            m,
+            format!(
+                "the story has {} scenes; the limit is {}",
+                locs.len(),
+                limits::SCENES
+            ),
+        );
+        return cx.finish(None);
+    }
+
+    let mut b = Builder::new(&mut cx, m, &manifest);
+    b.declare_scenes(&lists, &locs);
+    b.broken_ids = broken_ids.iter().map(String::as_str).collect();
+    b.ids_unknown = ids_unknown;
+    let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
+    // The raw scenes are consumed one by one, so raw and validated forms of the whole story
+    // never coexist.
+    let mut scenes: Vec<Scene> = Vec::with_capacity(locs.len());
+    for (file, list) in lists {
+        for (idx, raw) in list.into_iter().enumerate() {
+            scenes.push(b.scene(file, idx, &raw));
+        }
+    }
+    let notebook = b.notebook(&manifest.notebook);
+    let once_slots = b.once_slots;
+    let tracked = std::mem::take(&mut b.tracked);
+    for (slot, s) in tracked.iter().enumerate() {
+        scenes[s.index()].visit_slot = Some(slot as u32);
+    }
+    let scene_names = std::mem::take(&mut b.scene_names);
+    let Builder { vars, endings, .. } = b;
+    let var_names = vars
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.name.clone(), VarId(i as u32)))
+        .collect();
+
+    let story = Story {
+        id: manifest.id.to_string(),
+        title: manifest.title.to_string(),
+        author: manifest.author.to_string(),
+        version: manifest.version.to_string(),
+        about: fold_whitespace(&manifest.about),
+        start: start.unwrap_or(SceneId(0)),
+        vars,
+        scenes,
+        endings,
+        notebook,
+        scene_names,
+        var_names,
+        once_slots,
+        tracked,
+        fingerprint,
+    };
+
+    // Checks of the whole graph need every file; the warnings also need every reference
+    // resolved, or they would only echo the errors.
+    if complete {
+        check_graph(&mut cx, &story, &locs, m);
+        if options.lints && !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
+            lint_unreachable(&mut cx, &story, &locs, &manifest);
+            lint_vars(&mut cx, &story, m);
+        }
+    }
+
+    if cx.diags.iter().any(Diagnostic::is_error) {
+        cx.finish(None)
+    } else {
+        cx.finish(Some(story))
+    }
+}
+
+fn base_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}

@@ -1,0 +1,311 @@
+//! Reading the files: each file's text, parsing it (the fast reader, else `ron`, whose errors
+//! are put in an author's words), and turning paths into `file:line:col` diagnostics.
+
+use super::*;
+
+#[derive(Default)]
+/// The files being loaded and the diagnostics so far. The text is borrowed from the caller's
+/// bytes; a diagnostic keeps only the lines it shows.
+pub(super) struct Cx<'a> {
+    pub(super) files: Vec<FileText<'a>>,
+    pub(super) diags: Vec<Diagnostic>,
+    /// While set, a diagnostic inside a value points at this text within it when found.
+    pub(super) narrow: Option<String>,
+}
+
+pub(super) struct FileText<'a> {
+    pub(super) name: Arc<str>,
+    pub(super) text: std::borrow::Cow<'a, str>,
+
+    /// Whether RON accepted the file (only then is its span tree meaningful).
+    pub(super) parsed: bool,
+    /// Built on the first diagnostic that needs it: a story without problems never pays for it.
+    pub(super) tree: std::cell::OnceCell<SpanIndex>,
+    /// Too big or not UTF-8: reported once, not parsed.
+    pub(super) skip: bool,
+    /// Where lines start, built on the first diagnostic.
+    pub(super) lines: std::cell::OnceCell<LineIndex>,
+}
+
+impl FileText<'_> {
+    /// 1-based line and column (in characters) of a byte offset, by the editor's rule (see
+    /// [`super::lex`]), in O(log lines).
+    pub(super) fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
+    }
+
+    pub(super) fn tree(&self) -> Option<&SpanIndex> {
+        self.parsed
+            .then(|| self.tree.get_or_init(|| SpanIndex::new(&self.text)))
+    }
+}
+
+impl<'a> Cx<'a> {
+    pub(super) fn add_file(&mut self, f: &'a SourceFile) {
+        let name: Arc<str> = Arc::from(f.name.as_str());
+        let too_big = f.bytes.len() > limits::FILE_BYTES;
+        // A UTF-8 byte-order mark (as some editors write) is not part of the text.
+        let bytes = f.bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&f.bytes);
+        let (text, unreadable) = match std::str::from_utf8(bytes) {
+            Ok(t) => (std::borrow::Cow::Borrowed(t), false),
+            Err(e) => {
+                let good = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or("");
+                let (line, col) = line_col(good, good.len());
+                self.diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: name.clone(),
+                    line,
+                    col,
+                    message: "the file is not valid UTF-8 text".into(),
+                    label: None,
+                    help: Some("save the file as UTF-8".into()),
+                    span: None,
+                    source: None,
+                });
+                // Kept (lossily) only so that the scene ids it declares are known.
+                (String::from_utf8_lossy(bytes), true)
+            }
+        };
+        let idx = self.files.len();
+        self.files.push(FileText {
+            name,
+            text,
+            parsed: false,
+            tree: std::cell::OnceCell::new(),
+            skip: too_big || unreadable,
+            lines: std::cell::OnceCell::new(),
+        });
+        if too_big {
+            self.error_file(
+                idx,
+                format!(
+                    "the file is larger than the limit of {} bytes (4 MiB)",
+                    limits::FILE_BYTES
+                ),
+            );
+        }
+    }
+
+    /// Reads a file as a `T`, which borrows its strings from the file's text.
+    pub(super) fn parse<T: serde::Deserialize<'a>>(&mut self, file: usize) -> Option<T> {
+        let f = &self.files[file];
+        // Only a file that is not UTF-8 has an owned (lossy) text, and it is skipped.
+        let text: &'a str = match &f.text {
+            std::borrow::Cow::Borrowed(text) if !f.skip => text,
+            _ => return None,
+        };
+        // Plain files are read by the fast reader; `ron` reads the rest and reports every error.
+        if let Some(v) = crate::story::fast::read::<T>(text) {
+            self.files[file].parsed = true;
+            return Some(v);
+        }
+        match ron_options().from_str::<T>(text) {
+            Ok(v) => {
+                self.files[file].parsed = true;
+                Some(v)
+            }
+            Err(e) => {
+                let mut start = ron_offset(text, e.span.start.line, e.span.start.col);
+                let mut end = ron_offset(text, e.span.end.line, e.span.end.col).max(start);
+                // A missing comma is noticed at the next value, often on the next line: point
+                // just after the value that wants the comma instead.
+                if matches!(e.code, ron::Error::ExpectedComma) {
+                    let after = previous_token_end(text, start);
+                    if text[after..start].contains('\n') {
+                        start = after;
+                        end = after;
+                    }
+                }
+                // RON's position, clamped into the file.
+                let (line, col) = f.line_col(start);
+                let (message, help) = ron_message(&e.code);
+                let span = Some((start, end.max(start + 1).min(text.len().max(start))));
+                let source = Excerpt::around(text, start, end.max(start + 1), line);
+                self.diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: self.files[file].name.clone(),
+                    line,
+                    col,
+                    message,
+                    label: None,
+                    help,
+                    span,
+                    source,
+                });
+                None
+            }
+        }
+    }
+
+    pub(super) fn at(
+        &mut self,
+        severity: Severity,
+        file: usize,
+        path: &[Seg],
+        message: String,
+        label: Option<String>,
+        help: Option<String>,
+    ) {
+        let f = &self.files[file];
+        let mut span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
+        // Inside a string, point at the culprit (a `{name}`) rather than the string's start.
+        if let Some(needle) = self.narrow.as_deref()
+            && let Some(i) = f.text.get(span.start..span.end).and_then(|t| t.find(needle))
+        {
+            span = crate::story::span::Span {
+                start: span.start + i,
+                end: span.start + i + needle.len(),
+            };
+        }
+        let (line, col) = f.line_col(span.start);
+        self.diags.push(Diagnostic {
+            severity,
+            file: f.name.clone(),
+            line,
+            col,
+            message,
+            label,
+            help,
+            span: Some((span.start, span.end)),
+            source: Excerpt::around(&f.text, span.start, span.end, line),
+        });
+    }
+
+    pub(super) fn error(&mut self, file: usize, path: &[Seg], message: String) {
+        self.at(Severity::Error, file, path, message, None, None);
+    }
+
+    pub(super) fn error_file(&mut self, file: usize, message: String) {
+        let name = self
+            .files
+            .get(file)
+            .map_or_else(|| Arc::from(MANIFEST), |f| f.name.clone());
+        self.diags.push(Diagnostic {
+            severity: Severity::Error,
+            file: name,
+            line: 1,
+            col: 1,
+            message,
+            label: None,
+            help: None,
+            span: None,
+            source: None,
+        });
+    }
+
+    pub(super) fn position(&self, file: usize, path: &[Seg]) -> String {
+        let f = &self.files[file];
+        let span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
+        let (line, col) = f.line_col(span.start);
+        format!("{}:{line}:{col}", f.name)
+    }
+
+    pub(super) fn finish(mut self, story: Option<Story>) -> Loaded {
+        let order: HashMap<Arc<str>, usize> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name.clone(), i))
+            .collect();
+        self.diags
+            .sort_by_key(|d| (order.get(&d.file).copied().unwrap_or(0), d.line, d.col));
+        Loaded {
+            story,
+            diagnostics: self.diags,
+        }
+    }
+}
+
+/// RON's error, in an author's words.
+/// How story files are read with `ron`: `Some` may be left out, and nesting is limited.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(limits::DEPTH)
+}
+
+pub(super) fn ron_message(code: &ron::Error) -> (String, Option<String>) {
+    use ron::Error as E;
+    match code {
+        E::ExceededRecursionLimit => (
+            format!("the file nests values more than {} levels deep", limits::DEPTH),
+            Some("flatten the conditions or lists here".into()),
+        ),
+        E::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => {
+            let list = expected.join("`, `");
+            let wher = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
+            let help = match closest(found, expected.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? The fields allowed here are `{list}`"),
+                None => format!("the fields allowed here are `{list}`"),
+            };
+            (format!("unknown field `{found}`{wher}"), Some(help))
+        }
+        E::MissingStructField { field, outer } => {
+            let wher = outer.as_deref().map(|o| format!(" `{o}`")).unwrap_or_default();
+            (format!("missing field `{field}` in{wher}"), None)
+        }
+        E::DuplicateStructField { field, outer } => {
+            let wher = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
+            (format!("the field `{field}` is given twice{wher}"), None)
+        }
+        E::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => {
+            let list = expected.join("`, `");
+            let wher = outer
+                .as_deref()
+                .map(|o| format!(" for `{o}`"))
+                .unwrap_or_default();
+            let help = match closest(found, expected.iter().copied()) {
+                Some(near) => format!("did you mean `{near}`? Expected one of `{list}`"),
+                None => format!("expected one of `{list}`"),
+            };
+            (format!("unknown name `{found}`{wher}"), Some(help))
+        }
+        other => {
+            let mut msg = without_raw_names(&other.to_string());
+            if let Some(first) = msg.get(..1) {
+                msg = first.to_lowercase() + &msg[1..];
+            }
+            (msg.trim_end_matches('.').to_string(), None)
+        }
+    }
+}
+
+/// RON names the serde types in some messages (`tuple variant RawEffect::Add`): the author
+/// wrote `Add`, so the `RawEffect::` is dropped.
+pub(super) fn without_raw_names(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut rest = msg;
+    while let Some(at) = rest.find("Raw") {
+        let name_end = rest[at + 3..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(rest.len(), |i| at + 3 + i);
+        out.push_str(&rest[..at]);
+        if rest[name_end..].starts_with("::") {
+            rest = &rest[name_end + 2..];
+        } else {
+            out.push_str(&rest[at..name_end]);
+            rest = &rest[name_end..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The candidate nearest to a misspelled name, when one is near enough to be a typo.
+pub(super) fn closest<'x>(name: &str, candidates: impl Iterator<Item = &'x str>) -> Option<&'x str> {
+    candidates
+        .map(|c| (strsim::levenshtein(&name.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= 2.max(name.len().max(c.len()) / 3) && *d < name.len().max(c.len()))
+        .min()
+        .map(|(_, c)| c)
+}

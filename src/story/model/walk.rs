@@ -1,0 +1,412 @@
+//! Traversals of the model. Each is one `match` without a `_ =>` arm, so a new variant of a
+//! format enum makes the compiler point here; code elsewhere walks a story through these, never
+//! by matching the format enums itself.
+//!
+//! - [`Condition::each`] (every condition, nested ones included) and [`Condition::reads`]
+//!   (every leaf: [`Read`]: a flag, a comparison, a visit count, a chance roll);
+//! - [`Effect::write`] (the variable and how: [`Write`]), [`Effect::var`], [`Effect::overwrites`];
+//! - [`Target::branches`], [`Target::scenes`], [`Target::always_possible`], [`Target::is_random`];
+//! - [`Line::vars`], [`Para::condition`], [`Para::lines`], [`Text::each_condition`], [`Text::vars`];
+//! - [`Scene::transitions`] (choices and autos alike: [`Transition`], [`Via`]),
+//!   [`Scene::certain_exit`], [`Scene::targets`], [`Scene::auto_targets`];
+//! - [`Scene::walk`] / [`Story::walk`] (everything, as [`Part`]s), [`Story::each_condition`],
+//!   [`Story::each_effect`].
+
+use super::*;
+
+/// One thing a condition reads from the state (a leaf of [`Condition`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read<'a> {
+    /// A `Bool` variable read as a flag (`Flag`).
+    Flag(VarId),
+    /// A variable compared with a literal of its own type (`Compare`).
+    Compare(VarId, Op, &'a Value),
+    /// The visit count of `scene`, kept by the state in visit slot `slot` (`Visits`).
+    Visits {
+        scene: SceneId,
+        slot: u32,
+        op: Op,
+        n: i64,
+    },
+    /// The chance roll number `slot` of the current scene, rolled on entry with `percent`
+    /// odds (`Chance`).
+    Roll { slot: u16, percent: u8 },
+}
+
+impl Read<'_> {
+    /// The variable read, if the leaf reads one.
+    pub fn var(&self) -> Option<VarId> {
+        match self {
+            Read::Flag(v) | Read::Compare(v, _, _) => Some(*v),
+            Read::Visits { .. } | Read::Roll { .. } => None,
+        }
+    }
+}
+
+impl Condition {
+    /// Calls `f` on this condition and every condition nested in it, parents first.
+    pub fn each<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
+        f(self);
+        match self {
+            Condition::Not(c) => c.each(f),
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.each(f)),
+            Condition::Flag(_)
+            | Condition::Compare(..)
+            | Condition::Visits { .. }
+            | Condition::Chance { .. } => {}
+        }
+    }
+
+    /// Calls `f` on every leaf this condition reads: variables, visit counts, chance rolls, in
+    /// the order written.
+    pub fn reads<'a>(&'a self, f: &mut impl FnMut(Read<'a>)) {
+        match self {
+            Condition::Flag(v) => f(Read::Flag(*v)),
+            Condition::Compare(v, op, value) => f(Read::Compare(*v, *op, value)),
+            Condition::Visits { scene, slot, op, n } => f(Read::Visits {
+                scene: *scene,
+                slot: *slot,
+                op: *op,
+                n: *n,
+            }),
+            Condition::Chance { slot, percent } => f(Read::Roll {
+                slot: *slot,
+                percent: *percent,
+            }),
+            Condition::Not(c) => c.reads(f),
+            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.reads(f)),
+        }
+    }
+}
+
+/// How an [`Effect`] writes its variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Write<'a> {
+    /// Overwrites it with a literal of its type (`Set`): the old value is lost.
+    Set(&'a Value),
+    /// Adds to an `Int`, clamped to its range (`Add`): the new value depends on the old one.
+    Add(i64),
+    /// Flips a `Bool` (`Toggle`): the new value depends on the old one.
+    Toggle,
+}
+
+impl Effect {
+    /// The variable this effect writes, and how.
+    pub fn write(&self) -> (VarId, Write<'_>) {
+        match self {
+            Effect::Set(v, value) => (*v, Write::Set(value)),
+            Effect::Add(v, d) => (*v, Write::Add(*d)),
+            Effect::Toggle(v) => (*v, Write::Toggle),
+        }
+    }
+
+    /// The variable this effect writes.
+    pub fn var(&self) -> VarId {
+        self.write().0
+    }
+
+    /// Whether the value after the effect is independent of the value before (a `Set`).
+    pub fn overwrites(&self) -> bool {
+        match self.write().1 {
+            Write::Set(_) => true,
+            Write::Add(_) | Write::Toggle => false,
+        }
+    }
+}
+
+impl Target {
+    /// The random branches of this target; empty for a plain `Goto`.
+    pub fn branches(&self) -> &[Branch] {
+        match self {
+            Target::Goto(_) => &[],
+            Target::Branches(bs) => bs,
+        }
+    }
+
+    /// Calls `f` on every scene this target may lead to whatever the state: the `Goto`, or
+    /// each branch without a condition and with a weight above 0.
+    pub fn always_possible(&self, f: &mut impl FnMut(SceneId)) {
+        match self {
+            Target::Goto(s) => f(*s),
+            Target::Branches(bs) => bs
+                .iter()
+                .filter(|b| b.condition.is_none() && b.weight > 0)
+                .for_each(|b| f(b.target)),
+        }
+    }
+
+    /// Whether taking this target draws a random number (it has weighted branches).
+    pub fn is_random(&self) -> bool {
+        !self.branches().is_empty()
+    }
+
+    /// Calls `f` on every scene this target may lead to, in the order written (a scene named
+    /// by two branches comes twice).
+    pub fn scenes(&self, f: &mut impl FnMut(SceneId)) {
+        match self {
+            Target::Goto(s) => f(*s),
+            Target::Branches(bs) => bs.iter().for_each(|b| f(b.target)),
+        }
+    }
+
+    /// The scenes this target may lead to, as a list (see [`Target::scenes`]).
+    pub fn scene_list(&self) -> SmallVecScenes {
+        let mut out = SmallVecScenes::new();
+        self.scenes(&mut |s| out.push(s));
+        out
+    }
+}
+
+/// A short list of scenes, inline up to four.
+pub type SmallVecScenes = smallvec::SmallVec<[SceneId; 4]>;
+
+impl Line {
+    /// Calls `f` on every variable shown in this line (`{name}`).
+    pub fn vars(&self, f: &mut impl FnMut(VarId)) {
+        for p in &self.0 {
+            match p {
+                Piece::Lit(_) => {}
+                Piece::Var(v) => f(*v),
+            }
+        }
+    }
+}
+
+impl Para {
+    /// The condition of a conditional paragraph.
+    pub fn condition(&self) -> Option<&Condition> {
+        match self {
+            Para::Always(_) => None,
+            Para::If(c, _, _) => Some(c),
+        }
+    }
+
+    /// Calls `f` on each line this paragraph may show (both sides of an `IfElse`).
+    pub fn lines(&self, f: &mut impl FnMut(&Line)) {
+        match self {
+            Para::Always(l) => f(l),
+            Para::If(_, yes, no) => {
+                f(yes);
+                no.iter().for_each(|l| f(l));
+            }
+        }
+    }
+}
+
+/// Where a transition of a scene comes from (see [`Scene::transitions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// An ordinary choice, by its index in `choices`.
+    Choice(usize),
+    /// A fallback choice, by its index in `choices`: taken without being shown when no
+    /// ordinary choice is available.
+    Fallback(usize),
+    /// An automatic transition, by its index in `autos`.
+    Auto(usize),
+}
+
+/// A way out of a scene: a choice or an auto, seen alike.
+#[derive(Debug, Clone, Copy)]
+pub struct Transition<'a> {
+    pub via: Via,
+    pub condition: Option<&'a Condition>,
+    /// Applied before the target's branch effects.
+    pub effects: &'a [Effect],
+    pub target: &'a Target,
+    /// The once-only slot marked when taken (choices only).
+    pub once: Option<u32>,
+}
+
+impl<'a> Transition<'a> {
+    /// Calls `f` on every condition of this transition (its own, then each branch's), nested
+    /// conditions included.
+    pub fn each_condition(&self, f: &mut impl FnMut(&'a Condition)) {
+        self.condition.iter().for_each(|c| c.each(f));
+        for b in self.target.branches() {
+            b.condition.iter().for_each(|c| c.each(f));
+        }
+    }
+
+    /// Calls `f` on every effect of this transition: its own, then each branch's.
+    pub fn each_effect(&self, f: &mut impl FnMut(&'a Effect)) {
+        self.effects.iter().for_each(&mut *f);
+        for b in self.target.branches() {
+            b.effects.iter().for_each(&mut *f);
+        }
+    }
+}
+
+impl Choice {
+    /// This choice as a [`Transition`], `index` being its place in the scene's `choices`.
+    pub fn transition(&self, index: usize) -> Transition<'_> {
+        Transition {
+            via: if self.fallback {
+                Via::Fallback(index)
+            } else {
+                Via::Choice(index)
+            },
+            condition: self.condition.as_ref(),
+            effects: &self.effects,
+            target: &self.target,
+            once: self.once,
+        }
+    }
+}
+
+impl Auto {
+    /// This auto as a [`Transition`], `index` being its place in the scene's `autos`.
+    pub fn transition(&self, index: usize) -> Transition<'_> {
+        Transition {
+            via: Via::Auto(index),
+            condition: self.condition.as_ref(),
+            effects: &self.effects,
+            target: &self.target,
+            once: None,
+        }
+    }
+}
+
+impl Text {
+    /// Calls `f` on every condition of the text, nested ones included.
+    pub fn each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
+        self.0.iter().filter_map(Para::condition).for_each(|c| c.each(f));
+    }
+
+    /// Calls `f` on every variable the text may show.
+    pub fn vars(&self, f: &mut impl FnMut(VarId)) {
+        self.0.iter().for_each(|p| p.lines(&mut |l| l.vars(f)));
+    }
+}
+
+/// Something a scene (or the notebook) holds, as visited by [`Scene::walk`] / [`Story::walk`].
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    /// A condition, nested ones included (parents first): of a paragraph, a choice, an auto
+    /// or a branch.
+    Condition(&'a Condition),
+    /// An effect: on entering, of a choice, an auto or a branch.
+    Effect(&'a Effect),
+    /// A variable shown in text (`{name}` in a paragraph or a choice's text).
+    Shown(VarId),
+    /// A scene some transition may lead to.
+    Target(SceneId),
+    /// The ending this scene is.
+    Ending(EndingId),
+}
+
+impl Scene {
+    /// Every way out of this scene: choices (fallbacks included) in order, then autos.
+    pub fn transitions(&self) -> impl Iterator<Item = Transition<'_>> + '_ {
+        let choices = self.choices.iter().enumerate().map(|(i, c)| c.transition(i));
+        choices.chain(self.autos.iter().enumerate().map(|(i, a)| a.transition(i)))
+    }
+
+    /// Calls `f` on everything this scene holds (see [`Part`]): its text, its effects on
+    /// entering, then each transition (condition, choice text, effects, branches, targets), and
+    /// its ending.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(Part<'a>)) {
+        // Destructured so a new field is seen here.
+        let Scene {
+            id: _,
+            title: _,
+            text,
+            on_enter,
+            choices,
+            autos: _,
+            ending,
+            visit_slot: _,
+            chances: _,
+        } = self;
+        walk_text(text, f);
+        on_enter.iter().for_each(|e| f(Part::Effect(e)));
+        for (t, choice) in self
+            .transitions()
+            .zip(choices.iter().map(Some).chain(std::iter::repeat(None)))
+        {
+            if let Some(c) = t.condition {
+                walk_condition(c, f);
+            }
+            if let Some(choice) = choice {
+                choice.text.vars(&mut |v| f(Part::Shown(v)));
+            }
+            t.effects.iter().for_each(|e| f(Part::Effect(e)));
+            for b in t.target.branches() {
+                if let Some(c) = &b.condition {
+                    walk_condition(c, f);
+                }
+                b.effects.iter().for_each(|e| f(Part::Effect(e)));
+            }
+            t.target.scenes(&mut |s| f(Part::Target(s)));
+        }
+        if let Some(e) = ending {
+            f(Part::Ending(*e));
+        }
+    }
+
+    /// Calls `f` on every scene a transition of this scene may lead to (choices, fallbacks and
+    /// autos; repeats included).
+    pub fn targets(&self, f: &mut impl FnMut(SceneId)) {
+        self.transitions().for_each(|t| t.target.scenes(f));
+    }
+
+    /// The transition taken on entering this scene whatever the state, if there is one: the
+    /// first auto when it has no condition; or, in a scene without autos whose choices are
+    /// all fallbacks, the first fallback when it has no condition and is not once-only.
+    pub fn certain_exit(&self) -> Option<Transition<'_>> {
+        if self.ending.is_some() {
+            return None;
+        }
+        match self.autos.first() {
+            Some(a) => a.condition.is_none().then(|| a.transition(0)),
+            None => {
+                let first = self.choices.first()?;
+                let only_fallbacks = self.choices.iter().all(|c| c.fallback);
+                (only_fallbacks && first.condition.is_none() && first.once.is_none())
+                    .then(|| first.transition(0))
+            }
+        }
+    }
+
+    /// Calls `f` on every scene an automatic transition of this scene may lead to.
+    pub fn auto_targets(&self, f: &mut impl FnMut(SceneId)) {
+        self.autos.iter().for_each(|a| a.target.scenes(f));
+    }
+}
+
+fn walk_condition<'a>(c: &'a Condition, f: &mut impl FnMut(Part<'a>)) {
+    c.each(&mut |c| f(Part::Condition(c)));
+}
+
+fn walk_text<'a>(text: &'a Text, f: &mut impl FnMut(Part<'a>)) {
+    for p in &text.0 {
+        if let Some(c) = p.condition() {
+            walk_condition(c, f);
+        }
+        p.lines(&mut |l| l.vars(&mut |v| f(Part::Shown(v))));
+    }
+}
+
+impl Story {
+    /// Calls `f` on everything the story holds: each scene in order (see [`Scene::walk`]), then
+    /// the notebook's text.
+    pub fn walk<'a>(&'a self, f: &mut impl FnMut(Part<'a>)) {
+        self.scenes.iter().for_each(|s| s.walk(f));
+        walk_text(&self.notebook, f);
+    }
+
+    /// Calls `f` on every condition of the story, nested ones included.
+    pub fn each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
+        self.walk(&mut |p| match p {
+            Part::Condition(c) => f(c),
+            Part::Effect(_) | Part::Shown(_) | Part::Target(_) | Part::Ending(_) => {}
+        });
+    }
+
+    /// Calls `f` on every effect of the story.
+    pub fn each_effect<'a>(&'a self, f: &mut impl FnMut(&'a Effect)) {
+        self.walk(&mut |p| match p {
+            Part::Effect(e) => f(e),
+            Part::Condition(_) | Part::Shown(_) | Part::Target(_) | Part::Ending(_) => {}
+        });
+    }
+}
