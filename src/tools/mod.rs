@@ -19,7 +19,7 @@ use crate::engine::{self, Dice, GameState, StepError};
 use std::sync::Arc;
 
 use crate::story::{
-    Branch, Condition, Effect, Line, Para, Piece, SceneId, Story, Target, Text, Value, VarDecl, VarId,
+    Branch, Effect, Line, Piece, SceneId, Story, Target, Value, VarDecl, VarId,
 };
 
 /// Dice that replay a fixed list of outcomes, then take the first possible outcome of every
@@ -236,65 +236,6 @@ impl Dice for Forced<'_> {
     }
 }
 
-/// Calls `f` on every condition of the story: scene texts, choices, autos, branches and the
-/// notebook, nested conditions included.
-fn each_condition(story: &Story, f: &mut impl FnMut(&Condition)) {
-    fn walk(c: &Condition, f: &mut impl FnMut(&Condition)) {
-        f(c);
-        match c {
-            Condition::Not(c) => walk(c, f),
-            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| walk(c, f)),
-            _ => {}
-        }
-    }
-    fn text(t: &Text, f: &mut impl FnMut(&Condition)) {
-        for p in &t.0 {
-            if let Para::If(c, _, _) = p {
-                walk(c, f);
-            }
-        }
-    }
-    fn target(t: &Target, f: &mut impl FnMut(&Condition)) {
-        if let Target::Branches(bs) = t {
-            bs.iter()
-                .filter_map(|b| b.condition.as_ref())
-                .for_each(|c| walk(c, f));
-        }
-    }
-    text(story.notebook(), f);
-    for scene in story.scenes() {
-        text(&scene.text, f);
-        for c in &scene.choices {
-            c.condition.iter().for_each(|c| walk(c, f));
-            target(&c.target, f);
-        }
-        for a in &scene.autos {
-            a.condition.iter().for_each(|c| walk(c, f));
-            target(&a.target, f);
-        }
-    }
-}
-
-/// Calls `f` on every effect of the story: on entering scenes, of choices, autos and branches.
-fn each_effect(story: &Story, f: &mut impl FnMut(&Effect)) {
-    fn target(t: &Target, f: &mut impl FnMut(&Effect)) {
-        if let Target::Branches(bs) = t {
-            bs.iter().flat_map(|b| &b.effects).for_each(&mut *f);
-        }
-    }
-    for scene in story.scenes() {
-        scene.on_enter.iter().for_each(&mut *f);
-        for c in &scene.choices {
-            c.effects.iter().for_each(&mut *f);
-            target(&c.target, f);
-        }
-        for a in &scene.autos {
-            a.effects.iter().for_each(&mut *f);
-            target(&a.target, f);
-        }
-    }
-}
-
 /// A copy of a story that counts what the engine does inside a step without saying so: the
 /// visits of every scene (the story itself counts only those its conditions read) and the
 /// fallback choices taken (in hidden `Int` variables after the story's own). The counters
@@ -353,7 +294,7 @@ impl Tracked {
             .iter()
             .map(|v| match v {
                 Value::Int(n) => (*n).max(0) as u64,
-                _ => 0,
+                Value::Bool(_) | Value::Text(_) => 0,
             })
     }
 

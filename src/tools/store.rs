@@ -345,18 +345,21 @@ impl StateStore {
         row.iter_mut().for_each(|w| *w = 0);
         self.scene.put(row, u64::from(state.scene.0));
         for f in plan.bools.iter() {
-            if let Value::Bool(b) = state.vars[f.index as usize] {
-                f.put(row, u64::from(b));
+            match state.vars[f.index as usize] {
+                Value::Bool(b) => f.put(row, u64::from(b)),
+                Value::Int(_) | Value::Text(_) => {}
             }
         }
         for f in plan.ints.iter() {
-            if let Value::Int(x) = state.vars[f.index as usize] {
-                f.put(row, x as u64);
+            match state.vars[f.index as usize] {
+                Value::Int(x) => f.put(row, x as u64),
+                Value::Bool(_) | Value::Text(_) => {}
             }
         }
         for (f, cap) in plan.capped.iter() {
-            if let Value::Int(x) = state.vars[f.index as usize] {
-                f.put(row, cap.apply(x) as u64);
+            match state.vars[f.index as usize] {
+                Value::Int(x) => f.put(row, cap.apply(x) as u64),
+                Value::Bool(_) | Value::Text(_) => {}
             }
         }
         if !plan.plain {
@@ -387,8 +390,9 @@ impl StateStore {
             }
         }
         for (f, cap) in plan.capped.iter() {
-            if let Value::Int(x) = state.vars[f.index as usize] {
-                f.put(row, cap.apply(x) as u64);
+            match state.vars[f.index as usize] {
+                Value::Int(x) => f.put(row, cap.apply(x) as u64),
+                Value::Bool(_) | Value::Text(_) => {}
             }
         }
         if !plan.plain {

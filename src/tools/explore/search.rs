@@ -153,10 +153,9 @@ pub(super) fn explore_in_batches(
 
 /// The scenes a transition may lead to directly.
 fn targets(target: &Target) -> Vec<u32> {
-    match target {
-        Target::Goto(s) => vec![s.0],
-        Target::Branches(bs) => bs.iter().map(|b| b.target.0).collect(),
-    }
+    let mut out = Vec::new();
+    target.scenes(&mut |s| out.push(s.0));
+    out
 }
 
 /// For each scene, the scenes reachable from it by autos and fallbacks, itself included.
@@ -195,20 +194,14 @@ fn pass_closures(story: &Story) -> Vec<Box<[u32]>> {
 
 /// The variables each effect writes, into `out`.
 fn written(effects: &[Effect], out: &mut Vec<u32>) {
-    for e in effects {
-        match e {
-            Effect::Set(v, _) | Effect::Add(v, _) | Effect::Toggle(v) => out.push(v.0),
-        }
-    }
+    out.extend(effects.iter().map(|e| e.var().0));
 }
 
 /// The variables a transition writes before it enters its target: its own effects and its
 /// branches'.
 fn transition_writes(effects: &[Effect], target: &Target, out: &mut Vec<u32>) {
     written(effects, out);
-    if let Target::Branches(bs) = target {
-        bs.iter().for_each(|b| written(&b.effects, out));
-    }
+    target.branches().iter().for_each(|b| written(&b.effects, out));
 }
 
 /// For each scene, the variables a step from there may write: its choices' effects, and
@@ -485,11 +478,11 @@ impl<'s> Search<'s> {
             return;
         }
         // The common case, a step to a scene with nothing new around it, without a call.
-        if let Some(ci) = choice
-            && let Target::Goto(t) = &self.story.scene(scene).choices[ci].target
-            && self.settled[t.index()]
-        {
-            return;
+        if let Some(ci) = choice {
+            match &self.story.scene(scene).choices[ci].target {
+                Target::Goto(t) if self.settled[t.index()] => return,
+                Target::Goto(_) | Target::Branches(_) => {}
+            }
         }
         self.saw_more(from, scene, choice, dice);
     }
