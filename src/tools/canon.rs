@@ -195,6 +195,26 @@ impl Canon {
         Canon::with(story, false)
     }
 
+    /// A wrong reduction, for proving that the soundness cross-check catches one: the
+    /// canonical form of [`Canon::new`] that also forgets variable `var` everywhere.
+    #[cfg(test)]
+    pub(crate) fn forgetting(story: &Story, var: crate::story::VarId) -> Canon {
+        let mut canon = Canon::new(story);
+        let v = var.0;
+        for keep in &mut canon.keeps {
+            let kept = keep.vars.contains(&v) || keep.capped.iter().any(|&(i, _)| i == v);
+            keep.vars = keep.vars.iter().copied().filter(|&i| i != v).collect();
+            keep.capped = keep.capped.iter().copied().filter(|&(i, _)| i != v).collect();
+            if kept {
+                let mut dead = keep.dead.to_vec();
+                dead.push(v);
+                dead.sort_unstable();
+                keep.dead = dead.into();
+            }
+        }
+        canon
+    }
+
     fn with(story: &Story, forget: bool) -> Canon {
         let layout = Layout {
             vars: story.vars().len(),

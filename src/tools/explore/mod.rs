@@ -13,14 +13,17 @@
 //! - `search`: the search proper (states packed in `tools::store`, looked up in batches).
 //! - `report`: the report built from the search (paths replayed with the dice forced) and
 //!   rendered as text.
+//! - `soundness`: the cross-check of the reduced search against the search over whole states.
 //! - `walkthroughs`: an ending's path as a walkthrough that reaches it in the real game.
 
 mod report;
 mod search;
+mod soundness;
 mod walkthroughs;
 
 pub use report::render;
 pub use search::explore;
+pub use soundness::{Mismatch, cross_check};
 pub use walkthroughs::walkthrough;
 
 use serde::Serialize;
@@ -175,8 +178,9 @@ mod tests {
                     max_states,
                     ..Config::default()
                 };
-                let one = explore_in_batches(&story, &config, 1, &mut |_, _| {});
-                let many = explore_in_batches(&story, &config, BATCH, &mut |_, _| {});
+                let canon = crate::tools::Canon::new(&story);
+                let one = explore_in_batches(&story, &config, &canon, 1, &mut |_, _| {});
+                let many = explore_in_batches(&story, &config, &canon, BATCH, &mut |_, _| {});
                 assert!(one.states <= max_states);
                 assert_eq!(render(&one), render(&many), "max_states {max_states}");
                 let json = |r: &Report| serde_json::to_string(r).unwrap();

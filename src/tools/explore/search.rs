@@ -101,17 +101,23 @@ pub(super) struct Search<'s> {
 /// Explores `story`. `progress` is called now and then with the number of states found and
 /// the number waiting to be explored.
 pub fn explore(story: &Story, config: &Config, progress: &mut dyn FnMut(usize, usize)) -> Report {
-    explore_in_batches(story, config, BATCH, progress)
+    let canon = if config.whole_states {
+        Canon::whole(story)
+    } else {
+        Canon::new(story)
+    };
+    explore_in_batches(story, config, &canon, BATCH, progress)
 }
 
 /// [`explore`], looking states up in batches of about `batch` (see [`Batch`]).
 pub(super) fn explore_in_batches(
     story: &Story,
     config: &Config,
+    canon: &Canon,
     batch: usize,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
-    let mut search = Search::new(story, config);
+    let mut search = Search::new(story, config, canon);
     search.start();
     let mut expanded = 0usize;
     let mut buf = Vec::new();
@@ -250,7 +256,7 @@ fn step_writes(story: &Story, passes: &[Box<[u32]>]) -> Vec<Box<[u32]>> {
 }
 
 impl<'s> Search<'s> {
-    fn new(story: &'s Story, config: &Config) -> Search<'s> {
+    fn new(story: &'s Story, config: &Config, canon: &Canon) -> Search<'s> {
         let n = story.scenes().len();
         let fallback_left: Vec<bool> = story
             .scenes()
@@ -259,11 +265,6 @@ impl<'s> Search<'s> {
             .collect();
         let fallbacks_left = fallback_left.iter().filter(|&&b| b).count();
         let passes = pass_closures(story);
-        let canon = if config.whole_states {
-            Canon::whole(story)
-        } else {
-            Canon::new(story)
-        };
         Search {
             story,
             tracked: Tracked::new(story),
@@ -271,7 +272,7 @@ impl<'s> Search<'s> {
             // Node ids are u32, with u32::MAX for "none".
             max_states: config.max_states.clamp(1, u32::MAX as usize - 1),
             max_outcomes: config.max_outcomes_per_step.max(1),
-            store: StateStore::new(story, &canon, config.max_states),
+            store: StateStore::new(story, canon, config.max_states),
             nodes: Vec::with_capacity(config.max_states.min(1 << 22)),
             next: 0,
             writes: step_writes(story, &passes),
