@@ -59,8 +59,8 @@ pub(crate) struct StateStore {
     /// How many rolls each scene makes (a decoded state has exactly its scene's).
     scene_rolls: Vec<u32>,
     rows: Vec<u64>,
-    /// The row numbers, by their rows' hashes.
-    table: hashbrown::HashTable<u32>,
+    /// Slots: the row's number + 1 in the low half, the high half of its hash in the high half.
+    slots: Vec<u64>,
     hasher: hashbrown::DefaultHashBuilder,
     texts: Vec<Arc<str>>,
     text_ids: HashMap<Arc<str>, u32>,
@@ -247,7 +247,7 @@ impl StateStore {
             scene_rolls: story.scenes().iter().map(|s| s.chances.len() as u32).collect(),
             rows: Vec::with_capacity(max_states.min(PRESIZE) * stride),
             // At most half full: probes stay short.
-            table: hashbrown::HashTable::with_capacity(max_states.min(PRESIZE)),
+            slots: vec![EMPTY; (2 * max_states.min(PRESIZE)).next_power_of_two().max(16)],
             hasher: hashbrown::DefaultHashBuilder::default(),
             texts: Vec::new(),
             text_ids: HashMap::new(),
@@ -434,30 +434,50 @@ impl StateStore {
         hash_row(&self.hasher, row)
     }
 
-    /// The first slot a row of hash `hash` is looked for in (nothing to read ahead here: the
-    /// table's control bytes are read by [`StateStore::first_match`]).
-    pub(crate) fn first_slot(&self, _hash: u64) -> u64 {
-        0
+    /// The first slot a row of hash `hash` is looked for in. Reading it ahead of the lookup,
+    /// for many rows one after the other, lets the memory bring them all in at once rather
+    /// than one lookup at a time (the table is far larger than the caches).
+    pub(crate) fn first_slot(&self, hash: u64) -> u64 {
+        let (i, _) = home(hash, self.slots.len() - 1);
+        self.slots[i]
     }
 
-    /// The first words of the stored rows a lookup of `hash` compares with: read ahead.
+    /// The first word of the first stored row a lookup of `hash` compares with (0 for none):
+    /// read ahead like [`StateStore::first_slot`].
     pub(crate) fn first_match(&self, hash: u64) -> u64 {
-        let mut ahead = 0;
-        let _ = self.table.find(hash, |&id| {
-            ahead ^= self.rows.get(id as usize * self.stride).copied().unwrap_or(0);
-            false
-        });
-        ahead
+        let mask = self.slots.len() - 1;
+        let (mut i, tag) = home(hash, mask);
+        loop {
+            let slot = self.slots[i];
+            if slot == EMPTY {
+                return 0;
+            }
+            if slot & 0xffff_ffff_0000_0000 == tag {
+                let id = (slot as u32).wrapping_sub(1) as usize;
+                return self.rows.get(id * self.stride).copied().unwrap_or(0);
+            }
+            i = (i + 1) & mask;
+        }
     }
 
-    /// Looks a packed row up: its number, or `Err` when it is not stored.
+    /// Looks a packed row up: its number, or the empty slot where it goes.
     #[inline]
     pub(crate) fn lookup(&self, row: &[u64], hash: u64) -> Result<u32, usize> {
-        let stride = self.stride;
-        let rows = &self.rows;
-        match self.table.find(hash, |&id| rows[id as usize * stride..][..stride] == *row) {
-            Some(&id) => Ok(id),
-            None => Err(0),
+        let mask = self.slots.len() - 1;
+        let (mut i, tag) = home(hash, mask);
+        loop {
+            let slot = self.slots[i];
+            if slot == EMPTY {
+                return Err(i);
+            }
+            if slot & 0xffff_ffff_0000_0000 == tag {
+                let id = (slot as u32).wrapping_sub(1);
+                let stored = &self.rows[id as usize * self.stride..][..self.stride];
+                if stored.iter().zip(row).all(|(a, b)| a == b) {
+                    return Ok(id);
+                }
+            }
+            i = (i + 1) & mask;
         }
     }
 
@@ -470,16 +490,31 @@ impl StateStore {
         found
     }
 
-    /// Stores a row that [`StateStore::lookup`] did not find (nothing was stored since);
-    /// returns its number, the next in order.
-    pub(crate) fn insert(&mut self, row: &[u64], hash: u64, _slot: usize) -> u32 {
+    /// Stores a row that [`StateStore::lookup`] did not find, in the `slot` it gave (nothing
+    /// was stored since); returns its number, the next in order.
+    pub(crate) fn insert(&mut self, row: &[u64], hash: u64, slot: usize) -> u32 {
         let id = self.len() as u32;
         self.rows.extend_from_slice(row);
-        let (rows, stride, hasher) = (&self.rows, self.stride, &self.hasher);
-        self.table.insert_unique(hash, id, |&id| {
-            hash_row(hasher, &rows[id as usize * stride..][..stride])
-        });
+        let (_, tag) = home(hash, 0);
+        self.slots[slot] = tag | u64::from(id + 1);
+        if 2 * (id as usize + 1) > self.slots.len() {
+            self.grow();
+        }
         id
+    }
+
+    /// Doubles the table, putting every row again in its place.
+    fn grow(&mut self) {
+        let mut slots = vec![EMPTY; 2 * self.slots.len()];
+        let mask = slots.len() - 1;
+        for (id, row) in self.rows.chunks_exact(self.stride.max(1)).enumerate() {
+            let (mut i, tag) = home(hash_row(&self.hasher, row), mask);
+            while slots[i] != EMPTY {
+                i = (i + 1) & mask;
+            }
+            slots[i] = tag | (id as u64 + 1);
+        }
+        self.slots = slots;
     }
 
     fn row(&self, id: u32) -> &[u64] {
