@@ -22,7 +22,9 @@
 //!
 //! The table is open addressing with linear probing: a slot is one word holding the row number
 //! and 32 more bits of the row's hash, so a probe is one memory access and a row is read only
-//! when those bits match. States are never removed.
+//! when those bits match. States are never removed. `hashbrown::HashTable<u32>` in its place
+//! measured slower on the 1,000-scene benchmark story (0.84 s against 0.63 s at best, over eight
+//! alternating release runs of `explore --stats`), so the table stays.
 
 use super::canon::{Canon, IntCap};
 use crate::engine::GameState;
