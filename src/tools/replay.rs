@@ -2,7 +2,7 @@
 //!
 //! A walkthrough is a seed, the player's inputs, texts that must and must not appear, and the
 //! ending it must reach. It is played with the engine's own dice (the seed's generator) and
-//! the same choice picking as the game ([`crate::play::pick`]), so a walkthrough that passes
+//! the same choice picking as the game ([`crate::matching::pick`]), so a walkthrough that passes
 //! here plays the same when its inputs are typed into `interview --seed N`.
 //!
 //! Texts are matched against everything the run shows (scene texts, texts of scenes passed
@@ -217,7 +217,7 @@ pub fn play(story: &Story, w: &Walkthrough) -> Played {
         } else if view.is_dead_end() {
             fail("a dead end: no choice is available here".into())
         } else {
-            match crate::play::pick(&view, input.trim()) {
+            match crate::matching::pick(&view, input.trim()) {
                 Err(msg) => fail(msg),
                 Ok(index) => match engine::choose(story, &mut state, index) {
                     Err(e) => fail(e.to_string()),
