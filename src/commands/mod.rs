@@ -166,3 +166,33 @@ pub fn load_or_report(source: &StorySource) -> Result<(Story, Loaded), u8> {
         e.code()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files::FileError;
+
+    #[test]
+    fn each_error_knows_its_exit_code_and_shows_outside_text_visibly() {
+        let folder = Error::Folder {
+            command: "interview check",
+            source: FileError::NoSuchFolder("a\u{1b}]52;c;x\u{7}\u{9b}".into()),
+        };
+        assert_eq!(folder.code(), 2);
+        assert_eq!(folder.to_string(), "interview check: a^[]52;c;x^G<U+009B>: no such folder");
+        let usage = Error::Usage {
+            command: "interview replay",
+            source: FileError::NoSuchFile("w\u{202e}.ron".into()),
+        };
+        assert_eq!((usage.code(), usage.to_string().as_str()), (2, "interview replay: w<U+202E>.ron: no such file"));
+        let story = Error::Story { report: "x.ron:1:1: error: bad\ninterview: x has 1 error".into() };
+        assert_eq!(story.code(), 1);
+        let start = Error::CannotStart("one\ntwo \u{1b}[2J".into());
+        assert_eq!((start.code(), start.to_string().as_str()), (1, "interview: one\ninterview: two ^[[2J"));
+        let failed = Error::Failed { command: "interview bench", message: "no".into() };
+        assert_eq!(failed.code(), 1);
+        let invalid = Error::Invalid { command: "interview bench gen", message: "n".into() };
+        assert_eq!(invalid.code(), 2);
+        assert_eq!((Outcome::Success.code(), Outcome::Findings.code()), (0, 1));
+    }
+}
