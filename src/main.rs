@@ -1,9 +1,8 @@
 //! The `interview` binary: parses the command line and dispatches. Everything else lives in
 //! the library.
 
-use clap::{Parser, Subcommand};
-use interview::commands::{self, StorySource};
-use interview::tools;
+use clap::{CommandFactory, Parser, Subcommand};
+use interview::commands::{self, Error, Outcome, StorySource};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -122,30 +121,61 @@ enum BenchAction {
     },
 }
 
+/// Errors become exit codes here, and only here: every subcommand returns
+/// `Result<Outcome, Error>`, and an error is printed once, on stderr.
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let code = match cli.command {
-        Some(Command::Check { dir }) => {
-            let source = match dir.or(cli.scenes) {
-                Some(d) => StorySource::Dir(d),
-                None if std::path::Path::new("scenes").is_dir() => StorySource::Dir("scenes".into()),
-                None => StorySource::Embedded,
-            };
-            commands::check::run(&source)
+    match run() {
+        Ok(outcome) => ExitCode::from(outcome.code()),
+        // clap's own output (help, version, a usage error) as clap prints it, colours included,
+        // unless it echoes something that must be made visible first.
+        Err(Error::Cli { error, .. }) if !error.use_stderr() => {
+            let _ = error.print();
+            ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(0))
         }
+        Err(e @ Error::Cli { .. }) if e.is_plain() => {
+            let code = e.code();
+            if let Error::Cli { error, .. } = e {
+                let _ = error.print();
+            }
+            ExitCode::from(code)
+        }
+        Err(e) => {
+            anstream::eprintln!("{e}");
+            ExitCode::from(e.code())
+        }
+    }
+}
+
+/// The arguments parsed, or clap's error with its message also rendered without styles (the
+/// raw text a user typed stays in it, for `visible` to show).
+fn parse() -> Result<Cli, Error> {
+    Cli::try_parse().map_err(|error| {
+        let plain = Cli::command()
+            .styles(clap::builder::Styles::plain())
+            .try_get_matches()
+            .err()
+            .map_or_else(|| error.render().to_string(), |e| e.render().ansi().to_string());
+        Error::Cli { error, plain }
+    })
+}
+
+fn run() -> Result<Outcome, Error> {
+    let cli = parse()?;
+    match cli.command {
+        Some(Command::Check { dir }) => commands::check::run(&default_source(dir.or(cli.scenes))),
         Some(Command::Explore {
             max_states,
             json,
             walkthroughs,
             stats,
         }) => {
-            let options = tools::explore::Options {
+            let options = commands::explore::Options {
                 max_states,
                 json,
                 walkthroughs,
                 stats,
             };
-            tools::explore::run(&default_source(cli.scenes), &options)
+            commands::explore::run(&default_source(cli.scenes), &options)
         }
         Some(Command::Randomtest {
             runs,
@@ -153,18 +183,18 @@ fn main() -> ExitCode {
             max_steps,
             json,
         }) => {
-            let config = tools::randomtest::Config {
+            let config = interview::tools::randomtest::Config {
                 runs,
                 seed: seed.or(cli.seed).unwrap_or(0),
                 max_steps,
             };
-            tools::randomtest::run(
+            commands::randomtest::run(
                 &default_source(cli.scenes),
-                &tools::randomtest::Options { config, json },
+                &commands::randomtest::Options { config, json },
             )
         }
-        Some(Command::Graph { format }) => tools::graph::run(&default_source(cli.scenes), format),
-        Some(Command::Replay { files }) => tools::replay::run(&default_source(cli.scenes), &files),
+        Some(Command::Graph { format }) => commands::graph::run(&default_source(cli.scenes), format),
+        Some(Command::Replay { files }) => commands::replay::run(&default_source(cli.scenes), &files),
         Some(Command::Bench {
             action: Some(BenchAction::Gen { n, dir, story_seed }),
             ..
@@ -197,10 +227,9 @@ fn main() -> ExitCode {
                 saves: cli.saves,
                 resume: cli.resume,
             };
-            interview::play::run(&source, &options)
+            commands::play::run(&source, &options)
         }
-    };
-    ExitCode::from(code)
+    }
 }
 
 /// The story the authoring tools read: `--scenes DIR`, else `./scenes` when it exists, else the

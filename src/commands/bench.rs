@@ -1,11 +1,14 @@
 //! `interview bench`: the benchmark figures and checksums as one JSON line, so anyone can
 //! re-run the comparison with the ink runtimes (see docs/PERFORMANCE.md).
 
+use super::{Error, Outcome};
 use crate::bench;
 use crate::files;
-use crate::story::{LoadOptions, load_story_with};
+use crate::story::LoadOptions;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+const COMMAND: &str = "interview bench";
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -23,18 +26,19 @@ pub struct BenchConfig {
 }
 
 /// Writes the benchmark story of `n` scenes into `dir`.
-pub fn generate(n: usize, seed: u64, dir: &Path) -> u8 {
+pub fn generate(n: usize, seed: u64, dir: &Path) -> Result<Outcome, Error> {
+    const COMMAND: &str = "interview bench gen";
     if n < 2 {
-        eprintln!("interview bench gen: the benchmark story needs at least 2 scenes");
-        return 2;
+        return Err(Error::Invalid {
+            command: COMMAND,
+            message: "the benchmark story needs at least 2 scenes".into(),
+        });
     }
-    match write_story(n, seed, dir) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("interview bench gen: {}: {e}", dir.display());
-            1
-        }
-    }
+    write_story(n, seed, dir).map_err(|e| Error::Failed {
+        command: COMMAND,
+        message: format!("{}: {e}", dir.display()),
+    })?;
+    Ok(Outcome::Success)
 }
 
 fn write_story(n: usize, seed: u64, dir: &Path) -> std::io::Result<()> {
@@ -56,32 +60,26 @@ const LOADS: usize = 5;
 /// repeated loads in this process, the way criterion measures them, where the allocator reuses
 /// the memory of the previous load (cheaper for a story that fits in the allocator's cache of
 /// freed memory, so the two grow differently with the story's size; see docs/PERFORMANCE.md).
-pub fn run(cfg: &BenchConfig) -> u8 {
+pub fn run(cfg: &BenchConfig) -> Result<Outcome, Error> {
+    let failed = |message: String| Error::Failed { command: COMMAND, message };
     let dir = match &cfg.dir {
         Some(d) => d.clone(),
         None => {
             if cfg.n < 2 {
-                eprintln!("interview bench: the benchmark story needs at least 2 scenes");
-                return 2;
+                return Err(Error::Invalid {
+                    command: COMMAND,
+                    message: "the benchmark story needs at least 2 scenes".into(),
+                });
             }
             let d = std::env::temp_dir().join(format!("interview-bench-{}-{}", cfg.n, cfg.seed));
-            if let Err(e) = write_story(cfg.n, cfg.seed, &d) {
-                eprintln!("interview bench: {}: {e}", d.display());
-                return 1;
-            }
+            write_story(cfg.n, cfg.seed, &d).map_err(|e| failed(format!("{}: {e}", d.display())))?;
             d
         }
     };
 
     let mut fresh = Vec::new();
     for _ in 0..LOADS {
-        match load_in_fresh_process(&dir, cfg.lints) {
-            Ok(m) => fresh.push(m),
-            Err(e) => {
-                eprintln!("interview bench: {e}");
-                return 1;
-            }
-        }
+        fresh.push(load_in_fresh_process(&dir, cfg.lints).map_err(failed)?);
     }
     fresh.sort_by(|a, b| a.ms.total_cmp(&b.ms));
     let median = &fresh[LOADS / 2];
@@ -90,14 +88,13 @@ pub fn run(cfg: &BenchConfig) -> u8 {
     let mut story = None;
     for _ in 0..LOADS {
         drop(story.take());
-        let (ms, loaded) = match timed_load(&dir, cfg.lints) {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+        let (ms, loaded) = timed_load(&dir, cfg.lints)?;
         warm_times.push(ms);
         story = Some(loaded);
     }
-    let Some(story) = story else { return 1 };
+    let Some(story) = story else {
+        return Err(failed("no load was measured".into()));
+    };
     warm_times.sort_by(f64::total_cmp);
 
     let t = Instant::now();
@@ -122,17 +119,14 @@ pub fn run(cfg: &BenchConfig) -> u8 {
         "peak_rss_kib_after_load": fresh.iter().filter_map(|m| m.rss_after_kib).max(),
     });
     println!("{line}");
-    0
+    Ok(Outcome::Success)
 }
 
 /// `bench load DIR`: one load, timed, with the process's peak memory before and after, as one
 /// JSON line for [`run`].
-pub fn load_once(dir: &Path, lints: bool) -> u8 {
+pub fn load_once(dir: &Path, lints: bool) -> Result<Outcome, Error> {
     let rss_before = peak_rss_kib();
-    let (ms, story) = match timed_load(dir, lints) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    let (ms, story) = timed_load(dir, lints)?;
     let rss_after = peak_rss_kib();
     let line = serde_json::json!({
         "load_ms": ms,
@@ -142,29 +136,24 @@ pub fn load_once(dir: &Path, lints: bool) -> u8 {
     println!("{line}");
     // The process ends here: freeing the story would only cost time.
     std::mem::forget(story);
-    0
+    Ok(Outcome::Success)
 }
 
-/// Reads and loads the story folder; the time in milliseconds, or the exit code on failure.
-fn timed_load(dir: &Path, lints: bool) -> Result<(f64, crate::story::Story), u8> {
+/// Reads and loads the story folder; the time in milliseconds, or why not.
+fn timed_load(dir: &Path, lints: bool) -> Result<(f64, crate::story::Story), Error> {
     let t = Instant::now();
-    let loaded = match files::read_story_dir(dir) {
-        Ok(f) => load_story_with(&f, &LoadOptions { lints }),
-        Err(e) => {
-            eprintln!("interview bench: {e}");
-            return Err(2);
-        }
-    };
+    let read = files::read_story(dir).map_err(|source| Error::Folder {
+        command: COMMAND,
+        source,
+    })?;
+    let loaded = super::load_files(&read, &LoadOptions { lints });
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     match loaded.story {
         Some(s) => Ok((ms, s)),
-        None => {
-            eprintln!(
-                "interview bench: {} is not a valid story; run `interview check` on it",
-                dir.display()
-            );
-            Err(1)
-        }
+        None => Err(Error::Failed {
+            command: COMMAND,
+            message: format!("{} is not a valid story; run `interview check` on it", dir.display()),
+        }),
     }
 }
 

@@ -1,34 +1,30 @@
 //! `interview check [DIR]`: every problem of a story, each with `file:line:col`.
 
-use super::StorySource;
-use crate::story::load_story;
+use super::{Error, Outcome, StorySource, load_files};
+use crate::story::LoadOptions;
+use crate::story::diag::visible;
 use std::io::Write;
 
-/// Exit 0 when there is no error (warnings allowed), 1 when there are errors, 2 when the
-/// folder cannot be read.
-pub fn run(source: &StorySource) -> u8 {
-    let files = match source.read() {
-        Ok(f) => f,
-        Err(e) => {
-            anstream::eprintln!("interview check: {}", crate::story::diag::visible(&e.to_string()));
-            return 2;
-        }
-    };
-    if files.is_empty()
+/// Success when there is no error (warnings allowed), findings when there are errors (an
+/// entry of the folder that cannot be read is one), an error when the folder cannot be read.
+pub fn run(source: &StorySource) -> Result<Outcome, Error> {
+    let read = source.read_all().map_err(|source| Error::Folder {
+        command: "interview check",
+        source,
+    })?;
+    if read.files.is_empty()
+        && read.problems.is_empty()
         && let StorySource::Dir(dir) = source
     {
         let manifest = dir.join(crate::story::MANIFEST);
         println!(
             "{}:1:1: error: the folder has no story files: a story is a `story.ron` and scene files (`*.ron`)",
-            crate::play::render::clean(&manifest.display().to_string())
+            visible(&manifest.display().to_string())
         );
-        println!(
-            "{}: 1 error, 0 warnings",
-            crate::play::render::clean(&source.describe())
-        );
-        return 1;
+        println!("{}: 1 error, 0 warnings", visible(&source.describe()));
+        return Ok(Outcome::Findings);
     }
-    let loaded = load_story(&files);
+    let loaded = load_files(&read, &LoadOptions::default());
     let mut out = anstream::stdout().lock();
     for d in &loaded.diagnostics {
         let _ = writeln!(out, "{}\n", d.render(true));
@@ -53,5 +49,5 @@ pub fn run(source: &StorySource) -> u8 {
         ),
     };
     let _ = writeln!(out, "{summary}");
-    u8::from(errors > 0)
+    Ok(Outcome::findings_if(errors > 0))
 }

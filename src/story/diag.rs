@@ -9,7 +9,11 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Makes text safe to print on a terminal: C0 controls and DEL in caret notation (`^[`, `^?`),
-/// C1 controls and the bidirectional embeddings, overrides and isolates as `<U+XXXX>`.
+/// C1 controls, the bidirectional marks, embeddings, overrides and isolates and the other
+/// invisible format characters (zero-width space, word joiner, byte-order mark, line and
+/// paragraph separators, tag characters, …) as `<U+XXXX>`. Zero-width joiners and non-joiners
+/// stay: emoji sequences and several scripts need them. The same whether or not the output is
+/// a terminal: a file or a pipe is read on a terminal later.
 /// Newlines and tabs stay, and so does a `\r` right before a `\n` (a CRLF line end). File
 /// names, ids and source lines shown in a diagnostic all go through it, so a hostile file
 /// cannot send an escape sequence (OSC 52, OSC 8, a screen clear) to the author's terminal.
@@ -41,11 +45,38 @@ fn shown_chars(s: &str) -> impl Iterator<Item = (usize, char, bool)> + '_ {
         let bad = match c {
             '\n' | '\t' => false,
             '\r' => chars.peek().map(|&(_, n)| n) != Some('\n'),
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
-            c => c.is_control(),
+            c => c.is_control() || is_format(c),
         };
         Some((i, c, bad))
     })
+}
+
+/// The invisible format characters (Unicode category Cf, and the line and paragraph
+/// separators) that [`visible`] shows, all but the zero-width joiner and non-joiner.
+fn is_format(c: char) -> bool {
+    matches!(c,
+        '\u{ad}'
+        | '\u{600}'..='\u{605}'
+        | '\u{61c}'
+        | '\u{6dd}'
+        | '\u{70f}'
+        | '\u{890}'..='\u{891}'
+        | '\u{8e2}'
+        | '\u{180e}'
+        | '\u{200b}'
+        | '\u{200e}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}'
+        | '\u{110bd}'
+        | '\u{110cd}'
+        | '\u{13430}'..='\u{1343f}'
+        | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}'
+        | '\u{e0001}'
+        | '\u{e0020}'..='\u{e007f}')
 }
 
 /// Where byte `at` of `s` lands in `visible(s)`.
@@ -312,5 +343,28 @@ impl miette::Diagnostic for MietteView<'_> {
         let text = self.0.label.as_deref().map(|l| visible(l).into_owned());
         let label = miette::LabeledSpan::new(text, start, len);
         Some(Box::new(std::iter::once(label)))
+    }
+}
+
+#[cfg(test)]
+mod visible_tests {
+    use super::visible;
+
+    #[test]
+    fn every_control_and_format_character_is_shown() {
+        assert_eq!(visible("a\u{1b}[2Jb\u{7f}"), "a^[[2Jb^?");
+        assert_eq!(visible("\u{9b}31m\u{85}"), "<U+009B>31m<U+0085>");
+        assert_eq!(
+            visible("\u{202e}\u{2066}\u{200e}\u{200b}\u{2060}\u{feff}\u{2028}\u{e0041}\u{ad}"),
+            "<U+202E><U+2066><U+200E><U+200B><U+2060><U+FEFF><U+2028><U+E0041><U+00AD>"
+        );
+        assert_eq!(visible("a\r\nb\tc\rd"), "a\r\nb\tc^Md");
+    }
+
+    #[test]
+    fn text_that_needs_nothing_is_borrowed() {
+        for s in ["plain", "caf\u{e9} \u{201c}quoted\u{201d}", "\u{1f468}\u{200d}\u{1f469}", "\u{645}\u{200c}\u{6cc}"] {
+            assert!(matches!(visible(s), std::borrow::Cow::Borrowed(_)), "{s:?}");
+        }
     }
 }

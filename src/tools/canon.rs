@@ -20,7 +20,7 @@
 //! real game, which shows the real texts.
 
 use crate::engine::GameState;
-use crate::story::{Condition, Effect, Scene, SceneId, Story, Target, Value};
+use crate::story::{Condition, Effect, Read, Scene, SceneId, Story, Target, Value, Write};
 
 /// A set of indices: variables, then visit slots, then once-only slots.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,13 +68,11 @@ impl Layout {
 
 /// Adds every value a condition reads (rolls aside).
 fn reads(layout: Layout, c: &Condition, out: &mut Bits) {
-    match c {
-        Condition::Flag(v) | Condition::Compare(v, _, _) => out.insert(v.index()),
-        Condition::Visits { slot, .. } => out.insert(layout.visit(*slot)),
-        Condition::Not(c) => reads(layout, c, out),
-        Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| reads(layout, c, out)),
-        Condition::Chance { .. } => {}
-    }
+    c.reads(&mut |r| match r {
+        Read::Flag(v) | Read::Compare(v, _, _) => out.insert(v.index()),
+        Read::Visits { slot, .. } => out.insert(layout.visit(slot)),
+        Read::Roll { .. } => {}
+    });
 }
 
 fn reads_opt(layout: Layout, c: Option<&Condition>, out: &mut Bits) {
@@ -85,20 +83,18 @@ fn reads_opt(layout: Layout, c: Option<&Condition>, out: &mut Bits) {
 
 /// Whether a condition reads a `Chance` roll, and which.
 fn rolls_read(c: &Condition, out: &mut Vec<u16>) {
-    match c {
-        Condition::Chance { slot, .. } => out.push(*slot),
-        Condition::Not(c) => rolls_read(c, out),
-        Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| rolls_read(c, out)),
-        _ => {}
-    }
+    c.reads(&mut |r| match r {
+        Read::Roll { slot, .. } => out.push(slot),
+        Read::Flag(_) | Read::Compare(..) | Read::Visits { .. } => {}
+    });
 }
 
 /// The live set before effects, from the live set after them: a `Set` overwrites its
 /// variable (`Add` and `Toggle` keep the value's history, so they change nothing).
 fn before_effects(effects: &[Effect], live: &mut Bits) {
     for e in effects {
-        if let Effect::Set(v, _) = e {
-            live.remove(v.index());
+        if e.overwrites() {
+            live.remove(e.var().index());
         }
     }
 }
@@ -126,20 +122,27 @@ impl IntCap {
 fn int_caps(story: &Story) -> Vec<Option<IntCap>> {
     let n = story.vars().len();
     let (mut grows, mut shrinks) = (vec![false; n], vec![false; n]);
-    super::each_effect(story, &mut |e| {
-        if let Effect::Add(v, d) = e {
-            grows[v.index()] |= *d > 0;
-            shrinks[v.index()] |= *d < 0;
+    story.each_effect(&mut |e| match e.write() {
+        (v, Write::Add(d)) => {
+            grows[v.index()] |= d > 0;
+            shrinks[v.index()] |= d < 0;
         }
+        (_, Write::Set(_) | Write::Toggle) => {}
     });
     let (mut top, mut bottom) = (vec![None::<i64>; n], vec![None::<i64>; n]);
-    super::each_condition(story, &mut |c| {
-        if let Condition::Compare(v, _, Value::Int(k)) = c {
-            let t = &mut top[v.index()];
-            *t = Some(t.map_or(*k, |t| t.max(*k)));
-            let b = &mut bottom[v.index()];
-            *b = Some(b.map_or(*k, |b| b.min(*k)));
-        }
+    story.each_condition(&mut |c| {
+        c.reads(&mut |r| match r {
+            Read::Compare(v, _, Value::Int(k)) => {
+                let t = &mut top[v.index()];
+                *t = Some(t.map_or(*k, |t| t.max(*k)));
+                let b = &mut bottom[v.index()];
+                *b = Some(b.map_or(*k, |b| b.min(*k)));
+            }
+            Read::Compare(_, _, Value::Bool(_) | Value::Text(_))
+            | Read::Flag(_)
+            | Read::Visits { .. }
+            | Read::Roll { .. } => {}
+        })
     });
     (0..n)
         .map(|i| match (grows[i], shrinks[i], top[i], bottom[i]) {
@@ -192,6 +195,26 @@ impl Canon {
         Canon::with(story, false)
     }
 
+    /// A wrong reduction, for proving that the soundness cross-check catches one: the
+    /// canonical form of [`Canon::new`] that also forgets variable `var` everywhere.
+    #[cfg(test)]
+    pub(crate) fn forgetting(story: &Story, var: crate::story::VarId) -> Canon {
+        let mut canon = Canon::new(story);
+        let v = var.0;
+        for keep in &mut canon.keeps {
+            let kept = keep.vars.contains(&v) || keep.capped.iter().any(|&(i, _)| i == v);
+            keep.vars = keep.vars.iter().copied().filter(|&i| i != v).collect();
+            keep.capped = keep.capped.iter().copied().filter(|&(i, _)| i != v).collect();
+            if kept {
+                let mut dead = keep.dead.to_vec();
+                dead.push(v);
+                dead.sort_unstable();
+                keep.dead = dead.into();
+            }
+        }
+        canon
+    }
+
     fn with(story: &Story, forget: bool) -> Canon {
         let layout = Layout {
             vars: story.vars().len(),
@@ -199,15 +222,20 @@ impl Canon {
             once: story.once_slots() as usize,
         };
         let mut caps = vec![0u32; layout.visits];
-        super::each_condition(story, &mut |c| {
-            if let Condition::Visits { slot, n, .. } = c
-                && let Some(cap) = caps.get_mut(*slot as usize)
-            {
+        story.each_condition(&mut |c| {
+            c.reads(&mut |r| visit_cap(r, &mut caps))
+        });
+        fn visit_cap(r: Read<'_>, caps: &mut [u32]) {
+            let (slot, n) = match r {
+                Read::Visits { slot, n, .. } => (slot, n),
+                Read::Flag(_) | Read::Compare(..) | Read::Roll { .. } => return,
+            };
+            if let Some(cap) = caps.get_mut(slot as usize) {
                 // Room for a step's own visits (at most the transition limit) below u32::MAX.
                 let n = n.saturating_add(1).clamp(0, i64::from(u32::MAX / 2)) as u32;
                 *cap = (*cap).max(n);
             }
-        });
+        }
         let mut keeps = Vec::new();
         let mut keep_of = Vec::with_capacity(story.scenes().len());
         if forget {
@@ -272,8 +300,9 @@ impl Canon {
             }
         }
         for &(i, cap) in keep.capped.iter() {
-            if let Value::Int(x) = &mut state.vars[i as usize] {
-                *x = cap.apply(*x);
+            match &mut state.vars[i as usize] {
+                Value::Int(x) => *x = cap.apply(*x),
+                Value::Bool(_) | Value::Text(_) => {}
             }
         }
         for (slot, v) in state.tracked_visits.iter_mut().enumerate() {
@@ -303,11 +332,11 @@ fn kept(scene: &Scene, live: &Bits, layout: Layout, int_caps: &[Option<IntCap>])
     let mut rolls = Vec::new();
     for c in &scene.choices {
         c.condition.iter().for_each(|c| rolls_read(c, &mut rolls));
-        if let Target::Branches(bs) = &c.target {
-            bs.iter()
-                .filter_map(|b| b.condition.as_ref())
-                .for_each(|c| rolls_read(c, &mut rolls));
-        }
+        c.target
+            .branches()
+            .iter()
+            .filter_map(|b| b.condition.as_ref())
+            .for_each(|c| rolls_read(c, &mut rolls));
     }
     rolls.sort_unstable();
     rolls.dedup();
@@ -345,9 +374,9 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
     // and effects, and a branch's effects) what its target reads.
     let transition = |enter: &[Bits], effects: &[Effect], once: Option<u32>, target: &Target| {
         let mut live = Bits::new(len);
-        match target {
-            Target::Goto(t) => live.union(&enter[t.index()]),
-            Target::Branches(bs) => {
+        match target.branches() {
+            [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
+            bs => {
                 for b in bs {
                     let mut after = enter[b.target.index()].clone();
                     before_effects(&b.effects, &mut after);
@@ -359,10 +388,8 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
         if let Some(o) = once {
             live.remove(layout.once(o));
         }
-        if let Target::Branches(bs) = target {
-            for b in bs {
-                reads_opt(layout, b.condition.as_ref(), &mut live);
-            }
+        for b in target.branches() {
+            reads_opt(layout, b.condition.as_ref(), &mut live);
         }
         live
     };

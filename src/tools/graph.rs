@@ -7,10 +7,8 @@
 //! `explore` tells what can really be reached.
 
 use super::line_as_written;
-use crate::commands::{StorySource, load_or_report};
 use crate::story::{Condition, Scene, Story, Target};
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -251,20 +249,4 @@ fn mermaid(story: &Story) -> String {
         let _ = writeln!(out, "    class {lost} unreachable");
     }
     out
-}
-
-/// `interview graph`: prints the graph; exit 0, or 1 when the story does not load, 2 when its
-/// folder cannot be read.
-pub fn run(source: &StorySource, format: Format) -> u8 {
-    let (story, _) = match load_or_report(source) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    // Story text is shown harmlessly: no control character reaches the terminal or the file.
-    let _ = write!(
-        anstream::stdout().lock(),
-        "{}",
-        crate::story::diag::visible(&render(&story, format))
-    );
-    0
 }

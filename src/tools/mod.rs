@@ -16,8 +16,10 @@ mod store;
 pub(crate) use canon::Canon;
 
 use crate::engine::{self, Dice, GameState, StepError};
+use std::sync::Arc;
+
 use crate::story::{
-    Condition, Effect, Line, Para, Piece, SceneId, Story, Target, Text, Value, VarDecl, VarId,
+    Branch, Effect, Line, Piece, SceneId, Story, Target, Value, VarDecl, VarId,
 };
 
 /// Dice that replay a fixed list of outcomes, then take the first possible outcome of every
@@ -28,6 +30,11 @@ use crate::story::{
 pub(crate) struct Enumerator {
     draws: Vec<Draw>,
     pos: usize,
+    /// For the first draw, when it picks among a choice's branches of which some are the
+    /// same (see [`SameBranches`]): each branch's first equal. Only the first of equal
+    /// branches is tried, with their odds added: a choice with 150,000 equal branches is one
+    /// outcome, not 150,000 runs of a step that each weigh 150,000 branches.
+    same: Option<Arc<[u32]>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +50,14 @@ impl Enumerator {
     /// Call before each run of the step.
     pub(crate) fn rewind(&mut self) {
         self.pos = 0;
+    }
+
+    /// Sets the branches that are the same for the steps to come (none: every branch is
+    /// tried). Call with no draws left (after `advance` said there is none).
+    pub(crate) fn set_same(&mut self, same: Option<&Arc<[u32]>>) {
+        if self.same.as_ref().map(Arc::as_ptr) != same.map(Arc::as_ptr) {
+            self.same = same.cloned();
+        }
     }
 
     /// The outcomes picked by the last run, in draw order.
@@ -88,18 +103,51 @@ fn positive_from(weights: &[u32], from: usize) -> Option<u32> {
         .map(|(i, _)| i as u32)
 }
 
+/// The first index at or after `from` with a positive weight that is the first of its equals.
+fn first_positive_from(weights: &[u32], same: &[u32], from: usize) -> Option<u32> {
+    (from..weights.len())
+        .find(|&i| weights[i] > 0 && same[i] as usize == i)
+        .map(|i| i as u32)
+}
+
+/// The odds of outcome `pick` and its equals among `weights`.
+fn odds_with_same(weights: &[u32], same: &[u32], pick: usize) -> f64 {
+    let mut total = 0u64;
+    let mut mine = 0u64;
+    for (i, &w) in weights.iter().enumerate() {
+        total += u64::from(w);
+        if same[i] as usize == pick {
+            mine += u64::from(w);
+        }
+    }
+    if total > 0 { mine as f64 / total as f64 } else { 0.0 }
+}
+
 impl Dice for Enumerator {
     fn pick(&mut self, weights: &[u32]) -> usize {
         let i = self.pos;
         self.pos += 1;
         let pick = match self.draws.get(i) {
             Some(d) if (d.pick as usize) < weights.len() => d.pick as usize,
+            // The first possible branch is the first of its equals: equal branches have the
+            // same condition, so the same possibility.
             _ => positive_from(weights, 0).map_or(0, |p| p as usize),
         };
-        let draw = Draw {
-            pick: pick as u32,
-            next: positive_from(weights, pick + 1),
-            odds: odds(weights, pick),
+        let same = match &self.same {
+            Some(same) if i == 0 && same.len() == weights.len() => Some(same),
+            _ => None,
+        };
+        let draw = match same {
+            None => Draw {
+                pick: pick as u32,
+                next: positive_from(weights, pick + 1),
+                odds: odds(weights, pick),
+            },
+            Some(same) => Draw {
+                pick: pick as u32,
+                next: first_positive_from(weights, same, pick + 1),
+                odds: odds_with_same(weights, same, pick),
+            },
         };
         match self.draws.get_mut(i) {
             Some(d) => *d = draw,
@@ -107,6 +155,59 @@ impl Dice for Enumerator {
         }
         pick
     }
+}
+
+/// The branches of each choice that are the same (same target, effects and condition, whatever
+/// their weights), so that taking one or the other leads to the same state.
+#[derive(Debug)]
+pub(crate) struct SameBranches {
+    /// Where each scene's choices start in `same`.
+    base: Vec<u32>,
+    /// For each choice with equal branches, each branch's first equal with a positive weight
+    /// (itself when it has none, or a weight of 0).
+    same: Vec<Option<Arc<[u32]>>>,
+}
+
+impl SameBranches {
+    pub(crate) fn new(story: &Story) -> SameBranches {
+        let mut base = Vec::with_capacity(story.scenes().len());
+        let mut same = Vec::new();
+        for scene in story.scenes() {
+            base.push(same.len() as u32);
+            for choice in &scene.choices {
+                same.push(match &choice.target {
+                    Target::Branches(bs) if bs.len() > 1 => equals(bs),
+                    Target::Branches(_) | Target::Goto(_) => None,
+                });
+            }
+        }
+        SameBranches { base, same }
+    }
+
+    pub(crate) fn get(&self, scene: SceneId, choice: usize) -> Option<&Arc<[u32]>> {
+        self.same[self.base[scene.index()] as usize + choice].as_ref()
+    }
+}
+
+/// Each branch's first equal with a positive weight; `None` when no two are equal.
+fn equals(branches: &[Branch]) -> Option<Arc<[u32]>> {
+    let mut first: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut any = false;
+    let same: Vec<u32> = branches
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if b.weight == 0 {
+                return i as u32;
+            }
+            // The debug form as the key: the parts compared, in one pass over each branch.
+            let key = format!("{:?}|{:?}|{:?}", b.target, b.effects, b.condition);
+            let f = *first.entry(key).or_insert(i as u32);
+            any |= f as usize != i;
+            f
+        })
+        .collect();
+    any.then(|| same.into())
 }
 
 /// Dice that replay a given list of outcomes (from an [`Enumerator`]). Past the end of the
@@ -132,65 +233,6 @@ impl Dice for Forced<'_> {
         };
         self.pos += 1;
         pick
-    }
-}
-
-/// Calls `f` on every condition of the story: scene texts, choices, autos, branches and the
-/// notebook, nested conditions included.
-fn each_condition(story: &Story, f: &mut impl FnMut(&Condition)) {
-    fn walk(c: &Condition, f: &mut impl FnMut(&Condition)) {
-        f(c);
-        match c {
-            Condition::Not(c) => walk(c, f),
-            Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| walk(c, f)),
-            _ => {}
-        }
-    }
-    fn text(t: &Text, f: &mut impl FnMut(&Condition)) {
-        for p in &t.0 {
-            if let Para::If(c, _, _) = p {
-                walk(c, f);
-            }
-        }
-    }
-    fn target(t: &Target, f: &mut impl FnMut(&Condition)) {
-        if let Target::Branches(bs) = t {
-            bs.iter()
-                .filter_map(|b| b.condition.as_ref())
-                .for_each(|c| walk(c, f));
-        }
-    }
-    text(story.notebook(), f);
-    for scene in story.scenes() {
-        text(&scene.text, f);
-        for c in &scene.choices {
-            c.condition.iter().for_each(|c| walk(c, f));
-            target(&c.target, f);
-        }
-        for a in &scene.autos {
-            a.condition.iter().for_each(|c| walk(c, f));
-            target(&a.target, f);
-        }
-    }
-}
-
-/// Calls `f` on every effect of the story: on entering scenes, of choices, autos and branches.
-fn each_effect(story: &Story, f: &mut impl FnMut(&Effect)) {
-    fn target(t: &Target, f: &mut impl FnMut(&Effect)) {
-        if let Target::Branches(bs) = t {
-            bs.iter().flat_map(|b| &b.effects).for_each(&mut *f);
-        }
-    }
-    for scene in story.scenes() {
-        scene.on_enter.iter().for_each(&mut *f);
-        for c in &scene.choices {
-            c.effects.iter().for_each(&mut *f);
-            target(&c.target, f);
-        }
-        for a in &scene.autos {
-            a.effects.iter().for_each(&mut *f);
-            target(&a.target, f);
-        }
     }
 }
 
@@ -252,7 +294,7 @@ impl Tracked {
             .iter()
             .map(|v| match v {
                 Value::Int(n) => (*n).max(0) as u64,
-                _ => 0,
+                Value::Bool(_) | Value::Text(_) => 0,
             })
     }
 
@@ -385,5 +427,36 @@ mod tests {
     #[test]
     fn squash_folds_whitespace() {
         assert_eq!(squash("  a\n\n b\tc "), "a b c");
+    }
+}
+
+#[cfg(test)]
+mod same_tests {
+    use super::Enumerator;
+    use crate::engine::Dice;
+    use std::sync::Arc;
+
+    #[test]
+    fn equal_outcomes_are_tried_once_with_their_odds_added() {
+        let weights = [1, 1, 2, 0, 1];
+        let same: Arc<[u32]> = Arc::from(vec![0, 0, 2, 3, 0]);
+        let mut e = Enumerator::default();
+        e.set_same(Some(&same));
+        let mut seen = Vec::new();
+        loop {
+            e.rewind();
+            let pick = e.pick(&weights);
+            seen.push((pick, e.probability()));
+            if !e.advance() {
+                break;
+            }
+        }
+        assert_eq!(seen, vec![(0, 0.6), (2, 0.4)]);
+        // Only the first draw of a step is a choice's branches.
+        e.rewind();
+        assert_eq!(e.pick(&weights), 0);
+        assert_eq!(e.pick(&weights), 0);
+        assert!(e.advance());
+        assert_eq!(e.draws[1].pick, 1);
     }
 }

@@ -7,14 +7,12 @@
 //! (its game seed and inputs) that reproduces it.
 
 use super::{Tracked, line_as_written, plural};
-use crate::commands::{StorySource, load_or_report};
 use crate::engine::{self, GameState};
 use crate::story::{SceneId, Story};
 use rand::{RngExt, SeedableRng};
 use rand_pcg::Pcg32;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -90,16 +88,12 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
     let mut shortest: Option<FailedRun> = None;
     for run in 1..=config.runs {
         let seed: u64 = seeds.random();
-        let mut player = Pcg32::seed_from_u64(seeds.random());
-        let mut inputs = Vec::new();
-        let (end, state) = play_one(
-            game,
-            seed,
-            &mut player,
-            config.max_steps,
-            &mut inputs,
-            &mut choices,
-        );
+        let player_seed: u64 = seeds.random();
+        // The inputs are not kept (a run of 10^8 steps would hold gigabytes): a failing run is
+        // played again, the same, to list them.
+        let (end, state, steps) = play_one(game, seed, player_seed, config.max_steps, &mut |scene, index, _| {
+            choices[scene][index] += 1;
+        });
         if let Some(state) = &state {
             for (s, n) in scenes.iter_mut().enumerate() {
                 *n += u64::from(tracked.visits(state, SceneId(s as u32)));
@@ -113,7 +107,11 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
             End::Unfinished => unfinished += 1,
             End::Failed { scene, problem } => {
                 failed += 1;
-                if shortest.as_ref().is_none_or(|s| inputs.len() < s.inputs.len()) {
+                if shortest.as_ref().is_none_or(|s| steps < s.inputs.len()) {
+                    let mut inputs = Vec::with_capacity(steps);
+                    play_one(game, seed, player_seed, config.max_steps, &mut |_, _, number| {
+                        inputs.push(number.to_string());
+                    });
                     shortest = Some(FailedRun {
                         run,
                         seed,
@@ -172,15 +170,18 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
     }
 }
 
-/// One random game. Returns how it ended and its last state (none when it could not start).
+/// One random game: the game of `seed`, the player's picks drawn from `player_seed`; each
+/// choice taken is passed to `taken` (its scene, its index there, its number on screen).
+/// Returns how it ended, its last state (none when it could not start) and the choices made.
 fn play_one(
     story: &Story,
     seed: u64,
-    player: &mut Pcg32,
+    player_seed: u64,
     max_steps: u32,
-    inputs: &mut Vec<String>,
-    choices: &mut [Vec<u64>],
-) -> (End, Option<GameState>) {
+    taken: &mut impl FnMut(usize, usize, usize),
+) -> (End, Option<GameState>, usize) {
+    let mut player = Pcg32::seed_from_u64(player_seed);
+    let mut steps = 0usize;
     let mut state = match engine::new_game(story, seed) {
         Ok((s, _)) => s,
         Err(e) => {
@@ -188,13 +189,13 @@ fn play_one(
                 scene: story.start(),
                 problem: e.to_string(),
             };
-            return (end, None);
+            return (end, None, 0);
         }
     };
     loop {
         let view = engine::view(story, &state);
         if let Some(e) = view.ending {
-            return (End::Ending(e.index()), Some(state));
+            return (End::Ending(e.index()), Some(state), steps);
         }
         let available: Vec<(usize, usize)> = view
             .choices
@@ -208,20 +209,20 @@ fn play_one(
                 scene: state.scene,
                 problem: "a dead end: no available choice, and not an ending".into(),
             };
-            return (end, Some(state));
+            return (end, Some(state), steps);
         }
-        if inputs.len() >= max_steps as usize {
-            return (End::Unfinished, Some(state));
+        if steps >= max_steps as usize {
+            return (End::Unfinished, Some(state), steps);
         }
         let (number, index) = available[player.random_range(0..available.len())];
-        inputs.push(number.to_string());
-        choices[state.scene.index()][index] += 1;
+        steps += 1;
+        taken(state.scene.index(), index, number);
         if let Err(e) = engine::choose(story, &mut state, index) {
             let end = End::Failed {
                 scene: state.scene,
                 problem: e.to_string(),
             };
-            return (end, Some(state));
+            return (end, Some(state), steps);
         }
     }
 }
@@ -309,29 +310,4 @@ pub fn render(r: &Report) -> String {
         }
     }
     out
-}
-
-/// What the `randomtest` subcommand was asked.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub config: Config,
-    pub json: bool,
-}
-
-/// `interview randomtest`: exit 0 when no run failed, 1 when one did (or the story does not
-/// load), 2 when the story folder cannot be read.
-pub fn run(source: &StorySource, options: &Options) -> u8 {
-    let (story, _) = match load_or_report(source) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let report = randomtest(&story, &options.config);
-    let mut out = anstream::stdout().lock();
-    if options.json {
-        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        let _ = writeln!(out, "{}", crate::story::diag::visible(&json));
-    } else {
-        let _ = write!(out, "{}", crate::story::diag::visible(&render(&report)));
-    }
-    u8::from(report.failed > 0)
 }

@@ -2,7 +2,7 @@
 //!
 //! A walkthrough is a seed, the player's inputs, texts that must and must not appear, and the
 //! ending it must reach. It is played with the engine's own dice (the seed's generator) and
-//! the same choice picking as the game ([`crate::play::pick`]), so a walkthrough that passes
+//! the same choice picking as the game ([`crate::matching::pick`]), so a walkthrough that passes
 //! here plays the same when its inputs are typed into `interview --seed N`.
 //!
 //! Texts are matched against everything the run shows (scene texts, texts of scenes passed
@@ -10,13 +10,10 @@
 //! one space, so an expected text may be wrapped freely in the file.
 
 use super::{plural, squash};
-use crate::commands::{StorySource, load_or_report};
 use crate::engine::{self, GameState, View};
 use crate::story::{EndingId, Story, limits};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
 
 /// A walkthrough file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,7 +217,7 @@ pub fn play(story: &Story, w: &Walkthrough) -> Played {
         } else if view.is_dead_end() {
             fail("a dead end: no choice is available here".into())
         } else {
-            match crate::play::pick(&view, input.trim()) {
+            match crate::matching::pick(&view, input.trim()) {
                 Err(msg) => fail(msg),
                 Ok(index) => match engine::choose(story, &mut state, index) {
                     Err(e) => fail(e.to_string()),
@@ -386,85 +383,4 @@ fn scene_after(story: &Story, w: &Walkthrough, step: usize) -> Option<String> {
     };
     let played = play(story, &short);
     played.failure.is_none().then_some(played.scene)
-}
-
-/// The walkthrough files named on the command line: files as given, folders as the `*.ron`
-/// files in them, by name.
-fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let entries = std::fs::read_dir(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|f| f.is_file() && f.extension().is_some_and(|x| x == "ron"))
-                .collect();
-            if found.is_empty() {
-                return Err(format!(
-                    "{}: no walkthrough (.ron) files in this folder",
-                    p.display()
-                ));
-            }
-            found.sort();
-            files.extend(found);
-        } else if p.is_file() {
-            files.push(p.clone());
-        } else if p.exists() {
-            return Err(format!("{}: not a file", p.display()));
-        } else {
-            return Err(format!("{}: no such file", p.display()));
-        }
-    }
-    Ok(files)
-}
-
-/// `interview replay FILE...`: exit 0 when every walkthrough passes, 1 when one fails (or
-/// cannot be read, or the story does not load), 2 when a file named does not exist.
-pub fn run(source: &StorySource, paths: &[PathBuf]) -> u8 {
-    let files = match expand(paths) {
-        Ok(f) => f,
-        Err(msg) => {
-            anstream::eprintln!("interview replay: {msg}");
-            return 2;
-        }
-    };
-    let (story, _) = match load_or_report(source) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let mut out = anstream::stdout().lock();
-    let mut failed = 0usize;
-    for file in &files {
-        let line = match replay_file(&story, file) {
-            Ok(p) => {
-                let ending = p.ending.map_or(String::new(), |e| format!(", ending `{e}`"));
-                format!(
-                    "ok      {} ({}{ending})",
-                    file.display(),
-                    plural(p.inputs, "input")
-                )
-            }
-            Err(why) => {
-                failed += 1;
-                format!("FAILED  {}\n    {why}", file.display())
-            }
-        };
-        let _ = writeln!(out, "{}", crate::story::diag::visible(&line));
-    }
-    let _ = writeln!(out, "replay: {} passed, {failed} failed", files.len() - failed);
-    u8::from(failed > 0)
-}
-
-fn replay_file(story: &Story, file: &Path) -> Result<Passed, String> {
-    let size = std::fs::metadata(file).map_err(|e| e.to_string())?.len();
-    if size > limits::FILE_BYTES as u64 {
-        return Err(format!(
-            "the file is larger than the limit of {} bytes (4 MiB)",
-            limits::FILE_BYTES
-        ));
-    }
-    let text = std::fs::read_to_string(file).map_err(|e| e.to_string())?;
-    let w = Walkthrough::parse(&text).map_err(|e| format!("{}:{e}", file.display()))?;
-    check(story, &w).map_err(|f| f.to_string())
 }

@@ -22,7 +22,9 @@
 //!
 //! The table is open addressing with linear probing: a slot is one word holding the row number
 //! and 32 more bits of the row's hash, so a probe is one memory access and a row is read only
-//! when those bits match. States are never removed.
+//! when those bits match. States are never removed. `hashbrown::HashTable<u32>` in its place
+//! measured slower on the 1,000-scene benchmark story (0.84 s against 0.63 s at best, over eight
+//! alternating release runs of `explore --stats`), so the table stays.
 
 use super::canon::{Canon, IntCap};
 use crate::engine::GameState;
@@ -345,18 +347,21 @@ impl StateStore {
         row.iter_mut().for_each(|w| *w = 0);
         self.scene.put(row, u64::from(state.scene.0));
         for f in plan.bools.iter() {
-            if let Value::Bool(b) = state.vars[f.index as usize] {
-                f.put(row, u64::from(b));
+            match state.vars[f.index as usize] {
+                Value::Bool(b) => f.put(row, u64::from(b)),
+                Value::Int(_) | Value::Text(_) => {}
             }
         }
         for f in plan.ints.iter() {
-            if let Value::Int(x) = state.vars[f.index as usize] {
-                f.put(row, x as u64);
+            match state.vars[f.index as usize] {
+                Value::Int(x) => f.put(row, x as u64),
+                Value::Bool(_) | Value::Text(_) => {}
             }
         }
         for (f, cap) in plan.capped.iter() {
-            if let Value::Int(x) = state.vars[f.index as usize] {
-                f.put(row, cap.apply(x) as u64);
+            match state.vars[f.index as usize] {
+                Value::Int(x) => f.put(row, cap.apply(x) as u64),
+                Value::Bool(_) | Value::Text(_) => {}
             }
         }
         if !plan.plain {
@@ -387,8 +392,9 @@ impl StateStore {
             }
         }
         for (f, cap) in plan.capped.iter() {
-            if let Value::Int(x) = state.vars[f.index as usize] {
-                f.put(row, cap.apply(x) as u64);
+            match state.vars[f.index as usize] {
+                Value::Int(x) => f.put(row, cap.apply(x) as u64),
+                Value::Bool(_) | Value::Text(_) => {}
             }
         }
         if !plan.plain {

@@ -1,0 +1,101 @@
+//! `interview explore`: the search's report on stdout, its speed on stderr, and with
+//! `--walkthroughs DIR` one walkthrough file per ending reached.
+
+use super::{Error, Outcome, StorySource, load};
+use crate::files;
+use crate::story::Story;
+use crate::story::diag::visible;
+use crate::tools::explore::{Config, Report, explore, render, walkthrough};
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+
+/// What the `explore` subcommand was asked.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub max_states: usize,
+    pub json: bool,
+    pub walkthroughs: Option<PathBuf>,
+    /// Print the speed of the search on stderr (always done on a terminal).
+    pub stats: bool,
+}
+
+/// Findings on a dead end or a runtime error, or a walkthrough that cannot be written.
+pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
+    let story = load(source)?;
+    let terminal = std::io::stderr().is_terminal();
+    let mut progress = |states: usize, queue: usize| {
+        if terminal {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\rexplore: {states} states, {queue} to explore...");
+            let _ = err.flush();
+        }
+    };
+    let config = Config {
+        max_states: options.max_states,
+        ..Config::default()
+    };
+    let started = std::time::Instant::now();
+    let report = explore(&story, &config, &mut progress);
+    let secs = started.elapsed().as_secs_f64();
+    if terminal && report.states >= 1 << 14 {
+        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+    }
+    if terminal || options.stats {
+        let rate = report.states as f64 / secs.max(1e-9);
+        anstream::eprintln!(
+            "explore: {} states in {secs:.3} s ({:.0} states per second)",
+            report.states,
+            rate
+        );
+    }
+    let mut found = !report.is_sound();
+    if let Some(dir) = &options.walkthroughs {
+        // Part of the report: what was written, and what could not be (then exit 1).
+        for line in write_walkthroughs(&story, &report, dir) {
+            match line {
+                Ok(msg) => anstream::eprintln!("{}", visible(&msg)),
+                Err(msg) => {
+                    anstream::eprintln!("interview explore: {}", visible(&msg));
+                    found = true;
+                }
+            }
+        }
+    }
+    let mut out = anstream::stdout().lock();
+    if options.json {
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        let _ = writeln!(out, "{}", visible(&json));
+    } else {
+        let _ = write!(out, "{}", visible(&render(&report)));
+    }
+    Ok(Outcome::findings_if(found))
+}
+
+/// Writes `DIR/<ending>.ron` for each ending reached; says what it wrote, or why it could not.
+fn write_walkthroughs(story: &Story, report: &Report, dir: &Path) -> Vec<Result<String, String>> {
+    if let Err(e) = files::make_dir(dir) {
+        return vec![Err(e.to_string())];
+    }
+    report
+        .endings
+        .iter()
+        .map(|e| {
+            let path = dir.join(format!("{}.ron", e.id));
+            let Some(w) = walkthrough(story, e) else {
+                return Err(format!(
+                    "no seed found whose game reaches the ending `{}`: {} not written",
+                    e.id,
+                    path.display()
+                ));
+            };
+            // Story text in a file a person reads goes through `visible`, as on the screen.
+            let comment = format!(
+                "The shortest way to the ending `{}` ({}), written by `interview explore`.",
+                e.id, e.title
+            );
+            files::write_atomic(&path, &w.to_ron(&visible(&comment)))
+                .map(|()| format!("wrote {}", path.display()))
+                .map_err(|err| err.to_string())
+        })
+        .collect()
+}
