@@ -58,5 +58,7 @@ mod story_walk;
 mod tools_docs;
 mod tools_explore;
 mod tools_graph;
+mod tools_hostile;
 mod tools_randomtest;
 mod tools_replay;
+mod tools_soundness;
