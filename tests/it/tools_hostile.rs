@@ -96,7 +96,10 @@ fn odd_entries_are_reported_with_their_paths_and_the_rest_is_read() {
     std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("dangling.ron")).unwrap();
     std::os::unix::fs::symlink(dir.join("loop.ron"), dir.join("loop.ron")).unwrap();
     let fifo = dir.join("fifo.ron");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
     let bad_name = std::ffi::OsStr::from_bytes(b"bad\xff.ron");
     std::fs::write(dir.join(bad_name), "[]").unwrap();
 
@@ -112,11 +115,20 @@ fn odd_entries_are_reported_with_their_paths_and_the_rest_is_read() {
     }
     // The story's own files were read and loaded: no echo of a missing scene or manifest.
     assert!(stdout.contains(&format!("{}: ", dir.display())), "{stdout}");
-    assert_eq!(stdout.matches(": error: ").count(), 4 + usize::from(made), "{stdout}");
+    assert_eq!(
+        stdout.matches(": error: ").count(),
+        4 + usize::from(made),
+        "{stdout}"
+    );
 
     // Playing and the tools exit 1 (the README's "cannot be loaded"), not 2.
     for args in [vec![], vec!["explore"], vec!["graph"]] {
-        let out = interview().arg("--scenes").arg(&dir).args(&args).output().unwrap();
+        let out = interview()
+            .arg("--scenes")
+            .arg(&dir)
+            .args(&args)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains(&at("folder.ron")), "{stderr}");
@@ -134,7 +146,11 @@ fn arguments_are_echoed_visible_even_through_a_pipe() {
         vec!["graph".into(), "--format".into(), hostile.into()],
         vec!["replay".into(), format!("/nonexistent/{hostile}")],
         vec!["check".into(), format!("/nonexistent/{hostile}")],
-        vec!["--scenes".into(), format!("/nonexistent/{hostile}"), "explore".into()],
+        vec![
+            "--scenes".into(),
+            format!("/nonexistent/{hostile}"),
+            "explore".into(),
+        ],
         vec![
             "--scenes".into(),
             story.display().to_string(),
@@ -173,8 +189,19 @@ fn walkthrough_comments_hold_no_raw_story_text() {
     );
     assert_harmless("the walkthrough", &text);
     // It still replays.
-    let out = interview().arg("--scenes").arg(&story).arg("replay").arg(&dir).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = interview()
+        .arg("--scenes")
+        .arg(&story)
+        .arg("replay")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     std::fs::remove_dir_all(story).unwrap();
 }
 
@@ -183,11 +210,23 @@ fn a_walkthrough_over_the_size_limit_is_not_read() {
     let story = story("big-walkthrough");
     let walks = temp_dir("big-walkthrough-files");
     let file = walks.join("w.ron");
-    std::fs::File::create(&file).unwrap().set_len(limits::FILE_BYTES as u64 + 1).unwrap();
-    let out = interview().arg("--scenes").arg(&story).arg("replay").arg(&file).output().unwrap();
+    std::fs::File::create(&file)
+        .unwrap()
+        .set_len(limits::FILE_BYTES as u64 + 1)
+        .unwrap();
+    let out = interview()
+        .arg("--scenes")
+        .arg(&story)
+        .arg("replay")
+        .arg(&file)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains("the file is larger than the limit of 4194304 bytes (4 MiB)"), "{stdout}");
+    assert!(
+        stdout.contains("the file is larger than the limit of 4194304 bytes (4 MiB)"),
+        "{stdout}"
+    );
     std::fs::remove_dir_all(story).unwrap();
     std::fs::remove_dir_all(walks).unwrap();
 }
@@ -201,7 +240,12 @@ fn branchy(name: &str, n: usize) -> PathBuf {
     )
     .unwrap();
     let branches: Vec<String> = (0..n)
-        .map(|i| format!("Branch(weight: 1, goto: \"{}\")", if i % 4 == 3 { "c" } else { "b" }))
+        .map(|i| {
+            format!(
+                "Branch(weight: 1, goto: \"{}\")",
+                if i % 4 == 3 { "c" } else { "b" }
+            )
+        })
         .collect();
     std::fs::write(
         dir.join("scenes.ron"),

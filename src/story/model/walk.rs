@@ -187,7 +187,9 @@ impl Para {
             Para::Always(l) => f(l),
             Para::If(_, yes, no) => {
                 f(yes);
-                no.iter().for_each(|l| f(l));
+                if let Some(l) = no {
+                    f(l);
+                }
             }
         }
     }
