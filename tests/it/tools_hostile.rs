@@ -262,8 +262,9 @@ fn branchy(name: &str, n: usize) -> PathBuf {
 
 #[test]
 fn equal_branches_are_one_outcome_with_their_odds_added() {
-    // 40,000 branches: each tried on its own, as before, this was 1.6 billion branch weighings.
-    let dir = branchy("branches", 40_000);
+    // As many branches as one pick may have, to two targets: explored as two outcomes.
+    let n = limits::BRANCHES_PER_TARGET;
+    let dir = branchy("branches", n);
     let story = interview::commands::load(&interview::commands::StorySource::Dir(dir.clone())).unwrap();
     let report = interview::tools::explore::explore(&story, &Default::default(), &mut |_, _| {});
     assert_eq!(report.states, 3);
@@ -273,5 +274,28 @@ fn equal_branches_are_one_outcome_with_their_odds_added() {
     };
     assert!((chance("b") - 0.75).abs() < 1e-9, "{}", chance("b"));
     assert!((chance("c") - 0.25).abs() < 1e-9, "{}", chance("c"));
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_pick_with_more_branches_than_the_limit_is_refused_where_it_is_written() {
+    // explore tries every branch of a pick as an outcome, replaying the step: the limit keeps
+    // one choice's work bounded (150,000 branches took 43 s before).
+    let n = limits::BRANCHES_PER_TARGET + 1;
+    let dir = branchy("too_many_branches", n);
+    let out = interview()
+        .args(["check", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let first = stdout.lines().next().unwrap();
+    assert!(
+        first.ends_with(&format!(
+            "scenes.ron:1:83: error: {n} branches is too many for one random pick: the limit is {}",
+            n - 1
+        )),
+        "{stdout}"
+    );
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -542,6 +542,18 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             (Some(g), None) => self
                 .scene_ref(g, file, &with(p, Seg::Field("goto")))
                 .map(Target::Goto),
+            (None, Some(branches)) if branches.len() > limits::BRANCHES_PER_TARGET => {
+                self.cx.error(
+                    file,
+                    &with(p, Seg::Field("branches")),
+                    format!(
+                        "{} branches is too many for one random pick: the limit is {}",
+                        branches.len(),
+                        limits::BRANCHES_PER_TARGET
+                    ),
+                );
+                None
+            }
             (None, Some(branches)) => {
                 let mut out = Vec::with_capacity(branches.len());
                 let mut ok = true;
