@@ -1,8 +1,8 @@
 //! Authoring tools built on the engine: `explore`, `randomtest`, `graph` and `replay`.
 //!
 //! Each tool is a pure function of a [`Story`] that returns a report (plain data, `serde`
-//! serializable), plus a `run` function that is the command-line edge: it loads the story,
-//! prints the report and returns the exit code. The helpers here are shared by the tools:
+//! serializable); the command-line edge that loads the story, prints the report and writes or
+//! reads files is in `crate::commands`. The helpers here are shared by the tools:
 //! dice that force and enumerate random outcomes, the canonical form of a state used to
 //! deduplicate states, and a way to see which fallback choices a step took.
 
