@@ -377,9 +377,13 @@ impl<'a> Cx<'a> {
             Err(e) => {
                 let mut start = offset_of(text, e.span.start.line, e.span.start.col);
                 let mut end = offset_of(text, e.span.end.line, e.span.end.col).max(start);
-                // A missing comma is noticed at the next value, often on the next line: point
-                // just after the value that wants the comma instead.
-                if matches!(e.code, ron::Error::ExpectedComma) {
+                let (mut message, mut help) = ron_message(&e.code);
+                let manifest = base_name(&f.name) == MANIFEST;
+                if let Some(t) = super::syntax::translate(&f.name, text, manifest, &e.code, start, &message) {
+                    (start, end, message, help) = (t.start, t.end, t.message, Some(t.help));
+                } else if matches!(e.code, ron::Error::ExpectedComma) {
+                    // A missing comma is noticed at the next value, often on the next line: point
+                    // just after the value that wants the comma instead.
                     let after = previous_token_end(text, start);
                     if text[after..start].contains('\n') {
                         start = after;
@@ -388,7 +392,6 @@ impl<'a> Cx<'a> {
                 }
                 // RON's position, clamped into the file.
                 let (line, col) = f.line_col(start);
-                let (message, help) = ron_message(&e.code);
                 let span = Some((start, end.max(start + 1).min(text.len().max(start))));
                 let source = Excerpt::around(text, start, end.max(start + 1), line);
                 self.diags.push(Diagnostic {
@@ -1043,11 +1046,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 Some(&id) => Some(id),
                 None => {
                     let help = self.suggest(e, self.ending_names.keys().copied());
+                    let titles = self.endings.iter().map(|x| (x.id.as_str(), x.title.as_str()));
+                    let (message, help) = match super::syntax::ending_by_title(e, titles) {
+                        Some((message, help)) => (message, Some(help)),
+                        None => (format!("no ending has the id `{e}`"), help),
+                    };
                     self.cx.at(
                         Severity::Error,
                         file,
                         &p,
-                        format!("no ending has the id `{e}`"),
+                        message,
                         Some("unknown ending".into()),
                         help.or_else(|| Some(format!("declare it in `endings` of {MANIFEST}"))),
                     );
