@@ -208,7 +208,7 @@ const PIECES: &[&str] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     /// Random edits (insertions of RON pieces, deletions, byte flips) of every fixture: the
     /// loader never panics and every position it reports lies inside the file.

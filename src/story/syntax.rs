@@ -435,9 +435,17 @@ impl Cx<'_> {
         if s.starts_with('r') {
             return None;
         }
-        // The quote that ends it was meant to open the next string: its text is glued to it.
+        // The quote that ends it was meant to open the next string: its text follows.
         let next = self.toks[n];
-        if next.start != tok.end || matches!(next.kind, Kind::Punct(',' | ')' | ']' | '}' | ':')) {
+        let between = &self.text[tok.end..next.start];
+        let follows = match next.kind {
+            Kind::Ident => self.kind(n + 1) != Some(Kind::Punct(':')),
+            Kind::Num => true,
+            Kind::Other => self.text[next.start..].starts_with(char::is_alphabetic),
+            Kind::Punct(c) => between.is_empty() && !",)]}:([{".contains(c),
+            _ => false,
+        };
+        if !follows || !between.bytes().all(|b| b == b' ') {
             return None;
         }
         let body = &s[1..s.len() - 1];
