@@ -236,3 +236,36 @@ proptest! {
         assert_inside(&files);
     }
 }
+
+/// Every single-character edit of every fixture's files (a quote, a bracket or a comma
+/// inserted, a character deleted), exhaustively: no panic, positions inside the file. About
+/// 20 s in a debug build, so run on request: `cargo test --test syntax_errors -- --ignored`.
+#[test]
+#[ignore = "exhaustive and slow; run with --ignored"]
+fn every_small_edit_stays_inside_the_file() {
+    for fixture in [
+        "unclosed_string", "missing_bracket", "missing_paren_choice", "missing_paren_story",
+        "single_quotes", "inner_quotes", "bare_text_part", "if_with_else", "string_condition",
+        "manifest_as_scene", "scenes_in_manifest", "ending_title",
+    ] {
+        let files = fixture_files(fixture);
+        for f in 0..files.len() {
+            let text = String::from_utf8(files[f].bytes.clone()).unwrap();
+            let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            for (k, &i) in cuts.iter().enumerate() {
+                let mut edits: Vec<String> = ["\"", "'", ")", "]", "("]
+                    .iter()
+                    .map(|p| format!("{}{p}{}", &text[..i], &text[i..]))
+                    .collect();
+                if let Some(&next) = cuts.get(k + 1) {
+                    edits.push(format!("{}{}", &text[..i], &text[next..]));
+                }
+                for edited in edits {
+                    let mut changed = files.clone();
+                    changed[f].bytes = edited.into_bytes();
+                    assert_inside(&changed);
+                }
+            }
+        }
+    }
+}

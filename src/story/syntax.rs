@@ -287,6 +287,12 @@ impl Cx<'_> {
         }
     }
 
+    /// Whether the story format has such a bracket: every `(` follows a name (`Choice(`), so a
+    /// bare `(` is a stray one, and closing it would be no fix.
+    fn named(&self, open: usize) -> bool {
+        punct(self.toks[open].kind) != '(' || (open > 0 && self.kind(open - 1) == Some(Kind::Ident))
+    }
+
     /// Where the opener's name starts (`Choice` of `Choice(`).
     fn opener_start(&self, open: usize) -> usize {
         match punct(self.toks[open].kind) {
@@ -333,12 +339,14 @@ impl Cx<'_> {
 
     fn translate(&self, manifest: bool, code: &ron::Error) -> Option<Found> {
         let n = self.stop();
+        // What is said of a value's place needs the brackets around it to be right.
+        let balanced = || self.stack(self.toks.len()).is_some_and(|st| st.is_empty());
         self.wrong_file(manifest, n)
             .or_else(|| self.unclosed_string(n, code))
             .or_else(|| self.single_quotes(n))
             .or_else(|| self.inner_quote(n))
-            .or_else(|| self.string_in_place(n))
-            .or_else(|| self.if_parts(n))
+            .or_else(|| balanced().then(|| self.string_in_place(n)).flatten())
+            .or_else(|| balanced().then(|| self.if_parts(n)).flatten())
             .or_else(|| self.brackets(n, code))
     }
 
@@ -368,7 +376,7 @@ impl Cx<'_> {
                     .into(),
             ));
         }
-        if manifest && first.kind == Kind::Punct('[') {
+        if manifest && first.kind == Kind::Punct('[') && self.is_ident(1, "Scene") {
             return Some((
                 first.start,
                 first.end,
@@ -376,6 +384,14 @@ impl Cx<'_> {
                 "move the scenes to another file (such as `scenes.ron`) and write the manifest \
                  here: `Story(id: ..., title: ..., start: ..., ...)`"
                     .into(),
+            ));
+        }
+        if manifest && first.kind == Kind::Punct('[') && !self.is_ident(1, "Story") {
+            return Some((
+                first.start,
+                first.end,
+                "`story.ron` holds a list, but it is the manifest `Story(...)`".into(),
+                "write the manifest here: `Story(id: ..., title: ..., start: ..., ...)`".into(),
             ));
         }
         if manifest && self.is_ident(0, "Scene") && called {
@@ -455,14 +471,13 @@ impl Cx<'_> {
     /// `'You wait.'`: text in single quotes.
     fn single_quotes(&self, n: usize) -> Option<Found> {
         let tok = *self.toks.get(n)?;
-        if tok.kind != Kind::Single {
+        // Text in single quotes where a value goes: `text: 'You wait.'`, not a stray `'`.
+        let s = &self.text[tok.start..tok.end];
+        let value_place = n > 0 && matches!(self.kind(n - 1), Some(Kind::Punct(':' | ',' | '(' | '[')));
+        if tok.kind != Kind::Single || s.len() < 3 || !s.ends_with('\'') || s.contains('"') || !value_place {
             return None;
         }
-        let s = &self.text[tok.start..tok.end];
-        let help = match s.len() >= 2 && s.ends_with('\'') {
-            true => format!("write \"{}\"", s[1..s.len() - 1].replace('"', "\\\"")),
-            false => "write the text between `\"` and `\"`".into(),
-        };
+        let help = format!("write \"{}\"", &s[1..s.len() - 1]);
         Some((
             tok.start,
             tok.start + 1,
@@ -490,8 +505,11 @@ impl Cx<'_> {
             _ => false,
         };
         let line_end = self.text[tok.end..].find('\n').map_or(self.text.len(), |k| tok.end + k);
+        if !word || next.end > line_end || self.text[tok.start..tok.end].contains('\n') {
+            return None;
+        }
         let rest = &self.text[next.end..line_end];
-        if !word || self.text[tok.start..tok.end].contains('\n') || !rest.contains('"') {
+        if !rest.contains('"') {
             return None;
         }
         // The text as meant: up to the first quote that RON could end it with (one followed
@@ -500,11 +518,15 @@ impl Cx<'_> {
             let after = rest[i + 1..].trim_start();
             c == '"' && (after.is_empty() || after.starts_with([',', ')', ']', '}']) || after.starts_with("//"))
         });
-        let example = match end {
-            Some((i, _)) if i < 80 => {
-                format!(": \"{}\"", escape_quotes(&self.text[tok.start + 1..next.end + i]))
-            }
-            _ => String::new(),
+        // Quotes inside text come in pairs: one alone is a stray or a missing one.
+        let (i, _) = end?;
+        let meant = &self.text[tok.start + 1..next.end + i];
+        if bare_quotes(meant) % 2 == 1 {
+            return None;
+        }
+        let example = match i < 80 {
+            true => format!(": \"{}\"", escape_quotes(meant)),
+            false => String::new(),
         };
         let quote = tok.end - 1;
         Some((
@@ -526,6 +548,10 @@ impl Cx<'_> {
         let s = &self.text[tok.start..tok.end];
         let body = s.strip_prefix('"').and_then(|b| b.strip_suffix('"')).unwrap_or("");
         let prev_is = |k: Kind| n > 0 && self.kind(n - 1) == Some(k);
+        // The string is a whole value, not the start of a mangled one.
+        if !matches!(self.kind(n + 1), Some(Kind::Punct(',' | ')' | ']'))) {
+            return None;
+        }
         let in_call = |names: &[&str]| {
             self.kind(open) == Some(Kind::Punct('('))
                 && open > 0
@@ -560,11 +586,15 @@ impl Cx<'_> {
             && self.kind(open - 1) == Some(Kind::Punct(':'))
             && (self.is_ident(open - 2, "text") || self.is_ident(open - 2, "notebook"));
         if text_list && (prev_is(Kind::Punct('[')) || prev_is(Kind::Punct(','))) {
+            let example = match s.chars().count() <= 60 && !s.contains('\n') {
+                true => s,
+                false => "\"...\"",
+            };
             return Some((
                 tok.start,
                 tok.end,
                 "in a list of text parts, a string must be wrapped in `Text(...)`".into(),
-                format!("write `Text({s})`; the other parts are `If(condition, \"...\")` and `IfElse(condition, \"...\", \"...\")`"),
+                format!("write `Text({example})`; the other parts are `If(condition, \"...\")` and `IfElse(condition, \"...\", \"...\")`"),
             ));
         }
         None
@@ -591,7 +621,8 @@ impl Cx<'_> {
             }
         }
         let trailing = self.kind(n - 1) == Some(Kind::Punct(','));
-        if self.is_ident(open - 1, "If") && commas == 2 && trailing && !is_close(tok.kind) {
+        // A third text, as an `IfElse` would have.
+        if self.is_ident(open - 1, "If") && commas == 2 && trailing && matches!(tok.kind, Kind::Str { .. }) {
             return Some((
                 tok.start,
                 tok.end,
@@ -599,7 +630,14 @@ impl Cx<'_> {
                 "write `IfElse(condition, \"text when it holds\", \"text otherwise\")`".into(),
             ));
         }
-        if self.is_ident(open - 1, "IfElse") && tok.kind == Kind::Punct(')') && commas + usize::from(!trailing) == 2 {
+        let third_follows = matches!(self.kind(n + 1), Some(Kind::Str { .. }))
+            || (self.kind(n + 1) == Some(Kind::Punct(','))
+                && matches!(self.kind(n + 2), Some(Kind::Str { .. })));
+        if self.is_ident(open - 1, "IfElse")
+            && tok.kind == Kind::Punct(')')
+            && commas + usize::from(!trailing) == 2
+            && !third_follows
+        {
             return Some((
                 tok.start,
                 tok.end,
@@ -623,6 +661,9 @@ impl Cx<'_> {
             }
             let st = self.stack(self.toks.len())?;
             let &open = st.last()?;
+            if !self.named(open) {
+                return None;
+            }
             let closers: String = st.iter().rev().map(|&o| closer(punct(self.toks[o].kind))).collect();
             let more = match st.len() {
                 1 => String::new(),
@@ -645,6 +686,9 @@ impl Cx<'_> {
         let gap = if n > 0 { self.toks[n - 1].end } else { tok.start };
         if is_close(tok.kind) {
             let want = punct(tok.kind);
+            if st.last().is_some_and(|&o| !self.named(o)) {
+                return None;
+            }
             let Some(&open) = st.last() else {
                 return (self.balances(Vec::new(), n + 1)).then(|| {
                     (
@@ -742,6 +786,22 @@ fn swallowed(body: &str) -> bool {
         .map_or(0, |i| i + 1);
     let field = &before[ident_start..];
     FIELDS.contains(&field) && before[..ident_start].trim_end().ends_with([',', '('])
+}
+
+/// How many `"` of `text` are not escaped.
+fn bare_quotes(text: &str) -> usize {
+    let mut count = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => count += 1,
+            _ => {}
+        }
+    }
+    count
 }
 
 /// `text` with every `"` not already escaped written `\"`.
