@@ -44,7 +44,10 @@ fn an_unclosed_string_is_shown_at_its_opening_quote() {
         1,
         &["scenes.ron:4:15: error: this string is never closed"],
     );
-    has(&out, "put a `\"` where the text ends: without it, the string runs on to the `\"` at 6:26");
+    has(
+        &out,
+        "put a `\"` where the text ends: without it, the string runs on to the `\"` at 6:26",
+    );
     has(&out, "RON's own words: expected comma, at 6:27");
 }
 
@@ -173,7 +176,9 @@ fn an_ending_named_by_its_title_names_the_id() {
 
 /// The fixtures' files, read in the order the loader wants (manifest included).
 fn fixture_files(fixture: &str) -> Vec<SourceFile> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURES).join(fixture);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(FIXTURES)
+        .join(fixture);
     let mut names: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -194,7 +199,8 @@ fn fixture_files(fixture: &str) -> Vec<SourceFile> {
 fn assert_inside(files: &[SourceFile]) {
     for d in load_story(files).diagnostics {
         let f = files.iter().find(|f| *f.name == *d.file).expect("a known file");
-        let text = String::from_utf8_lossy(f.bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&f.bytes)).into_owned();
+        let text =
+            String::from_utf8_lossy(f.bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&f.bytes)).into_owned();
         let lines: Vec<&str> = text.split('\n').collect();
         assert!(d.line >= 1 && d.line <= lines.len(), "line outside the file: {d}");
         let chars = lines[d.line - 1].chars().count();
@@ -244,9 +250,18 @@ proptest! {
 #[ignore = "exhaustive and slow; run with --ignored"]
 fn every_small_edit_stays_inside_the_file() {
     for fixture in [
-        "unclosed_string", "missing_bracket", "missing_paren_choice", "missing_paren_story",
-        "single_quotes", "inner_quotes", "bare_text_part", "if_with_else", "string_condition",
-        "manifest_as_scene", "scenes_in_manifest", "ending_title",
+        "unclosed_string",
+        "missing_bracket",
+        "missing_paren_choice",
+        "missing_paren_story",
+        "single_quotes",
+        "inner_quotes",
+        "bare_text_part",
+        "if_with_else",
+        "string_condition",
+        "manifest_as_scene",
+        "scenes_in_manifest",
+        "ending_title",
     ] {
         let files = fixture_files(fixture);
         for f in 0..files.len() {

@@ -71,15 +71,39 @@ pub(crate) fn ending_by_title<'e>(
 
 /// The names of fields in the story format, to recognise RON swallowed into a string.
 const FIELDS: &[&str] = &[
-    "id", "title", "author", "version", "about", "start", "variables", "endings", "notebook",
-    "text", "choices", "goto", "branches", "if", "effects", "once", "fallback", "locked",
-    "on_enter", "auto", "ending", "weight", "value", "min", "max",
+    "id",
+    "title",
+    "author",
+    "version",
+    "about",
+    "start",
+    "variables",
+    "endings",
+    "notebook",
+    "text",
+    "choices",
+    "goto",
+    "branches",
+    "if",
+    "effects",
+    "once",
+    "fallback",
+    "locked",
+    "on_enter",
+    "auto",
+    "ending",
+    "weight",
+    "value",
+    "min",
+    "max",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     /// `"..."` or `r#"..."#`; `closed` is false when it runs to the end of the file.
-    Str { closed: bool },
+    Str {
+        closed: bool,
+    },
     /// `'...'` up to the next `'` on the same line (or just the `'`).
     Single,
     Ident,
@@ -255,9 +279,7 @@ type Found = (usize, usize, String, String);
 
 impl Cx<'_> {
     fn src(&self, t: usize) -> &str {
-        self.toks
-            .get(t)
-            .map_or("", |t| &self.text[t.start..t.end])
+        self.toks.get(t).map_or("", |t| &self.text[t.start..t.end])
     }
 
     fn kind(&self, t: usize) -> Option<Kind> {
@@ -504,7 +526,9 @@ impl Cx<'_> {
             Kind::Other => self.text[next.start..].starts_with(char::is_alphabetic),
             _ => false,
         };
-        let line_end = self.text[tok.end..].find('\n').map_or(self.text.len(), |k| tok.end + k);
+        let line_end = self.text[tok.end..]
+            .find('\n')
+            .map_or(self.text.len(), |k| tok.end + k);
         if !word || next.end > line_end || self.text[tok.start..tok.end].contains('\n') {
             return None;
         }
@@ -516,7 +540,8 @@ impl Cx<'_> {
         // by `,`, a closing bracket or the line's end), every quote inside escaped.
         let end = rest.char_indices().find(|&(i, c)| {
             let after = rest[i + 1..].trim_start();
-            c == '"' && (after.is_empty() || after.starts_with([',', ')', ']', '}']) || after.starts_with("//"))
+            c == '"'
+                && (after.is_empty() || after.starts_with([',', ')', ']', '}']) || after.starts_with("//"))
         });
         // Quotes inside text come in pairs: one alone is a stray or a missing one.
         let (i, _) = end?;
@@ -546,7 +571,10 @@ impl Cx<'_> {
         let st = self.stack(n)?;
         let open = *st.last()?;
         let s = &self.text[tok.start..tok.end];
-        let body = s.strip_prefix('"').and_then(|b| b.strip_suffix('"')).unwrap_or("");
+        let body = s
+            .strip_prefix('"')
+            .and_then(|b| b.strip_suffix('"'))
+            .unwrap_or("");
         let prev_is = |k: Kind| n > 0 && self.kind(n - 1) == Some(k);
         // The string is a whole value, not the start of a mangled one.
         if !matches!(self.kind(n + 1), Some(Kind::Punct(',' | ')' | ']'))) {
@@ -594,7 +622,9 @@ impl Cx<'_> {
                 tok.start,
                 tok.end,
                 "in a list of text parts, a string must be wrapped in `Text(...)`".into(),
-                format!("write `Text({example})`; the other parts are `If(condition, \"...\")` and `IfElse(condition, \"...\", \"...\")`"),
+                format!(
+                    "write `Text({example})`; the other parts are `If(condition, \"...\")` and `IfElse(condition, \"...\", \"...\")`"
+                ),
             ));
         }
         None
@@ -626,7 +656,8 @@ impl Cx<'_> {
             return Some((
                 tok.start,
                 tok.end,
-                "`If` takes two parts, a condition and a text; for a text shown otherwise, use `IfElse`".into(),
+                "`If` takes two parts, a condition and a text; for a text shown otherwise, use `IfElse`"
+                    .into(),
                 "write `IfElse(condition, \"text when it holds\", \"text otherwise\")`".into(),
             ));
         }
@@ -641,9 +672,9 @@ impl Cx<'_> {
             return Some((
                 tok.start,
                 tok.end,
-                "`IfElse` takes three parts: a condition, the text when it holds and the text otherwise".into(),
-                "add the text shown otherwise, or use `If(condition, \"text\")` for no text otherwise"
+                "`IfElse` takes three parts: a condition, the text when it holds and the text otherwise"
                     .into(),
+                "add the text shown otherwise, or use `If(condition, \"text\")` for no text otherwise".into(),
             ));
         }
         None
@@ -656,7 +687,10 @@ impl Cx<'_> {
         let last_end = self.toks.last().map_or(0, |t| t.end);
         // The file ends with brackets open.
         if n >= self.toks.len() || self.at >= last_end {
-            if matches!(code, ron::Error::UnclosedBlockComment | ron::Error::UnclosedLineComment) {
+            if matches!(
+                code,
+                ron::Error::UnclosedBlockComment | ron::Error::UnclosedLineComment
+            ) {
                 return None;
             }
             let st = self.stack(self.toks.len())?;
@@ -664,7 +698,11 @@ impl Cx<'_> {
             if !self.named(open) {
                 return None;
             }
-            let closers: String = st.iter().rev().map(|&o| closer(punct(self.toks[o].kind))).collect();
+            let closers: String = st
+                .iter()
+                .rev()
+                .map(|&o| closer(punct(self.toks[o].kind)))
+                .collect();
             let more = match st.len() {
                 1 => String::new(),
                 k => format!(" ({k} brackets are open at the end)"),
@@ -704,7 +742,11 @@ impl Cx<'_> {
                 && k + 1 < st.len()
                 && self.balances(st[..k].to_vec(), n + 1)
             {
-                let missing: String = st[k + 1..].iter().rev().map(|&o| closer(punct(self.toks[o].kind))).collect();
+                let missing: String = st[k + 1..]
+                    .iter()
+                    .rev()
+                    .map(|&o| closer(punct(self.toks[o].kind)))
+                    .collect();
                 return Some((
                     gap,
                     gap,
@@ -880,7 +922,9 @@ mod tests {
     #[test]
     fn swallowed_ron_is_recognised() {
         assert!(swallowed("The end., ending: "));
-        assert!(swallowed("Gulls.,\n        choices: [\n            Choice(text: "));
+        assert!(swallowed(
+            "Gulls.,\n        choices: [\n            Choice(text: "
+        ));
         assert!(!swallowed("A long text\nwrapped over lines."));
         assert!(!swallowed("Note: nothing"));
     }
@@ -893,7 +937,10 @@ mod tests {
     #[test]
     fn conditions_from_strings() {
         assert_eq!(condition_for("has_lamp").as_deref(), Some("Flag(\"has_lamp\")"));
-        assert_eq!(condition_for("oil >= 2").as_deref(), Some("Compare(\"oil\", \">=\", 2)"));
+        assert_eq!(
+            condition_for("oil >= 2").as_deref(),
+            Some("Compare(\"oil\", \">=\", 2)")
+        );
         assert_eq!(condition_for("!wet").as_deref(), Some("Not(Flag(\"wet\"))"));
         assert_eq!(condition_for("a lamp"), None);
     }
@@ -901,13 +948,22 @@ mod tests {
     #[test]
     fn a_missing_comma_is_left_to_the_loader() {
         let text = "[ Scene(id: \"a\" text: \"b\", ending: \"e\") ]";
-        let t = translate("s.ron", text, false, &ron::Error::ExpectedComma, at(text, "text"), "expected comma");
+        let t = translate(
+            "s.ron",
+            text,
+            false,
+            &ron::Error::ExpectedComma,
+            at(text, "text"),
+            "expected comma",
+        );
         assert_eq!(t, None);
     }
 
     #[test]
     fn nothing_panics_on_odd_input() {
-        for text in ["", "\"", "'", "r#\"", "/*", "(((", ")))", "é\"", "[\"a\n", "If(", "\u{0}"] {
+        for text in [
+            "", "\"", "'", "r#\"", "/*", "(((", ")))", "é\"", "[\"a\n", "If(", "\u{0}",
+        ] {
             for pos in 0..=text.len() + 1 {
                 let _ = translate("s.ron", text, false, &ron::Error::Eof, pos, "x");
                 let _ = translate("story.ron", text, true, &ron::Error::ExpectedComma, pos, "x");
