@@ -214,7 +214,7 @@ const PIECES: &[&str] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    #![proptest_config(ProptestConfig::with_cases(2000))]
 
     /// Random edits (insertions of RON pieces, deletions, byte flips) of every fixture: the
     /// loader never panics and every position it reports lies inside the file.
@@ -268,7 +268,7 @@ fn every_small_edit_stays_inside_the_file() {
             let text = String::from_utf8(files[f].bytes.clone()).unwrap();
             let cuts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
             for (k, &i) in cuts.iter().enumerate() {
-                let mut edits: Vec<String> = ["\"", "'", ")", "]", "("]
+                let mut edits: Vec<String> = ["\"", "'", ")", "]", "(", "“"]
                     .iter()
                     .map(|p| format!("{}{p}{}", &text[..i], &text[i..]))
                     .collect();

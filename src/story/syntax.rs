@@ -539,7 +539,7 @@ impl Cx<'_> {
         // The text as meant: up to the first quote that RON could end it with (one followed
         // by `,`, a closing bracket or the line's end), every quote inside escaped.
         let end = rest.char_indices().find(|&(i, c)| {
-            let after = rest[i + 1..].trim_start();
+            let after = rest[i + c.len_utf8()..].trim_start();
             c == '"'
                 && (after.is_empty() || after.starts_with([',', ')', ']', '}']) || after.starts_with("//"))
         });
@@ -962,7 +962,19 @@ mod tests {
     #[test]
     fn nothing_panics_on_odd_input() {
         for text in [
-            "", "\"", "'", "r#\"", "/*", "(((", ")))", "é\"", "[\"a\n", "If(", "\u{0}",
+            "",
+            "\"",
+            "'",
+            "r#\"",
+            "/*",
+            "(((",
+            ")))",
+            "é\"",
+            "[\"a\n",
+            "If(",
+            "\u{0}",
+            "[ Scene(text: \"“Pro \"é\"” ñ\"\" ) ]",
+            "x: \"a\"“ \"é”\", ]",
         ] {
             for pos in 0..=text.len() + 1 {
                 let _ = translate("s.ron", text, false, &ron::Error::Eof, pos, "x");
