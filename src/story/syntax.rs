@@ -823,9 +823,13 @@ fn swallowed(body: &str) -> bool {
     let Some(before) = t.strip_suffix(':') else {
         return false;
     };
-    let ident_start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+    // The name at the end: ASCII, so its start is a char boundary.
+    let ident_start = before.len()
+        - before
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
     let field = &before[ident_start..];
     FIELDS.contains(&field) && before[..ident_start].trim_end().ends_with([',', '('])
 }
@@ -927,6 +931,8 @@ mod tests {
         ));
         assert!(!swallowed("A long text\nwrapped over lines."));
         assert!(!swallowed("Note: nothing"));
+        assert!(!swallowed("é:"));
+        assert!(swallowed("Go,é goto:") == false && swallowed("Go, goto:"));
     }
 
     #[test]
