@@ -33,6 +33,11 @@ pub(crate) fn translate(
     at: usize,
     ron_words: &str,
 ) -> Option<Translated> {
+    // An author's file is small; a huge one (hostile, generated) gets RON's words, and the
+    // tokens below never take more than a few tens of megabytes.
+    if text.len() > MAX_TEXT {
+        return None;
+    }
     let mut at = at.min(text.len());
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -68,6 +73,9 @@ pub(crate) fn ending_by_title<'e>(
         format!("a scene names its ending by id: write `ending: \"{id}\"`"),
     ))
 }
+
+/// The largest file translated, in bytes.
+const MAX_TEXT: usize = 1024 * 1024;
 
 /// The names of fields in the story format, to recognise RON swallowed into a string.
 const FIELDS: &[&str] = &[
