@@ -15,7 +15,8 @@ fn interview() -> Command {
 }
 
 /// Runs `interview check` on a fixture and compares the exit code and the diagnostic
-/// headlines (the lines that start with `file:line:col`), in order; returns the whole output.
+/// headlines (the lines that start with `file:line:col`), in order, and the whole output with
+/// its snapshot `check.snap` in the fixture's folder; returns the whole output.
 fn check(fixture: &str, code: i32, expect: &[&str]) -> String {
     let dir = format!("{FIXTURES}/{fixture}");
     let out = interview().args(["check", &dir]).output().unwrap();
@@ -29,6 +30,16 @@ fn check(fixture: &str, code: i32, expect: &[&str]) -> String {
     assert_eq!(headlines, expect, "\nfull output of {fixture}:\n{stdout}");
     assert_eq!(out.status.code(), Some(code), "exit code of {fixture}:\n{stdout}");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    // The whole output, source lines and help included, next to the fixture.
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&dir);
+    insta::with_settings!({
+        snapshot_path => folder,
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => format!("interview check {dir}"),
+    }, {
+        insta::assert_snapshot!("check", stdout);
+    });
     stdout
 }
 
@@ -130,6 +141,18 @@ fn if_with_an_else_points_to_if_else() {
 }
 
 #[test]
+fn if_else_without_an_else_points_to_if() {
+    let out = check(
+        "if_else_without_else",
+        1,
+        &[
+            "scenes.ron:6:58: error: `IfElse` takes three parts: a condition, the text when it holds and the text otherwise",
+        ],
+    );
+    has(&out, "or use `If(condition, \"text\")`");
+}
+
+#[test]
 fn a_string_as_a_condition_suggests_a_flag() {
     let out = check(
         "string_condition",
@@ -223,7 +246,7 @@ proptest! {
         fixture in prop::sample::select(vec![
             "unclosed_string", "missing_bracket", "missing_paren_choice", "missing_paren_story",
             "single_quotes", "inner_quotes", "bare_text_part", "if_with_else", "string_condition",
-            "manifest_as_scene", "scenes_in_manifest", "ending_title",
+            "manifest_as_scene", "scenes_in_manifest", "ending_title", "if_else_without_else",
         ]),
         edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4, prop::sample::select(PIECES), any::<u8>()), 1..6),
     ) {
@@ -262,6 +285,7 @@ fn every_small_edit_stays_inside_the_file() {
         "manifest_as_scene",
         "scenes_in_manifest",
         "ending_title",
+        "if_else_without_else",
     ] {
         let files = fixture_files(fixture);
         for f in 0..files.len() {
