@@ -78,32 +78,11 @@ pub(crate) fn ending_by_title<'e>(
 const MAX_TEXT: usize = 1024 * 1024;
 
 /// The names of fields in the story format, to recognise RON swallowed into a string.
+#[rustfmt::skip]
 const FIELDS: &[&str] = &[
-    "id",
-    "title",
-    "author",
-    "version",
-    "about",
-    "start",
-    "variables",
-    "endings",
-    "notebook",
-    "text",
-    "choices",
-    "goto",
-    "branches",
-    "if",
-    "effects",
-    "once",
-    "fallback",
-    "locked",
-    "on_enter",
-    "auto",
-    "ending",
-    "weight",
-    "value",
-    "min",
-    "max",
+    "id", "title", "author", "version", "about", "start", "variables", "endings", "notebook",
+    "text", "choices", "goto", "branches", "if", "effects", "once", "fallback", "locked",
+    "on_enter", "auto", "ending", "weight", "value", "min", "max",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
