@@ -55,6 +55,7 @@ mod save_crash;
 mod story;
 mod story_hostile;
 mod story_walk;
+mod syntax_errors;
 mod tools_docs;
 mod tools_explore;
 mod tools_graph;

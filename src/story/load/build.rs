@@ -456,11 +456,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 Some(&id) => Some(id),
                 None => {
                     let help = self.suggest(e, self.ending_names.keys().copied());
+                    let titles = self.endings.iter().map(|x| (x.id.as_str(), x.title.as_str()));
+                    let (message, help) = match crate::story::syntax::ending_by_title(e, titles) {
+                        Some((message, help)) => (message, Some(help)),
+                        None => (format!("no ending has the id `{e}`"), help),
+                    };
                     self.cx.at(
                         Severity::Error,
                         file,
                         &p,
-                        format!("no ending has the id `{e}`"),
+                        message,
                         Some("unknown ending".into()),
                         help.or_else(|| Some(format!("declare it in `endings` of {MANIFEST}"))),
                     );

@@ -109,9 +109,15 @@ impl<'a> Cx<'a> {
             Err(e) => {
                 let mut start = ron_offset(text, e.span.start.line, e.span.start.col);
                 let mut end = ron_offset(text, e.span.end.line, e.span.end.col).max(start);
-                // A missing comma is noticed at the next value, often on the next line: point
-                // just after the value that wants the comma instead.
-                if matches!(e.code, ron::Error::ExpectedComma) {
+                let (mut message, mut help) = ron_message(&e.code);
+                let manifest = base_name(&f.name) == MANIFEST;
+                if let Some(t) =
+                    crate::story::syntax::translate(&f.name, text, manifest, &e.code, start, &message)
+                {
+                    (start, end, message, help) = (t.start, t.end, t.message, Some(t.help));
+                } else if matches!(e.code, ron::Error::ExpectedComma) {
+                    // A missing comma is noticed at the next value, often on the next line: point
+                    // just after the value that wants the comma instead.
                     let after = previous_token_end(text, start);
                     if text[after..start].contains('\n') {
                         start = after;
@@ -120,7 +126,6 @@ impl<'a> Cx<'a> {
                 }
                 // RON's position, clamped into the file.
                 let (line, col) = f.line_col(start);
-                let (message, help) = ron_message(&e.code);
                 let span = Some((start, end.max(start + 1).min(text.len().max(start))));
                 let source = Excerpt::around(text, start, end.max(start + 1), line);
                 self.diags.push(Diagnostic {
