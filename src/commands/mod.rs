@@ -152,7 +152,10 @@ pub fn load_files(read: &StoryFiles, options: &LoadOptions) -> Loaded {
         }
     };
     if !read.problems.is_empty() {
-        loaded.story = None;
+        // A file skipped (`*.RON`, a sub-folder) is a warning; one that cannot be read is not.
+        if read.problems.iter().any(|d| d.is_error()) {
+            loaded.story = None;
+        }
         loaded.diagnostics.splice(0..0, read.problems.iter().cloned());
     }
     loaded

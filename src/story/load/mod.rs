@@ -250,6 +250,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         if options.lints && !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
             lint_unreachable(&mut cx, &story, &locs, &manifest);
             lint_vars(&mut cx, &story, m);
+            lint_scenes(&mut cx, &story, &locs);
         }
     }
 
