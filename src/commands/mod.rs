@@ -114,12 +114,17 @@ pub fn load(source: &StorySource) -> Result<Story, Error> {
 
 /// [`load`], with the loader's diagnostics too.
 pub fn load_with(source: &StorySource) -> Result<(Story, Loaded), Error> {
+    // Playing and the tools need a valid story; the warnings are `check`'s business.
+    load_with_options(source, &LoadOptions { lints: false, ..LoadOptions::default() })
+}
+
+/// [`load_with`] with the loader's options (a draft, for `interview --draft`).
+pub fn load_with_options(source: &StorySource, options: &LoadOptions) -> Result<(Story, Loaded), Error> {
     let read = source.read_all().map_err(|source| Error::Folder {
         command: "interview",
         source,
     })?;
-    // Playing and the tools need a valid story; the warnings are `check`'s business.
-    let mut loaded = load_files(&read, &LoadOptions { lints: false });
+    let mut loaded = load_files(&read, options);
     match loaded.story.take() {
         Some(story) => Ok((story, loaded)),
         None => {

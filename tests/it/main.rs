@@ -41,6 +41,7 @@ mod support;
 
 mod bench_checksums;
 mod check;
+mod draft;
 mod engine;
 mod fast_reader;
 mod hostile_corpus;

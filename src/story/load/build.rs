@@ -62,6 +62,8 @@ pub(super) struct Builder<'c, 'r, 'a> {
     pub(super) tracked_slots: HashMap<SceneId, u32>,
     /// What is left of the work allowed for "did you mean" suggestions (edit-distance cells).
     pub(super) suggest_budget: std::cell::Cell<usize>,
+    /// Loading a draft: the placeholders for missing scenes (see `draft.rs`).
+    pub(super) draft: Option<super::draft::Draft>,
 }
 
 /// The edit-distance cells all suggestions of one story may cost: a fraction of a second.
@@ -89,6 +91,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             suggest_budget: std::cell::Cell::new(SUGGEST_BUDGET),
             broken_ids: Default::default(),
             ids_unknown: false,
+            draft: None,
         };
         if !valid_id(&manifest.id) {
             b.cx.error(
@@ -545,7 +548,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 None
             }
             (Some(g), None) => self
-                .scene_ref(g, file, &with(p, Seg::Field("goto")))
+                .goto_ref(g, file, &with(p, Seg::Field("goto")))
                 .map(Target::Goto),
             (None, Some(branches)) => {
                 let mut out = Vec::with_capacity(branches.len());
@@ -573,7 +576,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                             Some("give it a positive weight, or remove it".into()),
                         );
                     }
-                    let target = self.scene_ref(&br.goto, file, &with(&bp, Seg::Field("goto")));
+                    let target = self.goto_ref(&br.goto, file, &with(&bp, Seg::Field("goto")));
                     let condition = br
                         .condition
                         .as_ref()

@@ -12,7 +12,7 @@ pub(super) struct Usage {
     pub(super) written: bool,
 }
 
-pub(super) fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
+pub(super) fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize, options: &LoadOptions) {
     check_auto_chains(cx, story, locs);
     let n = story.scenes.len();
     // Every declared ending is used by some scene.
@@ -22,13 +22,18 @@ pub(super) fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m
     }
     for (i, e) in story.endings.iter().enumerate() {
         if !used[i] {
-            cx.error(
+            // A draft may declare its endings before it writes them.
+            let severity = if options.draft { Severity::Warning } else { Severity::Error };
+            cx.at(
+                severity,
                 m,
                 &[Seg::Field("endings"), Seg::KeyOf(&e.id)],
                 format!(
                     "the ending `{}` is never used: no scene has `ending: \"{}\"`",
                     e.id, e.id
                 ),
+                None,
+                None,
             );
         }
     }
@@ -284,8 +289,8 @@ pub(super) fn strongly_connected(n: usize, edges: &[Vec<SceneId>]) -> Vec<Vec<Sc
 /// together, a choice whose first word is a command of the game or a number. Needs every
 /// choice kept, so it runs only on a story without errors (like the other lints).
 pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
-    for (s, scene) in story.scenes.iter().enumerate() {
-        let (file, idx) = locs[s];
+    // Scenes written in the files (a draft's placeholders come after them).
+    for (scene, &(file, idx)) in story.scenes.iter().zip(locs) {
         // A scene left at once by an automatic transition may well have nothing to say.
         let passes_through = scene.autos.iter().any(|a| a.condition.is_none());
         if scene.text.0.is_empty() && !passes_through {
