@@ -25,7 +25,7 @@ use build::*;
 use checks::*;
 use cond::*;
 use hashbrown::HashMap;
-pub use parse::ron_options;
+pub use parse::{choice_position, ron_options};
 use parse::*;
 use smallvec::SmallVec;
 use std::sync::Arc;

@@ -314,3 +314,29 @@ pub(super) fn closest<'x>(name: &str, candidates: impl Iterator<Item = &'x str>)
         .min()
         .map(|(_, c)| c)
 }
+
+/// Where the choice number `choice` (from 0) of the scene `scene` is written, as
+/// `file:line:col`, found again in the story's files: the model keeps no positions, and a tool
+/// that reports a choice (`explore`) asks here. `None` when no scene file has that scene.
+pub fn choice_position(files: &[SourceFile], scene: &str, choice: usize) -> Option<String> {
+    let quoted = format!("\"{scene}\"");
+    for f in files.iter().filter(|f| base_name(&f.name) != MANIFEST) {
+        let Ok(text) = std::str::from_utf8(&f.bytes) else { continue };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let tree = SpanTree::parse(text);
+        let whole = tree.find(&[]);
+        for i in 0.. {
+            let item = tree.find(&[Seg::Index(i)]);
+            if item == whole {
+                break;
+            }
+            let id = tree.find(&[Seg::Index(i), Seg::Field("id")]);
+            if id != item && text.get(id.start..id.end) == Some(quoted.as_str()) {
+                let at = tree.find(&[Seg::Index(i), Seg::Field("choices"), Seg::Index(choice)]);
+                let (line, col) = line_col(text, at.start);
+                return Some(format!("{}:{line}:{col}", f.name));
+            }
+        }
+    }
+    None
+}
