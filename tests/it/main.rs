@@ -40,6 +40,7 @@ mod harness;
 mod support;
 
 mod bench_checksums;
+mod authoring_docs;
 mod check;
 mod draft;
 mod engine;

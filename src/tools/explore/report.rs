@@ -317,8 +317,8 @@ fn write_outcome_cuts(out: &mut String, report: &Report) {
     let _ = writeln!(
         out,
         "Cut off: {} had more than {} combinations of random outcomes (the limit per step); only \
-         the first {} of each were explored, and the rest of the story was explored as usual. What \
-         is listed as never reached may still be reachable from the outcomes left out:",
+         the first {} of each were explored.\nThe rest of the story was explored as usual; what is \
+         listed as never reached may still be reachable through the outcomes left out:",
         plural(report.outcome_cuts.len(), "step"),
         first.limit,
         first.limit
