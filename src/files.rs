@@ -193,14 +193,15 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
             continue;
         }
         if !lossy.ends_with(".ron") {
-            if has_ron_extension(&lossy) {
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if has_ron_extension(&lossy) && !is_dir {
                 let fixed = format!("{}.ron", &lossy[..lossy.len() - 4]);
                 skipped.push(skipped_file(
                     display_name(dir, &lossy),
                     "this file was skipped: only names ending in lower-case `.ron` are read".into(),
                     format!("rename it `{}`", visible(&fixed)),
                 ));
-            } else if entry.file_type().is_ok_and(|t| t.is_dir()) && folders.len() < limits::FILES {
+            } else if is_dir && folders.len() < limits::FILES {
                 folders.push(entry.path());
             }
             continue;
@@ -309,6 +310,9 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
     Ok(read)
 }
 
+/// How much of a file in a sub-folder is read to see whether it is a story file.
+const PEEK: u64 = 64 * 1024;
+
 /// Whether a name ends in `.ron` in any case (`.RON`, `.Ron`).
 fn has_ron_extension(name: &str) -> bool {
     name.len() > 4 && name.is_char_boundary(name.len() - 4) && name[name.len() - 4..].eq_ignore_ascii_case(".ron")
@@ -323,19 +327,30 @@ fn skipped_file(file: String, message: String, help: String) -> Diagnostic {
     }
 }
 
-/// Story-like files (`*.ron` in any case) in the sub-folders of a story folder, one level down:
-/// one warning per sub-folder, at its first such file. Links are not followed, hidden entries
-/// are left alone, and at most [`limits::FILES`] entries of each sub-folder are looked at.
+/// Story files (`*.ron` in any case holding a `Scene(` or a `Story(`) in the sub-folders of a
+/// story folder, one level down: one warning per sub-folder, at its first such file. Saves and
+/// walkthroughs kept beside the story are not story files and are not mentioned. Links are not
+/// followed, hidden entries are left alone, at most [`limits::FILES`] entries of each
+/// sub-folder are looked at and at most [`PEEK`] bytes of each file are read.
 fn nested_story_files(dir: &Path, folders: &[PathBuf]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let looks_like_story = |path: &Path| {
+        read_bounded(path, PEEK, PEEK).is_ok_and(|b| {
+            let text = String::from_utf8_lossy(&b);
+            text.contains("Scene(") || text.contains("Story(")
+        })
+    };
     for folder in folders {
         let Ok(list) = std::fs::read_dir(folder) else { continue };
         let mut found: Vec<String> = list
             .take(limits::FILES)
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                !n.starts_with('.') && has_ron_extension(&n) && looks_like_story(&e.path())
+            })
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with('.') && has_ron_extension(n))
             .collect();
         if found.is_empty() {
             continue;

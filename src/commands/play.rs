@@ -30,7 +30,14 @@ pub fn run(source: &StorySource, options: &Options, draft: bool) -> Result<Outco
 
 /// The banner of a draft: what it plays around.
 fn draft_banner(loaded: &crate::story::Loaded) -> String {
-    let n = loaded.warnings().count();
+    // Only the errors a draft turns into warnings (see `story::load::draft`), not the others.
+    let n = loaded
+        .warnings()
+        .filter(|d| {
+            d.message.ends_with(": the draft shows a placeholder")
+                || (d.message.starts_with("the ending ") && d.message.contains("` is never used"))
+        })
+        .count();
     match n {
         0 => "DRAFT: this story has no problems a draft plays around.".to_owned(),
         _ => format!(

@@ -919,7 +919,7 @@ mod tests {
         assert!(!swallowed("A long text\nwrapped over lines."));
         assert!(!swallowed("Note: nothing"));
         assert!(!swallowed("é:"));
-        assert!(swallowed("Go,é goto:") == false && swallowed("Go, goto:"));
+        assert!(!swallowed("Go,é goto:") && swallowed("Go, goto:"));
     }
 
     #[test]
