@@ -290,7 +290,10 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
             Ok(bytes) => {
                 total += bytes.len();
                 let over = total > limits::STORY_BYTES;
-                read.files.push(SourceFile { name: shown.clone(), bytes });
+                read.files.push(SourceFile {
+                    name: shown.clone(),
+                    bytes,
+                });
                 if over {
                     read.problems.push(problem(
                         shown,
@@ -303,7 +306,9 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
                     break;
                 }
             }
-            Err(e) => read.problems.push(problem(shown, format!("the file cannot be read: {e}"))),
+            Err(e) => read
+                .problems
+                .push(problem(shown, format!("the file cannot be read: {e}"))),
         }
     }
     read.problems.extend(skipped);
@@ -315,7 +320,9 @@ const PEEK: u64 = 64 * 1024;
 
 /// Whether a name ends in `.ron` in any case (`.RON`, `.Ron`).
 fn has_ron_extension(name: &str) -> bool {
-    name.len() > 4 && name.is_char_boundary(name.len() - 4) && name[name.len() - 4..].eq_ignore_ascii_case(".ron")
+    name.len() > 4
+        && name.is_char_boundary(name.len() - 4)
+        && name[name.len() - 4..].eq_ignore_ascii_case(".ron")
 }
 
 /// A file that looks like a story file but is not read: a warning at its first line.
@@ -341,7 +348,9 @@ fn nested_story_files(dir: &Path, folders: &[PathBuf]) -> Vec<Diagnostic> {
         })
     };
     for folder in folders {
-        let Ok(list) = std::fs::read_dir(folder) else { continue };
+        let Ok(list) = std::fs::read_dir(folder) else {
+            continue;
+        };
         let mut found: Vec<String> = list
             .take(limits::FILES)
             .filter_map(Result::ok)
@@ -356,7 +365,10 @@ fn nested_story_files(dir: &Path, folders: &[PathBuf]) -> Vec<Diagnostic> {
             continue;
         }
         found.sort();
-        let sub = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let sub = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let more = match found.len() - 1 {
             0 => String::new(),
             1 => format!(" (and 1 more file in `{}`)", visible(&sub)),
@@ -415,7 +427,10 @@ pub fn read_text(path: &Path, limit: usize) -> Result<String, FileError> {
     }
     String::from_utf8(bytes).map_err(|_| FileError::Io {
         path: path.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ),
     })
 }
 
@@ -473,7 +488,13 @@ mod tests {
             path: "w/a.ron".into(),
             limit: limits::FILE_BYTES,
         };
-        assert_eq!(e.to_string(), "w/a.ron: the file is larger than the limit of 4194304 bytes (4 MiB)");
-        assert_eq!(e.why(), "the file is larger than the limit of 4194304 bytes (4 MiB)");
+        assert_eq!(
+            e.to_string(),
+            "w/a.ron: the file is larger than the limit of 4194304 bytes (4 MiB)"
+        );
+        assert_eq!(
+            e.why(),
+            "the file is larger than the limit of 4194304 bytes (4 MiB)"
+        );
     }
 }

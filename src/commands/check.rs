@@ -27,7 +27,10 @@ pub fn run(source: &StorySource) -> Result<Outcome, Error> {
         );
         let warnings = read.problems.len();
         let plural = if warnings == 1 { "" } else { "s" };
-        println!("{}: 1 error, {warnings} warning{plural}", visible(&source.describe()));
+        println!(
+            "{}: 1 error, {warnings} warning{plural}",
+            visible(&source.describe())
+        );
         return Ok(Outcome::Findings);
     }
     let loaded = load_files(&read, &LoadOptions::default());

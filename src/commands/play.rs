@@ -18,7 +18,9 @@ pub fn run(source: &StorySource, options: &Options, draft: bool) -> Result<Outco
     };
     let (session, mut intro) = Session::start(story, source.clone(), &config).map_err(Error::CannotStart)?;
     if draft {
-        intro.blocks.insert(1.min(intro.blocks.len()), Block::Info(draft_banner(&loaded)));
+        intro
+            .blocks
+            .insert(1.min(intro.blocks.len()), Block::Info(draft_banner(&loaded)));
     }
     let code = if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         play::terminal::run(session, intro, options)

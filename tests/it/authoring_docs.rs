@@ -33,7 +33,12 @@ fn limits() -> Vec<(String, u128)> {
             let expr = rest.split_once('=').unwrap().1.trim().trim_end_matches(';');
             let value = expr
                 .split('*')
-                .map(|f| f.trim().replace('_', "").parse::<u128>().unwrap_or_else(|_| panic!("{l}")))
+                .map(|f| {
+                    f.trim()
+                        .replace('_', "")
+                        .parse::<u128>()
+                        .unwrap_or_else(|_| panic!("{l}"))
+                })
                 .product();
             (name.trim().to_owned(), value)
         })
@@ -50,7 +55,11 @@ fn every_limit_is_documented_with_its_number() {
             .lines()
             .find(|l| l.starts_with('|') && l.contains(&format!("| `{name}` |")))
             .unwrap_or_else(|| panic!("no row for `{name}` in the limits table of docs/AUTHORING.md"));
-        assert!(row.contains(&grouped(value)), "the row of `{name}` does not say {}: {row}", grouped(value));
+        assert!(
+            row.contains(&grouped(value)),
+            "the row of `{name}` does not say {}: {row}",
+            grouped(value)
+        );
     }
     // Worked out as the library has them.
     assert_eq!(grouped(interview::story::limits::FILE_BYTES as u128), "4,194,304");
@@ -71,7 +80,10 @@ fn every_command_that_shadows_a_choice_is_listed() {
     let section = &doc[start..start + doc[start..].find("\n### ").unwrap()];
     for c in interview::play::session::meta::COMMANDS {
         for name in std::iter::once(&c.name).chain(c.aliases) {
-            assert!(section.contains(&format!("`{name}`")), "`{name}` is not in \"How players pick a choice\"");
+            assert!(
+                section.contains(&format!("`{name}`")),
+                "`{name}` is not in \"How players pick a choice\""
+            );
         }
     }
 }

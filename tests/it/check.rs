@@ -426,9 +426,15 @@ fn a_folder_whose_only_files_are_skipped() {
     std::fs::write(dir.join("STORY.RON"), "Story()").unwrap();
     let (code, stdout) = check_output(&dir);
     assert_eq!(code, Some(1), "{stdout}");
-    assert!(stdout.contains("STORY.RON:1:1: warning: this file was skipped"), "{stdout}");
+    assert!(
+        stdout.contains("STORY.RON:1:1: warning: this file was skipped"),
+        "{stdout}"
+    );
     assert!(stdout.contains("help: rename it `STORY.ron`"), "{stdout}");
-    assert!(stdout.contains("error: the folder has no story files"), "{stdout}");
+    assert!(
+        stdout.contains("error: the folder has no story files"),
+        "{stdout}"
+    );
     assert!(stdout.contains(": 1 error, 1 warning"), "{stdout}");
     std::fs::remove_dir_all(dir).unwrap();
 }

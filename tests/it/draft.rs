@@ -66,17 +66,29 @@ fn without_draft_the_same_stories_do_not_start() {
 fn other_errors_still_refuse_a_draft() {
     let (code, out, err) = play("other", "other_error", &["--draft"], "1\n");
     assert_eq!(code, Some(1), "{out}{err}");
-    assert!(err.contains("error: the variable `lamp` is not declared"), "{err}");
-    assert!(err.contains("warning: no scene has the id `red_room`: the draft shows a placeholder"), "{err}");
+    assert!(
+        err.contains("error: the variable `lamp` is not declared"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: no scene has the id `red_room`: the draft shows a placeholder"),
+        "{err}"
+    );
     assert!(out.is_empty(), "{out}");
 }
 
 #[test]
 fn check_stays_strict() {
-    let out = interview().args(["check", &format!("{FIXTURES}/missing_scene")]).output().unwrap();
+    let out = interview()
+        .args(["check", &format!("{FIXTURES}/missing_scene")])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("error: no scene has the id `red_room`"));
-    let out = interview().args(["--draft", "check", &format!("{FIXTURES}/missing_scene")]).output().unwrap();
+    let out = interview()
+        .args(["--draft", "check", &format!("{FIXTURES}/missing_scene")])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--draft is for playing a story"));
 }
@@ -104,7 +116,13 @@ fn the_loader_makes_one_placeholder_per_way_back() {
     ];
     let strict = load_story_with(&files, &LoadOptions::default());
     assert!(strict.story.is_none());
-    let draft = load_story_with(&files, &LoadOptions { lints: true, draft: true });
+    let draft = load_story_with(
+        &files,
+        &LoadOptions {
+            lints: true,
+            draft: true,
+        },
+    );
     let story = draft.story.as_ref().expect("a draft loads");
     let ids: Vec<&str> = story.scenes().iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "e", "x", "x (from b)"]);

@@ -263,7 +263,10 @@ fn a_step_past_the_outcome_limit_is_named_and_the_search_goes_on() {
     assert_eq!(r.states, 4, "{}", explore::render(&r));
     // The step's third combination is one state too many, before the limit is met.
     let r = search(3);
-    assert_eq!((r.states, r.cut_short.as_deref()), (3, Some("stopped at 3 states (--max-states)")));
+    assert_eq!(
+        (r.states, r.cut_short.as_deref()),
+        (3, Some("stopped at 3 states (--max-states)"))
+    );
     let whole = explore::explore(&story, &Config::default(), &mut |_, _| {});
     assert_eq!((whole.states, whole.complete), (10, true));
     assert!(whole.outcome_cuts.is_empty());
@@ -278,18 +281,29 @@ fn the_outcome_cap_names_the_choice_and_explores_the_rest() {
     let out = interview().args(["--scenes", dir, "explore"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.starts_with("Seventeen Coins: explored 4 states.\nCut off: 1 step had more than 65536 combinations"), "{text}");
+    assert!(
+        text.starts_with(
+            "Seventeen Coins: explored 4 states.\nCut off: 1 step had more than 65536 combinations"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("  the choice 1 of scene `hall`, \"Toss the coins\" (tests/fixtures/tools/outcome_cap/scenes.ron:6:13)\n"),
         "{text}"
     );
     assert!(text.contains("Endings reached: 2 of 2"), "{text}");
-    let out = interview().args(["--scenes", dir, "explore", "--json"]).output().unwrap();
+    let out = interview()
+        .args(["--scenes", dir, "explore", "--json"])
+        .output()
+        .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["complete"], false);
     assert_eq!(json["cut_short"], serde_json::Value::Null);
     assert_eq!(json["outcome_cuts"][0]["number"], 1);
-    assert_eq!(json["outcome_cuts"][0]["at"], "tests/fixtures/tools/outcome_cap/scenes.ron:6:13");
+    assert_eq!(
+        json["outcome_cuts"][0]["at"],
+        "tests/fixtures/tools/outcome_cap/scenes.ron:6:13"
+    );
     assert_eq!(json["outcome_cuts"][0]["limit"], explore::MAX_OUTCOMES_PER_STEP);
 }
 

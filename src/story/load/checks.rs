@@ -12,7 +12,13 @@ pub(super) struct Usage {
     pub(super) written: bool,
 }
 
-pub(super) fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize, options: &LoadOptions) {
+pub(super) fn check_graph(
+    cx: &mut Cx,
+    story: &Story,
+    locs: &[(usize, usize)],
+    m: usize,
+    options: &LoadOptions,
+) {
     check_auto_chains(cx, story, locs);
     let n = story.scenes.len();
     // Every declared ending is used by some scene.
@@ -23,7 +29,11 @@ pub(super) fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m
     for (i, e) in story.endings.iter().enumerate() {
         if !used[i] {
             // A draft may declare its endings before it writes them.
-            let severity = if options.draft { Severity::Warning } else { Severity::Error };
+            let severity = if options.draft {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
             cx.at(
                 severity,
                 m,
@@ -299,7 +309,11 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
                 let f = &cx.files[file].text;
                 t.find(f, &text) != t.find(f, &text[..1])
             });
-            let path: &[Seg] = if written == Some(true) { &text } else { &[Seg::Index(idx), Seg::Field("id")] };
+            let path: &[Seg] = if written == Some(true) {
+                &text
+            } else {
+                &[Seg::Index(idx), Seg::Field("id")]
+            };
             cx.at(
                 Severity::Warning,
                 file,
@@ -311,7 +325,12 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
         }
         let texts: Vec<String> = scene.choices.iter().map(|c| template(story, &c.text)).collect();
         for (j, c) in scene.choices.iter().enumerate() {
-            let path = [Seg::Index(idx), Seg::Field("choices"), Seg::Index(j), Seg::Field("text")];
+            let path = [
+                Seg::Index(idx),
+                Seg::Field("choices"),
+                Seg::Index(j),
+                Seg::Field("text"),
+            ];
             if c.fallback {
                 // Never shown, so never typed.
                 continue;
@@ -340,7 +359,12 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
                     && together(&scene.choices[k], c)
                     && same_as_typed(&texts[k], &texts[j])
             }) {
-                let first = [Seg::Index(idx), Seg::Field("choices"), Seg::Index(k), Seg::Field("text")];
+                let first = [
+                    Seg::Index(idx),
+                    Seg::Field("choices"),
+                    Seg::Index(k),
+                    Seg::Field("text"),
+                ];
                 let at = cx.position(file, &first);
                 cx.at(
                     Severity::Warning,
@@ -361,7 +385,9 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
                     ),
                 );
             }
-            let Some(Piece::Lit(lit)) = c.text.0.first() else { continue };
+            let Some(Piece::Lit(lit)) = c.text.0.first() else {
+                continue;
+            };
             let word = first_word(lit);
             if let Some(command) = command_named(word) {
                 let word = word.to_lowercase();
@@ -505,7 +531,8 @@ impl Builder<'_, '_, '_> {
         } else {
             "the condition is true in every game: check the number, or the variable's `min` and `max`"
         };
-        self.cx.at(Severity::Warning, file, p, message, None, Some(help.into()));
+        self.cx
+            .at(Severity::Warning, file, p, message, None, Some(help.into()));
     }
 }
 

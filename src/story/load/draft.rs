@@ -35,12 +35,17 @@ impl Builder<'_, '_, '_> {
     /// The scene a `goto` names: [`Builder::scene_ref`], except in a draft, where a missing
     /// scene is a warning and the transition leads to a placeholder.
     pub(super) fn goto_ref(&mut self, name: &str, file: usize, path: &[Seg]) -> Option<SceneId> {
-        let missing = !self.scene_names.contains_key(name) && !self.ids_unknown && !self.broken_ids.contains(name);
+        let missing =
+            !self.scene_names.contains_key(name) && !self.ids_unknown && !self.broken_ids.contains(name);
         let Some(draft) = self.draft.as_mut().filter(|_| missing) else {
             return self.scene_ref(name, file, path);
         };
         let from = draft.current;
-        let k = match draft.placeholders.iter().position(|(n, f)| n == name && *f == from) {
+        let k = match draft
+            .placeholders
+            .iter()
+            .position(|(n, f)| n == name && *f == from)
+        {
             Some(k) => k,
             None => {
                 draft.placeholders.push((name.to_owned(), from));
@@ -63,7 +68,11 @@ impl Builder<'_, '_, '_> {
 
 /// The placeholder scenes of a draft, in the order of their numbers, and their names (the
 /// missing id itself for the first, `id (from scene)` for others of the same id).
-pub(super) fn placeholders(draft: &Draft, scenes: &[Scene], names: &mut HashMap<String, SceneId>) -> Vec<Scene> {
+pub(super) fn placeholders(
+    draft: &Draft,
+    scenes: &[Scene],
+    names: &mut HashMap<String, SceneId>,
+) -> Vec<Scene> {
     let mut out = Vec::with_capacity(draft.placeholders.len());
     for (k, (missing, from)) in draft.placeholders.iter().enumerate() {
         let number = SceneId((draft.written + k) as u32);

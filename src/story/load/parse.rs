@@ -321,7 +321,9 @@ pub(super) fn closest<'x>(name: &str, candidates: impl Iterator<Item = &'x str>)
 pub fn choice_position(files: &[SourceFile], scene: &str, choice: usize) -> Option<String> {
     let quoted = format!("\"{scene}\"");
     for f in files.iter().filter(|f| base_name(&f.name) != MANIFEST) {
-        let Ok(text) = std::str::from_utf8(&f.bytes) else { continue };
+        let Ok(text) = std::str::from_utf8(&f.bytes) else {
+            continue;
+        };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let tree = SpanTree::parse(text);
         let whole = tree.find(&[]);

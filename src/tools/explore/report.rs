@@ -5,9 +5,9 @@ use super::search::{Found, Node, Origin, ROOT, START, Search};
 use super::{
     ChoiceRef, EndingReached, EndingRef, OutcomeCut, Path, Problem, Report, SceneRef, Step, Unreached,
 };
-use crate::tools::{Enumerator, Forced, line_as_written, plural, shown_as};
 use crate::engine::{self, GameState};
 use crate::story::{EndingId, Story};
+use crate::tools::{Enumerator, Forced, line_as_written, plural, shown_as};
 use std::fmt::Write as _;
 
 impl Search<'_> {
@@ -178,7 +178,6 @@ impl Search<'_> {
     }
 }
 
-
 /// One step of a path as the search keeps it.
 struct Link {
     /// The choice's position in its scene ([`START`] for the start).
@@ -237,7 +236,12 @@ pub fn render(report: &Report) -> String {
             report.story,
             plural(report.states, "state")
         ),
-        None => writeln!(out, "{}: explored {}.", report.story, plural(report.states, "state")),
+        None => writeln!(
+            out,
+            "{}: explored {}.",
+            report.story,
+            plural(report.states, "state")
+        ),
         Some(why) => writeln!(
             out,
             "{}: explored {}, then {why}.\nThe search is incomplete: what is listed as never reached \
@@ -325,9 +329,17 @@ fn write_outcome_cuts(out: &mut String, report: &Report) {
     );
     for c in &report.outcome_cuts {
         let at = c.at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
-        let times = if c.times > 1 { format!(", met {}", plural(c.times, "time")) } else { String::new() };
+        let times = if c.times > 1 {
+            format!(", met {}", plural(c.times, "time"))
+        } else {
+            String::new()
+        };
         let _ = match (c.number, &c.text) {
-            (Some(n), Some(text)) => writeln!(out, "  the choice {n} of scene `{}`, {text:?}{at}{times}", c.scene),
+            (Some(n), Some(text)) => writeln!(
+                out,
+                "  the choice {n} of scene `{}`, {text:?}{at}{times}",
+                c.scene
+            ),
             _ => writeln!(out, "  the start of the game, entering `{}`{times}", c.scene),
         };
     }

@@ -2,10 +2,10 @@
 //! rows, looked up in batches, random outcomes enumerated.
 
 use super::{Config, Report};
-use crate::tools::store::StateStore;
-use crate::tools::{Canon, Enumerator, Forced, SameBranches, Tracked, is_story_error};
 use crate::engine::{self, GameState, StepError};
 use crate::story::{Effect, SceneId, Story, Target};
+use crate::tools::store::StateStore;
+use crate::tools::{Canon, Enumerator, Forced, SameBranches, Tracked, is_story_error};
 
 pub(super) const ROOT: u32 = u32::MAX;
 pub(super) const START: u32 = u32::MAX;
@@ -385,14 +385,24 @@ impl<'s> Search<'s> {
     /// Moves the dice to the next combination of outcomes, within the limit per step. A step
     /// past the limit (choice `choice` of `scene`, `None` for the start) is recorded, its other
     /// combinations left unexplored, and the search goes on with the next step.
-    fn more(&mut self, dice: &mut Enumerator, outcomes: usize, scene: SceneId, choice: Option<usize>) -> bool {
+    fn more(
+        &mut self,
+        dice: &mut Enumerator,
+        outcomes: usize,
+        scene: SceneId,
+        choice: Option<usize>,
+    ) -> bool {
         if !dice.advance() {
             return false;
         }
         if outcomes >= self.max_outcomes {
             // The combinations not run are dropped: the next step starts from none.
             *dice = Enumerator::default();
-            match self.outcome_cuts.iter_mut().find(|(s, c, _)| *s == scene && *c == choice) {
+            match self
+                .outcome_cuts
+                .iter_mut()
+                .find(|(s, c, _)| *s == scene && *c == choice)
+            {
                 Some((_, _, times)) => *times += 1,
                 None => self.outcome_cuts.push((scene, choice, 1)),
             }
@@ -592,5 +602,4 @@ impl<'s> Search<'s> {
             }),
         }
     }
-
 }
