@@ -355,11 +355,27 @@ fn an_empty_folder_names_the_manifest_it_lacks() {
     );
 }
 
-// Traps that loaded silently before (issue 15): warnings, each with its fixture.
+// Traps that loaded silently before (issue 15): warnings, each with its fixture and the whole
+// output as a snapshot next to it (`check.snap`, as the syntax fixtures have).
+
+/// [`check`], and the whole output compared with `check.snap` in the fixture's folder.
+fn check_snap(fixture: &str, code: i32, expect: &[&str]) {
+    check(fixture, code, expect);
+    let dir = format!("{FIXTURES}/{fixture}");
+    let (_, stdout) = check_output(&dir);
+    insta::with_settings!({
+        snapshot_path => path(&dir),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => format!("interview check {dir}"),
+    }, {
+        insta::assert_snapshot!("check", stdout);
+    });
+}
 
 #[test]
 fn a_scene_without_text() {
-    check(
+    check_snap(
         "scene_without_text",
         0,
         &[
@@ -371,7 +387,7 @@ fn a_scene_without_text() {
 
 #[test]
 fn a_choice_without_text() {
-    check(
+    check_snap(
         "choice_without_text",
         0,
         &[
@@ -384,7 +400,7 @@ fn a_choice_without_text() {
 
 #[test]
 fn two_choices_that_read_the_same_as_typed() {
-    check(
+    check_snap(
         "twin_choices",
         0,
         &[
@@ -396,7 +412,7 @@ fn two_choices_that_read_the_same_as_typed() {
 
 #[test]
 fn a_choice_that_starts_with_a_command_or_a_number() {
-    check(
+    check_snap(
         "command_word_choice",
         0,
         &[
@@ -409,7 +425,7 @@ fn a_choice_that_starts_with_a_command_or_a_number() {
 
 #[test]
 fn files_that_are_not_read_are_named() {
-    check(
+    check_snap(
         "skipped_files",
         0,
         &[
@@ -441,7 +457,7 @@ fn a_folder_whose_only_files_are_skipped() {
 
 #[test]
 fn a_comparison_the_range_decides() {
-    check(
+    check_snap(
         "impossible_comparison",
         0,
         &[
