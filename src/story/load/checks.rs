@@ -323,7 +323,11 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
                 Some("the player sees only its choices: give it `text: \"...\"`".into()),
             );
         }
-        let texts: Vec<String> = scene.choices.iter().map(|c| template(story, &c.text)).collect();
+        let texts: Vec<std::borrow::Cow<str>> =
+            scene.choices.iter().map(|c| template(story, &c.text)).collect();
+        // Choices alike as typed have the same letters and digits: only those with the same
+        // hash of them are compared as typed (a scene may have 200 choices).
+        let mut alike: Vec<(u64, usize)> = Vec::new();
         for (j, c) in scene.choices.iter().enumerate() {
             let path = [
                 Seg::Index(idx),
@@ -354,11 +358,14 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
                 );
                 continue;
             }
-            if let Some(k) = (0..j).find(|&k| {
-                !scene.choices[k].fallback
-                    && together(&scene.choices[k], c)
-                    && same_as_typed(&texts[k], &texts[j])
-            }) {
+            let key = letters_hash(&texts[j]);
+            let twin = alike
+                .iter()
+                .filter(|&&(h, _)| h == key)
+                .map(|&(_, k)| k)
+                .find(|&k| together(&scene.choices[k], c) && same_as_typed(&texts[k], &texts[j]));
+            alike.push((key, j));
+            if let Some(k) = twin {
                 let first = [
                     Seg::Index(idx),
                     Seg::Field("choices"),
@@ -430,7 +437,11 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
 }
 
 /// A line as written, `{name}` for a variable: what two choices are compared by.
-fn template(story: &Story, line: &Line) -> String {
+fn template<'s>(story: &Story, line: &'s Line) -> std::borrow::Cow<'s, str> {
+    // Most choices are one piece of text: borrowed, not copied.
+    if let [Piece::Lit(s)] = &line.0[..] {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let mut out = String::new();
     for piece in &line.0 {
         match piece {
@@ -442,7 +453,19 @@ fn template(story: &Story, line: &Line) -> String {
             }
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
+}
+
+/// A hash of the letters and digits of a text, in lower case: texts alike as typed have the
+/// same (see [`same_as_typed`]).
+fn letters_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .for_each(|c| c.hash(&mut h));
+    h.finish()
 }
 
 /// A piece that shows nothing: blank text, or a text variable whose first value is blank.
