@@ -327,7 +327,7 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
             scene.choices.iter().map(|c| template(story, &c.text)).collect();
         // Choices alike as typed have the same letters and digits: only those with the same
         // hash of them are compared as typed (a scene may have 200 choices).
-        let mut alike: Vec<(u64, usize)> = Vec::new();
+        let mut alike: Vec<(u64, usize, Option<OnScreen>)> = Vec::new();
         for (j, c) in scene.choices.iter().enumerate() {
             let path = [
                 Seg::Index(idx),
@@ -358,13 +358,21 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
                 );
                 continue;
             }
+            // Compared with at most 64 earlier choices of the same letters: bounded work
+            // whatever a hostile scene holds.
+            // When each is on screen is worked out only for choices with a twin in letters.
             let key = letters_hash(&texts[j]);
-            let twin = alike
-                .iter()
-                .filter(|&&(h, _)| h == key)
-                .map(|&(_, k)| k)
-                .find(|&k| together(&scene.choices[k], c) && same_as_typed(&texts[k], &texts[j]));
-            alike.push((key, j));
+            let mut screen = None;
+            let mut twin = None;
+            for (_, k, s) in alike.iter_mut().filter(|(h, _, _)| *h == key).take(64) {
+                let mine = screen.get_or_insert_with(|| on_screen(c));
+                let theirs = s.get_or_insert_with(|| on_screen(&scene.choices[*k]));
+                if together(theirs, mine) && same_as_typed(&texts[*k], &texts[j]) {
+                    twin = Some(*k);
+                    break;
+                }
+            }
+            alike.push((key, j, screen));
             if let Some(k) = twin {
                 let first = [
                     Seg::Index(idx),
@@ -476,19 +484,37 @@ fn empty_piece(story: &Story, piece: &Piece) -> bool {
     }
 }
 
-/// Whether two choices of a scene can be on screen at once, as far as is sure without playing:
-/// each shown whatever the state (no condition, or shown locked), or both under the same
-/// condition (and no `Chance`, whose rolls differ).
-fn together(a: &Choice, b: &Choice) -> bool {
-    let always = |c: &Choice| c.condition.is_none() || c.locked != Locked::Hide;
-    if always(a) && always(b) {
-        return true;
-    }
-    match (&a.condition, &b.condition) {
-        (Some(x), Some(y)) => {
-            let (x, y) = (format!("{x:?}"), format!("{y:?}"));
-            x == y && !x.contains("Chance")
+/// When a choice is on screen, as far as is sure without playing.
+#[derive(Clone, PartialEq)]
+enum OnScreen {
+    /// Whatever the state: no condition, or shown locked.
+    Always,
+    /// While this condition holds (as written out).
+    When(String),
+    /// Under a `Chance`, whose rolls differ from choice to choice.
+    Unsure,
+}
+
+fn on_screen(c: &Choice) -> OnScreen {
+    match &c.condition {
+        Some(cond) if c.locked == Locked::Hide => {
+            let written = format!("{cond:?}");
+            if written.contains("Chance") {
+                OnScreen::Unsure
+            } else {
+                OnScreen::When(written)
+            }
         }
+        _ => OnScreen::Always,
+    }
+}
+
+/// Whether two choices of a scene can be on screen at once: each shown whatever the state, or
+/// both under the same condition.
+fn together(a: &OnScreen, b: &OnScreen) -> bool {
+    match (a, b) {
+        (OnScreen::Always, OnScreen::Always) => true,
+        (OnScreen::When(x), OnScreen::When(y)) => x == y,
         _ => false,
     }
 }
