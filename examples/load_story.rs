@@ -23,7 +23,13 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let loaded = load_story_with(&files, &LoadOptions { lints });
+    let loaded = load_story_with(
+        &files,
+        &LoadOptions {
+            lints,
+            ..LoadOptions::default()
+        },
+    );
     println!(
         "{} scenes, {} diagnostics",
         loaded.story.as_ref().map_or(0, |s| s.scenes().len()),

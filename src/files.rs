@@ -112,6 +112,8 @@ impl StorySource {
 /// A story folder as read: the files, and a diagnostic (`FILE:1:1: error: …`) for each entry
 /// named `*.ron` that could not be read (unreadable, a folder, a FIFO, a dangling link or a
 /// link loop, a name that is not UTF-8) or for the file at which the story passed its size limit.
+/// Files that look like story files but are not read (`*.RON`, `*.Ron`, `*.ron` in a
+/// sub-folder) are warnings among the problems: they do not stop the story from loading.
 #[derive(Debug, Default)]
 pub struct StoryFiles {
     pub files: Vec<SourceFile>,
@@ -136,7 +138,7 @@ pub fn embedded_story() -> Vec<SourceFile> {
 /// could not be read as an error. See [`read_story`].
 pub fn read_story_dir(dir: &Path) -> Result<Vec<SourceFile>, FileError> {
     let read = read_story(dir)?;
-    match read.problems.into_iter().next() {
+    match read.problems.into_iter().find(Diagnostic::is_error) {
         None => Ok(read.files),
         Some(d) => Err(FileError::Io {
             path: PathBuf::from(d.file.as_ref()),
@@ -181,11 +183,27 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
         return Err(FileError::NotADir(dir.to_path_buf()));
     }
     let mut entries = Vec::new();
+    let mut skipped = Vec::new();
+    let mut folders = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(FileError::io(dir))? {
         let entry = entry.map_err(FileError::io(dir))?;
         let os_name = entry.file_name();
         let lossy = os_name.to_string_lossy();
-        if !lossy.ends_with(".ron") || lossy.starts_with('.') {
+        if lossy.starts_with('.') {
+            continue;
+        }
+        if !lossy.ends_with(".ron") {
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if has_ron_extension(&lossy) && !is_dir {
+                let fixed = format!("{}.ron", &lossy[..lossy.len() - 4]);
+                skipped.push(skipped_file(
+                    display_name(dir, &lossy),
+                    "this file was skipped: only names ending in lower-case `.ron` are read".into(),
+                    format!("rename it `{}`", visible(&fixed)),
+                ));
+            } else if is_dir && folders.len() < limits::FILES {
+                folders.push(entry.path());
+            }
             continue;
         }
         let Some(name) = os_name.to_str() else {
@@ -224,6 +242,9 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
         }
     }
     entries.sort_by(|a, b| entry_name(a).cmp(entry_name(b)));
+    skipped.sort_by(|a, b| a.file.cmp(&b.file));
+    folders.sort();
+    skipped.extend(nested_story_files(dir, &folders));
 
     let mut read = StoryFiles {
         files: Vec::with_capacity(entries.len()),
@@ -290,7 +311,78 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
                 .push(problem(shown, format!("the file cannot be read: {e}"))),
         }
     }
+    read.problems.extend(skipped);
     Ok(read)
+}
+
+/// How much of a file in a sub-folder is read to see whether it is a story file.
+const PEEK: u64 = 64 * 1024;
+
+/// Whether a name ends in `.ron` in any case (`.RON`, `.Ron`).
+fn has_ron_extension(name: &str) -> bool {
+    name.len() > 4
+        && name.is_char_boundary(name.len() - 4)
+        && name[name.len() - 4..].eq_ignore_ascii_case(".ron")
+}
+
+/// A file that looks like a story file but is not read: a warning at its first line.
+fn skipped_file(file: String, message: String, help: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Warning,
+        help: Some(help),
+        ..problem(file, message)
+    }
+}
+
+/// Story files (`*.ron` in any case holding a `Scene(` or a `Story(`) in the sub-folders of a
+/// story folder, one level down: one warning per sub-folder, at its first such file. Saves and
+/// walkthroughs kept beside the story are not story files and are not mentioned. Links are not
+/// followed, hidden entries are left alone, at most [`limits::FILES`] entries of each
+/// sub-folder are looked at and at most [`PEEK`] bytes of each file are read.
+fn nested_story_files(dir: &Path, folders: &[PathBuf]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let looks_like_story = |path: &Path| {
+        read_bounded(path, PEEK, PEEK).is_ok_and(|b| {
+            let text = String::from_utf8_lossy(&b);
+            text.contains("Scene(") || text.contains("Story(")
+        })
+    };
+    for folder in folders {
+        let Ok(list) = std::fs::read_dir(folder) else {
+            continue;
+        };
+        let mut found: Vec<String> = list
+            .take(limits::FILES)
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                !n.starts_with('.') && has_ron_extension(&n) && looks_like_story(&e.path())
+            })
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        if found.is_empty() {
+            continue;
+        }
+        found.sort();
+        let sub = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let more = match found.len() - 1 {
+            0 => String::new(),
+            1 => format!(" (and 1 more file in `{}`)", visible(&sub)),
+            n => format!(" (and {n} more files in `{}`)", visible(&sub)),
+        };
+        out.push(skipped_file(
+            display_name(dir, &format!("{sub}/{}", found[0])),
+            format!("this file was skipped: files in sub-folders are not read{more}"),
+            "a story is the `.ron` files of one folder: move the file up into the story's folder \
+             if it belongs to the story"
+                .into(),
+        ));
+    }
+    out
 }
 
 fn entry_name(e: &Entry) -> &str {

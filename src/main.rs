@@ -25,6 +25,10 @@ struct Cli {
     /// Resume the game in the autosave.
     #[arg(long = "continue")]
     resume: bool,
+    /// Play a story still being written: a missing scene shows a placeholder, an unused
+    /// ending is ignored (`check` stays strict).
+    #[arg(long)]
+    draft: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -161,6 +165,12 @@ fn parse() -> Result<Cli, Error> {
 
 fn run() -> Result<Outcome, Error> {
     let cli = parse()?;
+    if cli.draft && cli.command.is_some() {
+        return Err(Error::Invalid {
+            command: "interview",
+            message: "--draft is for playing a story; `check` and the tools stay strict".into(),
+        });
+    }
     match cli.command {
         Some(Command::Check { dir }) => commands::check::run(&default_source(dir.or(cli.scenes))),
         Some(Command::Explore {
@@ -227,7 +237,7 @@ fn run() -> Result<Outcome, Error> {
                 saves: cli.saves,
                 resume: cli.resume,
             };
-            commands::play::run(&source, &options)
+            commands::play::run(&source, &options, cli.draft)
         }
     }
 }

@@ -149,7 +149,13 @@ fn timed_load(dir: &Path, lints: bool) -> Result<(f64, crate::story::Story), Err
         command: COMMAND,
         source,
     })?;
-    let loaded = super::load_files(&read, &LoadOptions { lints });
+    let loaded = super::load_files(
+        &read,
+        &LoadOptions {
+            lints,
+            ..LoadOptions::default()
+        },
+    );
     let ms = t.elapsed().as_secs_f64() * 1000.0;
     match loaded.story {
         Some(s) => Ok((ms, s)),

@@ -13,15 +13,24 @@ pub fn run(source: &StorySource) -> Result<Outcome, Error> {
         source,
     })?;
     if read.files.is_empty()
-        && read.problems.is_empty()
+        && !read.problems.iter().any(|d| d.is_error())
         && let StorySource::Dir(dir) = source
     {
+        // Files skipped (`STORY.RON`, a sub-folder) say why the folder looks empty.
+        for d in &read.problems {
+            anstream::println!("{}\n", d.render(true));
+        }
         let manifest = dir.join(crate::story::MANIFEST);
         println!(
             "{}:1:1: error: the folder has no story files: a story is a `story.ron` and scene files (`*.ron`)",
             visible(&manifest.display().to_string())
         );
-        println!("{}: 1 error, 0 warnings", visible(&source.describe()));
+        let warnings = read.problems.len();
+        let plural = if warnings == 1 { "" } else { "s" };
+        println!(
+            "{}: 1 error, {warnings} warning{plural}",
+            visible(&source.describe())
+        );
         return Ok(Outcome::Findings);
     }
     let loaded = load_files(&read, &LoadOptions::default());

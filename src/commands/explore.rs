@@ -5,7 +5,7 @@ use super::{Error, Outcome, StorySource, load};
 use crate::files;
 use crate::story::Story;
 use crate::story::diag::visible;
-use crate::tools::explore::{Config, Report, explore, render, walkthrough};
+use crate::tools::explore::{Config, Report, explore, locate_cuts, render, walkthrough};
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -35,7 +35,13 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
         ..Config::default()
     };
     let started = std::time::Instant::now();
-    let report = explore(&story, &config, &mut progress);
+    let mut report = explore(&story, &config, &mut progress);
+    if !report.outcome_cuts.is_empty()
+        && let Ok(files) = source.read()
+    {
+        // Where each choice cut off is written (the story keeps no positions).
+        locate_cuts(&mut report, &files);
+    }
     let secs = started.elapsed().as_secs_f64();
     if terminal && report.states >= 1 << 14 {
         let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");

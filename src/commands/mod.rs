@@ -127,12 +127,23 @@ pub fn load(source: &StorySource) -> Result<Story, Error> {
 
 /// [`load`], with the loader's diagnostics too.
 pub fn load_with(source: &StorySource) -> Result<(Story, Loaded), Error> {
+    // Playing and the tools need a valid story; the warnings are `check`'s business.
+    load_with_options(
+        source,
+        &LoadOptions {
+            lints: false,
+            ..LoadOptions::default()
+        },
+    )
+}
+
+/// [`load_with`] with the loader's options (a draft, for `interview --draft`).
+pub fn load_with_options(source: &StorySource, options: &LoadOptions) -> Result<(Story, Loaded), Error> {
     let read = source.read_all().map_err(|source| Error::Folder {
         command: "interview",
         source,
     })?;
-    // Playing and the tools need a valid story; the warnings are `check`'s business.
-    let mut loaded = load_files(&read, &LoadOptions { lints: false });
+    let mut loaded = load_files(&read, options);
     match loaded.story.take() {
         Some(story) => Ok((story, loaded)),
         None => {
@@ -165,7 +176,10 @@ pub fn load_files(read: &StoryFiles, options: &LoadOptions) -> Loaded {
         }
     };
     if !read.problems.is_empty() {
-        loaded.story = None;
+        // A file skipped (`*.RON`, a sub-folder) is a warning; one that cannot be read is not.
+        if read.problems.iter().any(|d| d.is_error()) {
+            loaded.story = None;
+        }
         loaded.diagnostics.splice(0..0, read.problems.iter().cloned());
     }
     loaded

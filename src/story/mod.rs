@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod raw;
 pub mod span;
+mod syntax;
 
 pub use diag::{Diagnostic, Severity};
 pub use load::{LoadOptions, Loaded, MANIFEST, SourceFile, limits, load_story, load_story_with};

@@ -354,3 +354,115 @@ fn an_empty_folder_names_the_manifest_it_lacks() {
         &format!("{FIXTURES}/empty_folder/story.ron:1:1: error: the folder has no story files"),
     );
 }
+
+// Traps that loaded silently before (issue 15): warnings, each with its fixture and the whole
+// output as a snapshot next to it (`check.snap`, as the syntax fixtures have).
+
+/// [`check`], and the whole output compared with `check.snap` in the fixture's folder.
+fn check_snap(fixture: &str, code: i32, expect: &[&str]) {
+    check(fixture, code, expect);
+    let dir = format!("{FIXTURES}/{fixture}");
+    let (_, stdout) = check_output(&dir);
+    insta::with_settings!({
+        snapshot_path => path(&dir),
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+        description => format!("interview check {dir}"),
+    }, {
+        insta::assert_snapshot!("check", stdout);
+    });
+}
+
+#[test]
+fn a_scene_without_text() {
+    check_snap(
+        "scene_without_text",
+        0,
+        &[
+            "scenes.ron:3:13: warning: the scene `start` has no text",
+            "scenes.ron:8:29: warning: the scene `hall` has no text",
+        ],
+    );
+}
+
+#[test]
+fn a_choice_without_text() {
+    check_snap(
+        "choice_without_text",
+        0,
+        &[
+            "scenes.ron:6:26: warning: this choice has no text: it shows as a bare number",
+            "scenes.ron:7:26: warning: this choice has no text: it shows as a bare number",
+            "scenes.ron:8:26: warning: this choice's text `{name}` is empty while its variables hold their first value",
+        ],
+    );
+}
+
+#[test]
+fn two_choices_that_read_the_same_as_typed() {
+    check_snap(
+        "twin_choices",
+        0,
+        &[
+            "scenes.ron:7:26: warning: the choices 1 and 2 of the scene `start` read the same as typed: `go on.` (the first at tests/fixtures/check/twin_choices/scenes.ron:6:26)",
+            "scenes.ron:11:26: warning: the choices 5 and 6 of the scene `start` read the same as typed: `Wait` (the first at tests/fixtures/check/twin_choices/scenes.ron:10:26)",
+        ],
+    );
+}
+
+#[test]
+fn a_choice_that_starts_with_a_command_or_a_number() {
+    check_snap(
+        "command_word_choice",
+        0,
+        &[
+            "scenes.ron:6:26: warning: the choice `Look at the hook` starts with `look`, a command of the game: typing `look` will show the scene again",
+            "scenes.ron:7:26: warning: the choice `\"Save her!\"` starts with `save`, a command of the game: typing `save`, or `save` and one word more, will save the game",
+            "scenes.ron:8:26: warning: the choice `10 paces north` starts with a number: typing `10` picks choice 10 instead",
+        ],
+    );
+}
+
+#[test]
+fn files_that_are_not_read_are_named() {
+    check_snap(
+        "skipped_files",
+        0,
+        &[
+            "Extra.RON:1:1: warning: this file was skipped: only names ending in lower-case `.ron` are read",
+            "more.Ron:1:1: warning: this file was skipped: only names ending in lower-case `.ron` are read",
+            "sub/a.ron:1:1: warning: this file was skipped: files in sub-folders are not read (and 1 more file in `sub`)",
+        ],
+    );
+}
+
+#[test]
+fn a_folder_whose_only_files_are_skipped() {
+    let dir = temp_dir("check", "only-skipped");
+    std::fs::write(dir.join("STORY.RON"), "Story()").unwrap();
+    let (code, stdout) = check_output(&dir);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("STORY.RON:1:1: warning: this file was skipped"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("help: rename it `STORY.ron`"), "{stdout}");
+    assert!(
+        stdout.contains("error: the folder has no story files"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(": 1 error, 1 warning"), "{stdout}");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn a_comparison_the_range_decides() {
+    check_snap(
+        "impossible_comparison",
+        0,
+        &[
+            "scenes.ron:6:59: warning: `coins >= 50` can never hold: `coins` stays within 0..=9",
+            "scenes.ron:7:88: warning: `coins >= 0` always holds: `coins` stays within 0..=9",
+        ],
+    );
+}

@@ -39,8 +39,10 @@
 mod harness;
 mod support;
 
+mod authoring_docs;
 mod bench_checksums;
 mod check;
+mod draft;
 mod engine;
 mod fast_reader;
 mod hostile_corpus;
@@ -55,6 +57,7 @@ mod save_crash;
 mod story;
 mod story_hostile;
 mod story_walk;
+mod syntax_errors;
 mod tools_docs;
 mod tools_explore;
 mod tools_graph;

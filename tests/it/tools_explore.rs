@@ -236,10 +236,11 @@ fn three_rolls() -> Story {
     load_story(&files).story.unwrap()
 }
 
-/// Past the limit of combinations per step the search stops, but only after the states the
-/// step found before; when `max_states` is met first, it is the reason given.
+/// Past the limit of combinations per step, the rest of that step is left out and said so,
+/// naming the choice, and the search goes on; when `max_states` is met first, it is the reason
+/// given.
 #[test]
-fn a_step_past_the_outcome_limit_stops_the_search_after_the_states_before_it() {
+fn a_step_past_the_outcome_limit_is_named_and_the_search_goes_on() {
     let story = three_rolls();
     let search = |max_states| {
         let config = Config {
@@ -247,18 +248,63 @@ fn a_step_past_the_outcome_limit_stops_the_search_after_the_states_before_it() {
             max_outcomes_per_step: 3,
             whole_states: false,
         };
-        let r = explore::explore(&story, &config, &mut |_, _| {});
-        (r.states, r.cut_short.unwrap_or_default())
+        explore::explore(&story, &config, &mut |_, _| {})
     };
-    let outcomes =
-        "a step has more than 3 combinations of random outcomes; only the first ones were explored";
-    // The start, then the first 3 combinations of the second step.
-    assert_eq!(search(100), (4, outcomes.to_owned()));
-    assert_eq!(search(4), (4, outcomes.to_owned()));
+    let r = search(100);
+    assert_eq!((r.complete, r.cut_short.as_deref()), (false, None));
+    let cuts: Vec<(&str, Option<usize>, Option<&str>, usize)> = r
+        .outcome_cuts
+        .iter()
+        .map(|c| (c.scene.as_str(), c.number, c.text.as_deref(), c.limit))
+        .collect();
+    assert_eq!(cuts, [("s0", Some(1), Some("Go"), 3)]);
+    // The start and the first 3 combinations of the second step (none of them three heads),
+    // each expanded in turn ("Back" leads to the start again).
+    assert_eq!(r.states, 4, "{}", explore::render(&r));
     // The step's third combination is one state too many, before the limit is met.
-    assert_eq!(search(3), (3, "stopped at 3 states (--max-states)".to_owned()));
+    let r = search(3);
+    assert_eq!(
+        (r.states, r.cut_short.as_deref()),
+        (3, Some("stopped at 3 states (--max-states)"))
+    );
     let whole = explore::explore(&story, &Config::default(), &mut |_, _| {});
     assert_eq!((whole.states, whole.complete), (10, true));
+    assert!(whole.outcome_cuts.is_empty());
+}
+
+/// Through the binary: a story with a step of 2^17 combinations (17 coins tossed on entering
+/// a scene) is explored to its end past that step, and the report names the choice cut off,
+/// with its `file:line:col`; the JSON has it too.
+#[test]
+fn the_outcome_cap_names_the_choice_and_explores_the_rest() {
+    let dir = "tests/fixtures/tools/outcome_cap";
+    let out = interview().args(["--scenes", dir, "explore"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with(
+            "Seventeen Coins: explored 4 states.\nCut off: 1 step had more than 65536 combinations"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  the choice 1 of scene `hall`, \"Toss the coins\" (tests/fixtures/tools/outcome_cap/scenes.ron:6:13)\n"),
+        "{text}"
+    );
+    assert!(text.contains("Endings reached: 2 of 2"), "{text}");
+    let out = interview()
+        .args(["--scenes", dir, "explore", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["complete"], false);
+    assert_eq!(json["cut_short"], serde_json::Value::Null);
+    assert_eq!(json["outcome_cuts"][0]["number"], 1);
+    assert_eq!(
+        json["outcome_cuts"][0]["at"],
+        "tests/fixtures/tools/outcome_cap/scenes.ron:6:13"
+    );
+    assert_eq!(json["outcome_cuts"][0]["limit"], explore::MAX_OUTCOMES_PER_STEP);
 }
 
 /// Plays a reported path's inputs (these fixtures have no chance: any seed plays it).

@@ -62,6 +62,8 @@ pub(super) struct Builder<'c, 'r, 'a> {
     pub(super) tracked_slots: HashMap<SceneId, u32>,
     /// What is left of the work allowed for "did you mean" suggestions (edit-distance cells).
     pub(super) suggest_budget: std::cell::Cell<usize>,
+    /// Loading a draft: the placeholders for missing scenes (see `draft.rs`).
+    pub(super) draft: Option<super::draft::Draft>,
 }
 
 /// The edit-distance cells all suggestions of one story may cost: a fraction of a second.
@@ -89,6 +91,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             suggest_budget: std::cell::Cell::new(SUGGEST_BUDGET),
             broken_ids: Default::default(),
             ids_unknown: false,
+            draft: None,
         };
         if !valid_id(&manifest.id) {
             b.cx.error(
@@ -456,11 +459,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 Some(&id) => Some(id),
                 None => {
                     let help = self.suggest(e, self.ending_names.keys().copied());
+                    let titles = self.endings.iter().map(|x| (x.id.as_str(), x.title.as_str()));
+                    let (message, help) = match crate::story::syntax::ending_by_title(e, titles) {
+                        Some((message, help)) => (message, Some(help)),
+                        None => (format!("no ending has the id `{e}`"), help),
+                    };
                     self.cx.at(
                         Severity::Error,
                         file,
                         &p,
-                        format!("no ending has the id `{e}`"),
+                        message,
                         Some("unknown ending".into()),
                         help.or_else(|| Some(format!("declare it in `endings` of {MANIFEST}"))),
                     );
@@ -540,7 +548,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 None
             }
             (Some(g), None) => self
-                .scene_ref(g, file, &with(p, Seg::Field("goto")))
+                .goto_ref(g, file, &with(p, Seg::Field("goto")))
                 .map(Target::Goto),
             (None, Some(branches)) if branches.len() > limits::BRANCHES_PER_TARGET => {
                 self.cx.error(
@@ -580,7 +588,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                             Some("give it a positive weight, or remove it".into()),
                         );
                     }
-                    let target = self.scene_ref(&br.goto, file, &with(&bp, Seg::Field("goto")));
+                    let target = self.goto_ref(&br.goto, file, &with(&bp, Seg::Field("goto")));
                     let condition = br
                         .condition
                         .as_ref()

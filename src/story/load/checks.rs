@@ -3,6 +3,7 @@
 //! never read (warnings). Each is linear in the story's size.
 
 use super::*;
+use crate::play::session::meta;
 
 /// Variable usage, for the "set but never read" warning.
 #[derive(Default, Clone, Copy)]
@@ -11,7 +12,13 @@ pub(super) struct Usage {
     pub(super) written: bool,
 }
 
-pub(super) fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m: usize) {
+pub(super) fn check_graph(
+    cx: &mut Cx,
+    story: &Story,
+    locs: &[(usize, usize)],
+    m: usize,
+    options: &LoadOptions,
+) {
     check_auto_chains(cx, story, locs);
     let n = story.scenes.len();
     // Every declared ending is used by some scene.
@@ -21,13 +28,22 @@ pub(super) fn check_graph(cx: &mut Cx, story: &Story, locs: &[(usize, usize)], m
     }
     for (i, e) in story.endings.iter().enumerate() {
         if !used[i] {
-            cx.error(
+            // A draft may declare its endings before it writes them.
+            let severity = if options.draft {
+                Severity::Warning
+            } else {
+                Severity::Error
+            };
+            cx.at(
+                severity,
                 m,
                 &[Seg::Field("endings"), Seg::KeyOf(&e.id)],
                 format!(
                     "the ending `{}` is never used: no scene has `ending: \"{}\"`",
                     e.id, e.id
                 ),
+                None,
+                None,
             );
         }
     }
@@ -276,4 +292,306 @@ pub(super) fn strongly_connected(n: usize, edges: &[Vec<SceneId>]) -> Vec<Vec<Sc
         }
     }
     out
+}
+
+/// Scenes and choices that load but trip the player (warnings, issue 15): a scene with no
+/// text, a choice with no text, two choices that read the same as typed and can be on screen
+/// together, a choice whose first word is a command of the game or a number. Needs every
+/// choice kept, so it runs only on a story without errors (like the other lints).
+pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
+    // Scenes written in the files (a draft's placeholders come after them).
+    for (scene, &(file, idx)) in story.scenes.iter().zip(locs) {
+        // A scene left at once by an automatic transition may well have nothing to say.
+        let passes_through = scene.autos.iter().any(|a| a.condition.is_none());
+        if scene.text.0.is_empty() && !passes_through {
+            let text = [Seg::Index(idx), Seg::Field("text")];
+            let written = cx.files[file].tree().map(|t| {
+                let f = &cx.files[file].text;
+                t.find(f, &text) != t.find(f, &text[..1])
+            });
+            let path: &[Seg] = if written == Some(true) {
+                &text
+            } else {
+                &[Seg::Index(idx), Seg::Field("id")]
+            };
+            cx.at(
+                Severity::Warning,
+                file,
+                path,
+                format!("the scene `{}` has no text", scene.id),
+                None,
+                Some("the player sees only its choices: give it `text: \"...\"`".into()),
+            );
+        }
+        let texts: Vec<std::borrow::Cow<str>> =
+            scene.choices.iter().map(|c| template(story, &c.text)).collect();
+        // Choices alike as typed have the same letters and digits: only those with the same
+        // hash of them are compared as typed (a scene may have 200 choices).
+        let mut alike: Vec<(u64, usize, Option<OnScreen>)> = Vec::new();
+        for (j, c) in scene.choices.iter().enumerate() {
+            let path = [
+                Seg::Index(idx),
+                Seg::Field("choices"),
+                Seg::Index(j),
+                Seg::Field("text"),
+            ];
+            if c.fallback {
+                // Never shown, so never typed.
+                continue;
+            }
+            if c.text.0.iter().all(|p| empty_piece(story, p)) {
+                let message = if c.text.is_empty() {
+                    "this choice has no text: it shows as a bare number".to_owned()
+                } else {
+                    format!(
+                        "this choice's text `{}` is empty while its variables hold their first value",
+                        texts[j]
+                    )
+                };
+                cx.at(
+                    Severity::Warning,
+                    file,
+                    &path,
+                    message,
+                    None,
+                    Some("write what the player does, as they would type it".into()),
+                );
+                continue;
+            }
+            // Compared with at most 64 earlier choices of the same letters: bounded work
+            // whatever a hostile scene holds.
+            // When each is on screen is worked out only for choices with a twin in letters.
+            let key = letters_hash(&texts[j]);
+            let mut screen = None;
+            let mut twin = None;
+            for (_, k, s) in alike.iter_mut().filter(|(h, _, _)| *h == key).take(64) {
+                let mine = screen.get_or_insert_with(|| on_screen(c));
+                let theirs = s.get_or_insert_with(|| on_screen(&scene.choices[*k]));
+                if together(theirs, mine) && same_as_typed(&texts[*k], &texts[j]) {
+                    twin = Some(*k);
+                    break;
+                }
+            }
+            alike.push((key, j, screen));
+            if let Some(k) = twin {
+                let first = [
+                    Seg::Index(idx),
+                    Seg::Field("choices"),
+                    Seg::Index(k),
+                    Seg::Field("text"),
+                ];
+                let at = cx.position(file, &first);
+                cx.at(
+                    Severity::Warning,
+                    file,
+                    &path,
+                    format!(
+                        "the choices {} and {} of the scene `{}` read the same as typed: `{}` (the first at {at})",
+                        k + 1,
+                        j + 1,
+                        scene.id,
+                        texts[j]
+                    ),
+                    Some("same text".into()),
+                    Some(
+                        "the player can tell them apart only by number: word them differently, \
+                         or give them conditions that never hold together"
+                            .into(),
+                    ),
+                );
+            }
+            let Some(Piece::Lit(lit)) = c.text.0.first() else {
+                continue;
+            };
+            let word = first_word(lit);
+            if let Some(command) = command_named(word) {
+                let word = word.to_lowercase();
+                // What it does, without the details of its arguments.
+                let does = command.help.split(" (").next().unwrap_or(command.help);
+                let typing = match command.args {
+                    meta::Args::Slot => format!("`{word}`, or `{word}` and one word more,"),
+                    meta::Args::None | meta::Args::OnOff => format!("`{word}`"),
+                };
+                cx.at(
+                    Severity::Warning,
+                    file,
+                    &path,
+                    format!(
+                        "the choice `{}` starts with `{word}`, a command of the game: typing {typing} will {does}",
+                        texts[j],
+                    ),
+                    Some("a command word".into()),
+                    Some(
+                        "the player must type more of it, or its number: start it with another word \
+                         (`help` in the game lists the commands)"
+                            .into(),
+                    ),
+                );
+            } else if !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
+                cx.at(
+                    Severity::Warning,
+                    file,
+                    &path,
+                    format!(
+                        "the choice `{}` starts with a number: typing `{word}` picks choice {word} instead",
+                        texts[j]
+                    ),
+                    Some("a number".into()),
+                    Some("the player must type more of it or its number; write the number in words".into()),
+                );
+            }
+        }
+    }
+}
+
+/// A line as written, `{name}` for a variable: what two choices are compared by.
+fn template<'s>(story: &Story, line: &'s Line) -> std::borrow::Cow<'s, str> {
+    // Most choices are one piece of text: borrowed, not copied.
+    if let [Piece::Lit(s)] = &line.0[..] {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    for piece in &line.0 {
+        match piece {
+            Piece::Lit(s) => out.push_str(s),
+            Piece::Var(v) => {
+                out.push('{');
+                out.push_str(&story.vars[v.index()].name);
+                out.push('}');
+            }
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A hash of the letters and digits of a text, in lower case: texts alike as typed have the
+/// same (see [`same_as_typed`]).
+fn letters_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .for_each(|c| c.hash(&mut h));
+    h.finish()
+}
+
+/// A piece that shows nothing: blank text, or a text variable whose first value is blank.
+fn empty_piece(story: &Story, piece: &Piece) -> bool {
+    match piece {
+        Piece::Lit(s) => s.trim().is_empty(),
+        Piece::Var(v) => matches!(&story.vars[v.index()].initial, Value::Text(t) if t.trim().is_empty()),
+    }
+}
+
+/// When a choice is on screen, as far as is sure without playing.
+#[derive(Clone, PartialEq)]
+enum OnScreen {
+    /// Whatever the state: no condition, or shown locked.
+    Always,
+    /// While this condition holds (as written out).
+    When(String),
+    /// Under a `Chance`, whose rolls differ from choice to choice.
+    Unsure,
+}
+
+fn on_screen(c: &Choice) -> OnScreen {
+    match &c.condition {
+        Some(cond) if c.locked == Locked::Hide => {
+            let written = format!("{cond:?}");
+            if written.contains("Chance") {
+                OnScreen::Unsure
+            } else {
+                OnScreen::When(written)
+            }
+        }
+        _ => OnScreen::Always,
+    }
+}
+
+/// Whether two choices of a scene can be on screen at once: each shown whatever the state, or
+/// both under the same condition.
+fn together(a: &OnScreen, b: &OnScreen) -> bool {
+    match (a, b) {
+        (OnScreen::Always, OnScreen::Always) => true,
+        (OnScreen::When(x), OnScreen::When(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// The first word of a choice's text as a player types it: after any leading quotes or
+/// punctuation, up to the first character that is not a letter or a digit.
+fn first_word(text: &str) -> &str {
+    let start = text.find(char::is_alphanumeric).unwrap_or(text.len());
+    let rest = &text[start..];
+    &rest[..rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len())]
+}
+
+/// The command typing `word` alone runs, if any: looked up in the game's own table of
+/// commands (names and aliases), so a new command is checked for at once.
+fn command_named(word: &str) -> Option<&'static meta::MetaCommand> {
+    (!word.is_empty())
+        .then(|| meta::COMMANDS.iter().find(|c| c.is_named(word)))
+        .flatten()
+}
+
+/// Whether two choice texts read the same as a player types them (case, runs of spaces,
+/// leading quotes and typographic forms aside, as [`crate::matching::typed_start`] compares),
+/// trailing punctuation ignored: `Go on` and `go on.` cannot be told apart by typing `go on`.
+fn same_as_typed(a: &str, b: &str) -> bool {
+    let trim = |s: &'_ str| -> String {
+        let t = s.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '}');
+        if t.is_empty() { s.to_owned() } else { t.to_owned() }
+    };
+    let (a, b) = (trim(a), trim(b));
+    crate::matching::typed_start(&a, &b).is_some() && crate::matching::typed_start(&b, &a).is_some()
+}
+
+impl Builder<'_, '_, '_> {
+    /// A comparison of an `Int` variable that its declared range decides (`>= 50` with
+    /// `max: 9`): a warning, since the condition is then the same in every game.
+    pub(super) fn compare_range(&mut self, var: VarId, op: Op, value: &Value, file: usize, p: &[Seg]) {
+        let Value::Int(n) = *value else { return };
+        let decl = &self.vars[var.index()];
+        let (lo, hi) = (decl.min, decl.max);
+        if lo == i64::MIN && hi == i64::MAX {
+            return;
+        }
+        let (never, always) = match op {
+            Op::Eq => (n < lo || n > hi, lo == n && hi == n),
+            Op::Ne => (lo == n && hi == n, n < lo || n > hi),
+            Op::Lt => (lo >= n, hi < n),
+            Op::Le => (lo > n, hi <= n),
+            Op::Gt => (hi <= n, lo > n),
+            Op::Ge => (hi < n, lo >= n),
+        };
+        if !never && !always {
+            return;
+        }
+        let name = decl.name.clone();
+        let range = range_text(lo, hi);
+        let message = format!(
+            "`{name} {} {n}` {}: `{name}` stays within {range}",
+            op_text(op),
+            if never { "can never hold" } else { "always holds" },
+        );
+        let help = if never {
+            "the condition is false in every game: check the number, or the variable's `min` and `max`"
+        } else {
+            "the condition is true in every game: check the number, or the variable's `min` and `max`"
+        };
+        self.cx
+            .at(Severity::Warning, file, p, message, None, Some(help.into()));
+    }
+}
+
+fn op_text(op: Op) -> &'static str {
+    match op {
+        Op::Eq => "==",
+        Op::Ne => "!=",
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        Op::Ge => ">=",
+    }
 }

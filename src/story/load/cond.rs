@@ -110,7 +110,10 @@ impl Builder<'_, '_, '_> {
                     return placeholder;
                 }
                 match self.literal(id, value, file, &with(p, Seg::Index(2)), false) {
-                    Some(v) => Condition::Compare(id, op, v),
+                    Some(v) => {
+                        self.compare_range(id, op, &v, file, p);
+                        Condition::Compare(id, op, v)
+                    }
                     None => placeholder,
                 }
             }

@@ -11,6 +11,7 @@
 mod build;
 mod checks;
 mod cond;
+mod draft;
 pub mod limits;
 mod parse;
 mod text;
@@ -24,8 +25,8 @@ use build::*;
 use checks::*;
 use cond::*;
 use hashbrown::HashMap;
-pub use parse::ron_options;
 use parse::*;
+pub use parse::{choice_position, ron_options};
 use smallvec::SmallVec;
 use std::sync::Arc;
 use text::*;
@@ -68,11 +69,17 @@ pub struct LoadOptions {
     /// The whole-story warnings (scenes unreachable from the start, variables never read):
     /// what `check` is for; a game about to be played can skip them.
     pub lints: bool,
+    /// A draft (`interview --draft`): a `goto` to a missing scene leads to a placeholder and an
+    /// ending never used is allowed, both as warnings (see `draft.rs`). Never for `check`.
+    pub draft: bool,
 }
 
 impl Default for LoadOptions {
     fn default() -> LoadOptions {
-        LoadOptions { lints: true }
+        LoadOptions {
+            lints: true,
+            draft: false,
+        }
     }
 }
 
@@ -193,6 +200,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     }
 
     let mut b = Builder::new(&mut cx, m, &manifest);
+    b.draft = options.draft.then(|| draft::Draft::new(locs.len()));
     b.declare_scenes(&lists, &locs);
     b.broken_ids = broken_ids.iter().map(String::as_str).collect();
     b.ids_unknown = ids_unknown;
@@ -202,8 +210,15 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     let mut scenes: Vec<Scene> = Vec::with_capacity(locs.len());
     for (file, list) in lists {
         for (idx, raw) in list.into_iter().enumerate() {
+            if let Some(d) = &mut b.draft {
+                d.current = SceneId(scenes.len() as u32);
+            }
             scenes.push(b.scene(file, idx, &raw));
         }
+    }
+    if let Some(d) = b.draft.take() {
+        let made = draft::placeholders(&d, &scenes, &mut b.scene_names);
+        scenes.extend(made);
     }
     let notebook = b.notebook(&manifest.notebook);
     let once_slots = b.once_slots;
@@ -246,10 +261,11 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     // Checks of the whole graph need every file; the warnings also need every reference
     // resolved, or they would only echo the errors.
     if complete {
-        check_graph(&mut cx, &story, &locs, m);
+        check_graph(&mut cx, &story, &locs, m, options);
         if options.lints && !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
             lint_unreachable(&mut cx, &story, &locs, &manifest);
             lint_vars(&mut cx, &story, m);
+            lint_scenes(&mut cx, &story, &locs);
         }
     }
 

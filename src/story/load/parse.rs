@@ -109,9 +109,15 @@ impl<'a> Cx<'a> {
             Err(e) => {
                 let mut start = ron_offset(text, e.span.start.line, e.span.start.col);
                 let mut end = ron_offset(text, e.span.end.line, e.span.end.col).max(start);
-                // A missing comma is noticed at the next value, often on the next line: point
-                // just after the value that wants the comma instead.
-                if matches!(e.code, ron::Error::ExpectedComma) {
+                let (mut message, mut help) = ron_message(&e.code);
+                let manifest = base_name(&f.name) == MANIFEST;
+                if let Some(t) =
+                    crate::story::syntax::translate(&f.name, text, manifest, &e.code, start, &message)
+                {
+                    (start, end, message, help) = (t.start, t.end, t.message, Some(t.help));
+                } else if matches!(e.code, ron::Error::ExpectedComma) {
+                    // A missing comma is noticed at the next value, often on the next line: point
+                    // just after the value that wants the comma instead.
                     let after = previous_token_end(text, start);
                     if text[after..start].contains('\n') {
                         start = after;
@@ -120,7 +126,6 @@ impl<'a> Cx<'a> {
                 }
                 // RON's position, clamped into the file.
                 let (line, col) = f.line_col(start);
-                let (message, help) = ron_message(&e.code);
                 let span = Some((start, end.max(start + 1).min(text.len().max(start))));
                 let source = Excerpt::around(text, start, end.max(start + 1), line);
                 self.diags.push(Diagnostic {
@@ -308,4 +313,32 @@ pub(super) fn closest<'x>(name: &str, candidates: impl Iterator<Item = &'x str>)
         .filter(|(d, c)| *d <= 2.max(name.len().max(c.len()) / 3) && *d < name.len().max(c.len()))
         .min()
         .map(|(_, c)| c)
+}
+
+/// Where the choice number `choice` (from 0) of the scene `scene` is written, as
+/// `file:line:col`, found again in the story's files: the model keeps no positions, and a tool
+/// that reports a choice (`explore`) asks here. `None` when no scene file has that scene.
+pub fn choice_position(files: &[SourceFile], scene: &str, choice: usize) -> Option<String> {
+    let quoted = format!("\"{scene}\"");
+    for f in files.iter().filter(|f| base_name(&f.name) != MANIFEST) {
+        let Ok(text) = std::str::from_utf8(&f.bytes) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let tree = SpanTree::parse(text);
+        let whole = tree.find(&[]);
+        for i in 0.. {
+            let item = tree.find(&[Seg::Index(i)]);
+            if item == whole {
+                break;
+            }
+            let id = tree.find(&[Seg::Index(i), Seg::Field("id")]);
+            if id != item && text.get(id.start..id.end) == Some(quoted.as_str()) {
+                let at = tree.find(&[Seg::Index(i), Seg::Field("choices"), Seg::Index(choice)]);
+                let (line, col) = line_col(text, at.start);
+                return Some(format!("{}:{line}:{col}", f.name));
+            }
+        }
+    }
+    None
 }

@@ -33,8 +33,8 @@ use serde::Serialize;
 pub struct Config {
     /// Stop after this many distinct states.
     pub max_states: usize,
-    /// Stop enumerating a step's random outcomes after this many combinations (and say the
-    /// search is incomplete).
+    /// Stop enumerating a step's random outcomes after this many combinations (and say which
+    /// step was cut off; the rest of the story is still explored).
     pub max_outcomes_per_step: usize,
     /// Compare whole states, instead of forgetting what the rest of the game can no longer
     /// read (see the `canon` module): far more states, the same results. For checking the tool.
@@ -52,7 +52,7 @@ impl Default for Config {
 }
 
 /// The most combinations of random outcomes one step may have, by default, before the search
-/// gives up on the rest of that step (and says the search is incomplete).
+/// gives up on the rest of that step: it says which step, and explores the rest of the story.
 pub const MAX_OUTCOMES_PER_STEP: usize = 65_536;
 
 /// What `explore` found.
@@ -64,8 +64,12 @@ pub struct Report {
     pub states: usize,
     /// True when every reachable state was explored.
     pub complete: bool,
-    /// Why the search is incomplete, when it is.
+    /// Why the search stopped before the end, when it did (`--max-states`).
     pub cut_short: Option<String>,
+    /// Steps with more combinations of random outcomes than the limit: only the first ones
+    /// were explored, the rest of the story was. Left out of the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub outcome_cuts: Vec<OutcomeCut>,
     /// The endings reached, in the manifest's order, each with its shortest path.
     pub endings: Vec<EndingReached>,
     pub unreached: Unreached,
@@ -116,6 +120,34 @@ pub struct ChoiceRef {
     /// Its text as written, `{name}` for a variable.
     pub text: String,
     pub fallback: bool,
+}
+
+/// A step whose combinations of random outcomes passed the limit per step
+/// ([`MAX_OUTCOMES_PER_STEP`] by default): a choice, or the start of the game.
+#[derive(Debug, Clone, Serialize)]
+pub struct OutcomeCut {
+    /// The choice's scene (for the start, the start scene).
+    pub scene: String,
+    /// The choice's position in its scene as written, from 1; `None` for the start.
+    pub number: Option<usize>,
+    /// Its text as written, `{name}` for a variable; `None` for the start.
+    pub text: Option<String>,
+    /// Where the choice is written, `file:line:col`, when the caller gave the files (see
+    /// [`locate_cuts`]).
+    pub at: Option<String>,
+    /// The limit it passed.
+    pub limit: usize,
+    /// How many states the search met it from.
+    pub times: usize,
+}
+
+/// Fills in where each cut-off choice is written, from the story's files.
+pub fn locate_cuts(report: &mut Report, files: &[crate::story::SourceFile]) {
+    for c in &mut report.outcome_cuts {
+        if let Some(n) = c.number {
+            c.at = crate::story::load::choice_position(files, &c.scene, n - 1);
+        }
+    }
 }
 
 /// A dead end or a runtime error.

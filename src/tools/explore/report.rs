@@ -2,7 +2,9 @@
 //! the player sees it), and the report as text.
 
 use super::search::{Found, Node, Origin, ROOT, START, Search};
-use super::{ChoiceRef, EndingReached, EndingRef, Path, Problem, Report, SceneRef, Step, Unreached};
+use super::{
+    ChoiceRef, EndingReached, EndingRef, OutcomeCut, Path, Problem, Report, SceneRef, Step, Unreached,
+};
 use crate::engine::{self, GameState};
 use crate::story::{EndingId, Story};
 use crate::tools::{Enumerator, Forced, line_as_written, plural, shown_as};
@@ -74,8 +76,12 @@ impl Search<'_> {
                     }
                 }
                 outcomes += 1;
-                // As `more` does, without saying the search was cut short again.
-                if !dice.advance() || outcomes >= self.max_outcomes {
+                // As `more` does, without recording the cut again.
+                if !dice.advance() {
+                    break;
+                }
+                if outcomes >= self.max_outcomes {
+                    dice = Enumerator::default();
                     break;
                 }
             }
@@ -141,13 +147,29 @@ impl Search<'_> {
                 }
             }
         }
+        let outcome_cuts: Vec<OutcomeCut> = self
+            .outcome_cuts
+            .iter()
+            .map(|&(scene, choice, times)| {
+                let s = story.scene(scene);
+                OutcomeCut {
+                    scene: s.id.clone(),
+                    number: choice.map(|c| c + 1),
+                    text: choice.map(|c| line_as_written(story, &s.choices[c].text)),
+                    at: None,
+                    limit: self.max_outcomes,
+                    times,
+                }
+            })
+            .collect();
         let dead_ends = std::mem::take(&mut self.dead_ends);
         let errors = std::mem::take(&mut self.errors);
         Report {
             story: story.title().to_owned(),
             states: self.nodes.len(),
-            complete: self.cut_short.is_none(),
+            complete: self.cut_short.is_none() && outcome_cuts.is_empty(),
             cut_short: self.cut_short.clone(),
+            outcome_cuts,
             endings,
             unreached,
             dead_ends: self.problems(&dead_ends),
@@ -208,9 +230,15 @@ fn replay_chain(story: &Story, chain: &[Link]) -> Path {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let _ = match &report.cut_short {
-        None => writeln!(
+        None if report.outcome_cuts.is_empty() => writeln!(
             out,
             "{}: explored {} (every reachable state).",
+            report.story,
+            plural(report.states, "state")
+        ),
+        None => writeln!(
+            out,
+            "{}: explored {}.",
             report.story,
             plural(report.states, "state")
         ),
@@ -222,6 +250,7 @@ pub fn render(report: &Report) -> String {
             plural(report.states, "state")
         ),
     };
+    write_outcome_cuts(&mut out, report);
     let total = report.endings.len() + report.unreached.endings.len();
     let _ = writeln!(
         out,
@@ -281,6 +310,39 @@ pub fn render(report: &Report) -> String {
         }
     }
     out
+}
+
+/// The steps cut off at the limit of random outcomes, after the first line (nothing when
+/// there are none, so the report of a story that never meets the limit is as it was).
+fn write_outcome_cuts(out: &mut String, report: &Report) {
+    let Some(first) = report.outcome_cuts.first() else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "Cut off: {} had more than {} combinations of random outcomes (the limit per step); only \
+         the first {} of each were explored.\nThe rest of the story was explored as usual; what is \
+         listed as never reached may still be reachable through the outcomes left out:",
+        plural(report.outcome_cuts.len(), "step"),
+        first.limit,
+        first.limit
+    );
+    for c in &report.outcome_cuts {
+        let at = c.at.as_deref().map(|a| format!(" ({a})")).unwrap_or_default();
+        let times = if c.times > 1 {
+            format!(", met {}", plural(c.times, "time"))
+        } else {
+            String::new()
+        };
+        let _ = match (c.number, &c.text) {
+            (Some(n), Some(text)) => writeln!(
+                out,
+                "  the choice {n} of scene `{}`, {text:?}{at}{times}",
+                c.scene
+            ),
+            _ => writeln!(out, "  the start of the game, entering `{}`{times}", c.scene),
+        };
+    }
 }
 
 fn write_path(out: &mut String, path: &Path) {

@@ -42,9 +42,6 @@ pub(super) struct Batch {
     /// The packed rows, one after the other.
     pub(super) rows: Vec<u64>,
     pub(super) reached: Vec<Reached>,
-    /// Where the first step with more combinations of random outcomes than the limit came: the
-    /// number of states reached before it.
-    pub(super) outcome_limit: Option<usize>,
 }
 
 /// How a state of a [`Batch`] was reached.
@@ -95,6 +92,9 @@ pub(super) struct Search<'s> {
     pub(super) dead_ends: Vec<Found>,
     pub(super) errors: Vec<Found>,
     pub(super) cut_short: Option<String>,
+    /// The steps whose random outcomes passed the limit (only the first ones were explored):
+    /// the scene and choice (`None` for the start of the game), and how many times.
+    pub(super) outcome_cuts: Vec<(SceneId, Option<usize>, usize)>,
     pub(super) batch: Batch,
 }
 
@@ -145,7 +145,6 @@ pub(super) fn explore_in_batches(
             }
             let reached = search.batch.reached.len();
             if reached >= batch
-                || search.batch.outcome_limit.is_some()
                 || search.next as usize >= search.nodes.len()
                 || search.nodes.len() + reached >= search.max_states
             {
@@ -291,6 +290,7 @@ impl<'s> Search<'s> {
             dead_ends: Vec::new(),
             errors: Vec::new(),
             cut_short: None,
+            outcome_cuts: Vec::new(),
             batch: Batch::default(),
         }
     }
@@ -316,7 +316,7 @@ impl<'s> Search<'s> {
                 }
             }
             outcomes += 1;
-            if !self.more(&mut dice, outcomes) {
+            if !self.more(&mut dice, outcomes, blank.scene, None) {
                 break;
             }
         }
@@ -324,9 +324,9 @@ impl<'s> Search<'s> {
     }
 
     /// Tries every available choice of stored state `id`, decoded in `state`, with every
-    /// combination of random outcomes, into the batch; each step is undone after, so `state`
-    /// is left as it was. `dice` has no draws left from an earlier use: `more` leaves none,
-    /// but after a step past the limit of outcomes, and then the search stops.
+    /// combination of random outcomes (up to the limit per step), into the batch; each step is
+    /// undone after, so `state` is left as it was. `dice` has no draws left from an earlier
+    /// use: `more` leaves none.
     fn expand(&mut self, id: u32, state: &mut GameState, available: &mut Vec<usize>, dice: &mut Enumerator) {
         let story = self.story;
         engine::available(story, state, available);
@@ -362,7 +362,7 @@ impl<'s> Search<'s> {
                 // Only what a step may change is decoded again, not the whole state.
                 self.store.restore(id, &writes, state);
                 outcomes += 1;
-                if !self.more(dice, outcomes) {
+                if !self.more(dice, outcomes, scene, Some(ci)) {
                     break;
                 }
             }
@@ -382,14 +382,30 @@ impl<'s> Search<'s> {
         }
     }
 
-    /// Moves the dice to the next combination of outcomes, within the limit per step (a step
-    /// past the limit cuts the search short, once the states reached before are added).
-    fn more(&mut self, dice: &mut Enumerator, outcomes: usize) -> bool {
+    /// Moves the dice to the next combination of outcomes, within the limit per step. A step
+    /// past the limit (choice `choice` of `scene`, `None` for the start) is recorded, its other
+    /// combinations left unexplored, and the search goes on with the next step.
+    fn more(
+        &mut self,
+        dice: &mut Enumerator,
+        outcomes: usize,
+        scene: SceneId,
+        choice: Option<usize>,
+    ) -> bool {
         if !dice.advance() {
             return false;
         }
         if outcomes >= self.max_outcomes {
-            self.batch.outcome_limit.get_or_insert(self.batch.reached.len());
+            // The combinations not run are dropped: the next step starts from none.
+            *dice = Enumerator::default();
+            match self
+                .outcome_cuts
+                .iter_mut()
+                .find(|(s, c, _)| *s == scene && *c == choice)
+            {
+                Some((_, _, times)) => *times += 1,
+                None => self.outcome_cuts.push((scene, choice, 1)),
+            }
             return false;
         }
         true
@@ -426,32 +442,15 @@ impl<'s> Search<'s> {
         }
         std::hint::black_box(ahead);
         let rows = batch.rows.chunks_exact(self.store.stride());
-        for (k, (r, row)) in batch.reached.iter().zip(rows).enumerate() {
-            if batch.outcome_limit == Some(k) {
-                self.outcome_cut();
-            }
+        for (r, row) in batch.reached.iter().zip(rows) {
             if let Err(slot) = self.store.lookup(row, r.hash) {
                 self.add(row, r, slot);
             }
-        }
-        if batch.outcome_limit == Some(batch.reached.len()) {
-            self.outcome_cut();
         }
         // Keep the allocations for the next batch.
         self.batch = batch;
         self.batch.rows.clear();
         self.batch.reached.clear();
-        self.batch.outcome_limit = None;
-    }
-
-    fn outcome_cut(&mut self) {
-        let max = self.max_outcomes;
-        self.cut_short.get_or_insert_with(|| {
-            format!(
-                "a step has more than {max} combinations of random outcomes; only the first ones \
-                 were explored"
-            )
-        });
     }
 
     fn see_scene(&mut self, s: usize) {

@@ -1,0 +1,978 @@
+//! RON's syntax errors in an author's words.
+//!
+//! `ron` stays the parser of record: it decides whether a file is valid and where it stopped.
+//! When it stops, [`translate`] looks at the text around that place with a lenient tokenizer
+//! and, when it can be sure what the author did, says so in plain words at the place of the
+//! mistake (the opening quote of a string never closed, the bracket never closed and where it
+//! opened, a string where a condition goes, ...), with RON's own words kept in the help. When
+//! it cannot be sure it gives `None`, and the loader reports RON's message as before: a plain
+//! message or none, never a wrong hint.
+//!
+//! Pure: text and RON's error in, a [`Translated`] out. Every offset it returns is a char
+//! boundary inside the text, whatever the bytes were.
+
+use super::lex::line_col;
+
+/// A syntax error said in the author's terms: where (byte range) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Translated {
+    pub start: usize,
+    pub end: usize,
+    pub message: String,
+    pub help: String,
+}
+
+/// Translates RON's error `code`, which RON reports at byte `at` of `text`, for the file
+/// `name` (the manifest when `manifest`). `ron_words` is the message the loader would show
+/// otherwise: it is kept at the end of the help. `None` when no translation is certain.
+pub(crate) fn translate(
+    name: &str,
+    text: &str,
+    manifest: bool,
+    code: &ron::Error,
+    at: usize,
+    ron_words: &str,
+) -> Option<Translated> {
+    // An author's file is small; a huge one (hostile, generated) gets RON's words, and the
+    // tokens below never take more than a few tens of megabytes.
+    if text.len() > MAX_TEXT {
+        return None;
+    }
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let cx = Cx {
+        name,
+        text,
+        toks: tokens(text),
+        at,
+    };
+    let (start, end, message, hint) = cx.translate(manifest, code)?;
+    let (line, col) = line_col(text, at);
+    debug_assert!(text.is_char_boundary(start) && text.is_char_boundary(end) && start <= end);
+    Some(Translated {
+        start,
+        end,
+        message,
+        help: format!("{hint}\n(RON's own words: {ron_words}, at {line}:{col})"),
+    })
+}
+
+/// `ending: "You have won"` written with an ending's title: the message and help naming the
+/// id that has this title, or `None` when no ending has it. `endings` are (id, title) pairs.
+pub(crate) fn ending_by_title<'e>(
+    written: &str,
+    mut endings: impl Iterator<Item = (&'e str, &'e str)>,
+) -> Option<(String, String)> {
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let wanted = fold(written);
+    let (id, _) = endings.find(|(_, title)| fold(title) == wanted)?;
+    Some((
+        format!("no ending has the id `{written}`, but the ending `{id}` has that title"),
+        format!("a scene names its ending by id: write `ending: \"{id}\"`"),
+    ))
+}
+
+/// The largest file translated, in bytes.
+const MAX_TEXT: usize = 1024 * 1024;
+
+/// The names of fields in the story format, to recognise RON swallowed into a string.
+#[rustfmt::skip]
+const FIELDS: &[&str] = &[
+    "id", "title", "author", "version", "about", "start", "variables", "endings", "notebook",
+    "text", "choices", "goto", "branches", "if", "effects", "once", "fallback", "locked",
+    "on_enter", "auto", "ending", "weight", "value", "min", "max",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `"..."` or `r#"..."#`; `closed` is false when it runs to the end of the file.
+    Str {
+        closed: bool,
+    },
+    /// `'...'` up to the next `'` on the same line (or just the `'`).
+    Single,
+    Ident,
+    Num,
+    Punct(char),
+    /// Any other character.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+/// A lenient tokenizer, close enough to RON's lexer for strings, comments and brackets.
+/// Never fails; every token's range lies on char boundaries.
+fn tokens(text: &str) -> Vec<Tok> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    // The next char boundary after `i`.
+    let next = |i: usize| {
+        let mut j = i + 1;
+        while j < n && !text.is_char_boundary(j) {
+            j += 1;
+        }
+        j.min(n)
+    };
+    while i < n {
+        let c = b[i];
+        let start = i;
+        let kind = match c {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map_or(n, |k| i + k);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                // Nested, as RON reads them.
+                let mut depth = 0usize;
+                while i < n {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+                i = i.min(n);
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                let mut closed = false;
+                while i < n {
+                    match b[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            closed = true;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                i = i.min(n);
+                while !text.is_char_boundary(i) {
+                    i += 1;
+                }
+                Kind::Str { closed }
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#')) && {
+                let hashes = b[i + 1..].iter().take_while(|&&x| x == b'#').count();
+                b.get(i + 1 + hashes) == Some(&b'"')
+            } =>
+            {
+                let hashes = b[i + 1..].iter().take_while(|&&x| x == b'#').count();
+                let close = format!("\"{}", "#".repeat(hashes));
+                let body = i + 2 + hashes;
+                match text[body..].find(&close) {
+                    Some(k) => {
+                        i = body + k + close.len();
+                        Kind::Str { closed: true }
+                    }
+                    None => {
+                        i = n;
+                        Kind::Str { closed: false }
+                    }
+                }
+            }
+            b'\'' => {
+                let line_end = text[i + 1..].find('\n').map_or(n, |k| i + 1 + k);
+                i = match text[i + 1..line_end].find('\'') {
+                    Some(k) => i + 1 + k + 1,
+                    None => i + 1,
+                };
+                Kind::Single
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' => {
+                while i < n && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                Kind::Ident
+            }
+            c if c.is_ascii_digit()
+                || (matches!(c, b'-' | b'+') && b.get(i + 1).is_some_and(u8::is_ascii_digit)) =>
+            {
+                i += 1;
+                while i < n && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'_' | b'.')) {
+                    i += 1;
+                }
+                Kind::Num
+            }
+            c if c.is_ascii_punctuation() => {
+                i += 1;
+                Kind::Punct(c as char)
+            }
+            _ => {
+                i = next(i);
+                Kind::Other
+            }
+        };
+        toks.push(Tok { kind, start, end: i });
+    }
+    toks
+}
+
+/// A closing bracket for an opening one.
+fn closer(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+fn is_open(k: Kind) -> bool {
+    matches!(k, Kind::Punct('(' | '[' | '{'))
+}
+
+fn is_close(k: Kind) -> bool {
+    matches!(k, Kind::Punct(')' | ']' | '}'))
+}
+
+fn punct(k: Kind) -> char {
+    match k {
+        Kind::Punct(c) => c,
+        _ => '\0',
+    }
+}
+
+struct Cx<'t> {
+    name: &'t str,
+    text: &'t str,
+    toks: Vec<Tok>,
+    /// RON's position.
+    at: usize,
+}
+
+type Found = (usize, usize, String, String);
+
+impl Cx<'_> {
+    fn src(&self, t: usize) -> &str {
+        self.toks.get(t).map_or("", |t| &self.text[t.start..t.end])
+    }
+
+    fn kind(&self, t: usize) -> Option<Kind> {
+        self.toks.get(t).map(|t| t.kind)
+    }
+
+    fn is_ident(&self, t: usize, name: &str) -> bool {
+        self.kind(t) == Some(Kind::Ident) && self.src(t) == name
+    }
+
+    fn loc(&self, offset: usize) -> String {
+        let (line, col) = line_col(self.text, offset);
+        format!("{}:{line}:{col}", self.name)
+    }
+
+    /// How an opening bracket is called: `Choice(`, the scene list `[`, the list `[`, ...
+    fn opener_name(&self, open: usize) -> String {
+        let c = punct(self.toks[open].kind);
+        match c {
+            '(' if open > 0 && self.kind(open - 1) == Some(Kind::Ident) => {
+                format!("`{}(`", self.src(open - 1))
+            }
+            '(' => "the bracket `(`".into(),
+            '[' if open == 0 => "the list of scenes `[`".into(),
+            '[' => "the list `[`".into(),
+            _ => "the map `{`".into(),
+        }
+    }
+
+    /// Whether the story format has such a bracket: every `(` follows a name (`Choice(`), so a
+    /// bare `(` is a stray one, and closing it would be no fix.
+    fn named(&self, open: usize) -> bool {
+        punct(self.toks[open].kind) != '(' || (open > 0 && self.kind(open - 1) == Some(Kind::Ident))
+    }
+
+    /// Where the opener's name starts (`Choice` of `Choice(`).
+    fn opener_start(&self, open: usize) -> usize {
+        match punct(self.toks[open].kind) {
+            '(' if open > 0 && self.kind(open - 1) == Some(Kind::Ident) => self.toks[open - 1].start,
+            _ => self.toks[open].start,
+        }
+    }
+
+    /// The stack of open brackets (token indices) before token `upto`; `None` on a mismatch.
+    fn stack(&self, upto: usize) -> Option<Vec<usize>> {
+        let mut st = Vec::new();
+        for (i, t) in self.toks.iter().enumerate().take(upto) {
+            if is_open(t.kind) {
+                st.push(i);
+            } else if is_close(t.kind) {
+                let o = st.pop()?;
+                if closer(punct(self.toks[o].kind)) != punct(t.kind) {
+                    return None;
+                }
+            }
+        }
+        Some(st)
+    }
+
+    /// Whether the tokens from `from` on close `st` exactly, with no mismatch.
+    fn balances(&self, mut st: Vec<usize>, from: usize) -> bool {
+        for (i, t) in self.toks.iter().enumerate().skip(from) {
+            if is_open(t.kind) {
+                st.push(i);
+            } else if is_close(t.kind) {
+                match st.pop() {
+                    Some(o) if closer(punct(self.toks[o].kind)) == punct(t.kind) => {}
+                    _ => return false,
+                }
+            }
+        }
+        st.is_empty()
+    }
+
+    /// The index of the token RON stopped at: the one holding `at`, or the first after it.
+    fn stop(&self) -> usize {
+        self.toks.partition_point(|t| t.end <= self.at)
+    }
+
+    fn translate(&self, manifest: bool, code: &ron::Error) -> Option<Found> {
+        let n = self.stop();
+        // What is said of a value's place needs the brackets around it to be right.
+        let balanced = || self.stack(self.toks.len()).is_some_and(|st| st.is_empty());
+        self.wrong_file(manifest, n)
+            .or_else(|| self.unclosed_string(n, code))
+            .or_else(|| self.single_quotes(n))
+            .or_else(|| self.inner_quote(n))
+            .or_else(|| balanced().then(|| self.string_in_place(n)).flatten())
+            .or_else(|| balanced().then(|| self.if_parts(n)).flatten())
+            .or_else(|| self.brackets(n, code))
+    }
+
+    /// A manifest saved as a scene file, scenes in `story.ron`, a scene file without its list.
+    fn wrong_file(&self, manifest: bool, n: usize) -> Option<Found> {
+        if n > 1 || self.toks.is_empty() {
+            return None;
+        }
+        let first = self.toks[0];
+        let called = self.kind(1) == Some(Kind::Punct('('));
+        if !manifest && self.is_ident(0, "Story") && called {
+            return Some((
+                first.start,
+                first.end,
+                "this file holds a manifest `Story(...)`, but only `story.ron` is the manifest".into(),
+                "a scene file holds a list of scenes `[ Scene(...), ... ]`; if this is the \
+                 manifest, name the file `story.ron`"
+                    .into(),
+            ));
+        }
+        if !manifest && self.is_ident(0, "Scene") && called {
+            return Some((
+                first.start,
+                first.end,
+                "a scene file is a list: the scenes go between `[` and `]`".into(),
+                "write `[` before the first scene and `]` after the last: `[ Scene(...), Scene(...), ]`"
+                    .into(),
+            ));
+        }
+        if manifest && first.kind == Kind::Punct('[') && self.is_ident(1, "Scene") {
+            return Some((
+                first.start,
+                first.end,
+                "`story.ron` holds a list of scenes, but it is the manifest `Story(...)`".into(),
+                "move the scenes to another file (such as `scenes.ron`) and write the manifest \
+                 here: `Story(id: ..., title: ..., start: ..., ...)`"
+                    .into(),
+            ));
+        }
+        if manifest && first.kind == Kind::Punct('[') && !self.is_ident(1, "Story") {
+            return Some((
+                first.start,
+                first.end,
+                "`story.ron` holds a list, but it is the manifest `Story(...)`".into(),
+                "write the manifest here: `Story(id: ..., title: ..., start: ..., ...)`".into(),
+            ));
+        }
+        if manifest && self.is_ident(0, "Scene") && called {
+            return Some((
+                first.start,
+                first.end,
+                "`story.ron` holds a scene, but it is the manifest `Story(...)`".into(),
+                "move the scene to a scene file (such as `scenes.ron`, a list `[ Scene(...), ]`) \
+                 and write the manifest here"
+                    .into(),
+            ));
+        }
+        None
+    }
+
+    /// RON read a string up to the next `"`, which was meant to open another string: the
+    /// string read swallowed RON syntax (a line like `choices: [`, or a field and its colon
+    /// at its end). Or a string runs to the end of the file.
+    fn unclosed_string(&self, n: usize, code: &ron::Error) -> Option<Found> {
+        let open_str = |t: usize| {
+            let tok = self.toks[t];
+            let runs_to = match tok.kind {
+                Kind::Str { closed: true } => {
+                    let (line, col) = line_col(self.text, tok.end - 1);
+                    format!("the `\"` at {line}:{col}, which was meant to open the next string")
+                }
+                _ => "the end of the file".into(),
+            };
+            // A raw string `r#"..."#` ends with its quote and as many `#`.
+            let s = &self.text[tok.start..tok.end];
+            let close = match s.strip_prefix('r') {
+                Some(r) => format!("\"{}", "#".repeat(r.bytes().take_while(|&b| b == b'#').count())),
+                None => "\"".into(),
+            };
+            Some((
+                tok.start,
+                tok.start + 1,
+                "this string is never closed".to_string(),
+                format!("put a `{close}` where the text ends: without it, the string runs on to {runs_to}"),
+            ))
+        };
+        // A string running to the end of the file.
+        if let Some(last) = self.toks.len().checked_sub(1)
+            && self.toks[last].kind == (Kind::Str { closed: false })
+            && self.at >= self.toks[last].start
+            && !matches!(code, ron::Error::InvalidEscape(_))
+        {
+            return open_str(last);
+        }
+        // A string ended by the quote that was meant to open the next one.
+        let t = n.checked_sub(1)?;
+        if self.kind(t) != Some(Kind::Str { closed: true }) || n >= self.toks.len() {
+            return None;
+        }
+        let tok = self.toks[t];
+        let s = &self.text[tok.start..tok.end];
+        if s.starts_with('r') {
+            return None;
+        }
+        // The quote that ends it was meant to open the next string: its text follows.
+        let next = self.toks[n];
+        let between = &self.text[tok.end..next.start];
+        let follows = match next.kind {
+            Kind::Ident => self.kind(n + 1) != Some(Kind::Punct(':')),
+            Kind::Num => true,
+            Kind::Other => self.text[next.start..].starts_with(char::is_alphabetic),
+            Kind::Punct(c) => between.is_empty() && !",)]}:([{".contains(c),
+            _ => false,
+        };
+        if !follows || !between.bytes().all(|b| b == b' ') {
+            return None;
+        }
+        let body = &s[1..s.len() - 1];
+        swallowed(body).then(|| open_str(t))?
+    }
+
+    /// `'You wait.'`: text in single quotes.
+    fn single_quotes(&self, n: usize) -> Option<Found> {
+        let tok = *self.toks.get(n)?;
+        // Text in single quotes where a value goes: `text: 'You wait.'`, not a stray `'`.
+        let s = &self.text[tok.start..tok.end];
+        let value_place = n > 0 && matches!(self.kind(n - 1), Some(Kind::Punct(':' | ',' | '(' | '[')));
+        if tok.kind != Kind::Single || s.len() < 3 || !s.ends_with('\'') || s.contains('"') || !value_place {
+            return None;
+        }
+        let help = format!("write \"{}\"", &s[1..s.len() - 1]);
+        Some((
+            tok.start,
+            tok.start + 1,
+            "text goes in double quotes `\"...\"`, not single quotes".into(),
+            help,
+        ))
+    }
+
+    /// `"Probably "nothing"."`: a quote inside a string ends it early.
+    fn inner_quote(&self, n: usize) -> Option<Found> {
+        let t = n.checked_sub(1)?;
+        let (tok, next) = (self.toks[t], *self.toks.get(n)?);
+        if tok.kind != (Kind::Str { closed: true })
+            || self.text[tok.start..tok.end].starts_with('r')
+            || next.start != tok.end
+            || !(next.start..next.end).contains(&self.at)
+        {
+            return None;
+        }
+        // Glued to the closing quote, what follows is more text (a word), not RON.
+        let word = match next.kind {
+            Kind::Ident => self.kind(n + 1) != Some(Kind::Punct(':')),
+            Kind::Num => true,
+            Kind::Other => self.text[next.start..].starts_with(char::is_alphabetic),
+            _ => false,
+        };
+        let line_end = self.text[tok.end..]
+            .find('\n')
+            .map_or(self.text.len(), |k| tok.end + k);
+        if !word || next.end > line_end || self.text[tok.start..tok.end].contains('\n') {
+            return None;
+        }
+        let rest = &self.text[next.end..line_end];
+        if !rest.contains('"') {
+            return None;
+        }
+        // The text as meant: up to the first quote that RON could end it with (one followed
+        // by `,`, a closing bracket or the line's end), every quote inside escaped.
+        let end = rest.char_indices().find(|&(i, c)| {
+            let after = rest[i + c.len_utf8()..].trim_start();
+            c == '"'
+                && (after.is_empty() || after.starts_with([',', ')', ']', '}']) || after.starts_with("//"))
+        });
+        // Quotes inside text come in pairs: one alone is a stray or a missing one.
+        let (i, _) = end?;
+        let meant = &self.text[tok.start + 1..next.end + i];
+        if bare_quotes(meant) % 2 == 1 {
+            return None;
+        }
+        let example = match i < 80 {
+            true => format!(": \"{}\"", escape_quotes(meant)),
+            false => String::new(),
+        };
+        let quote = tok.end - 1;
+        Some((
+            quote,
+            tok.end,
+            "this `\"` inside the text ends the string early".into(),
+            format!("write a quote inside text as `\\\"`{example}; or use typographic quotes “ ”"),
+        ))
+    }
+
+    /// A string where a condition or a text part goes.
+    fn string_in_place(&self, n: usize) -> Option<Found> {
+        let tok = *self.toks.get(n)?;
+        if tok.kind != (Kind::Str { closed: true }) {
+            return None;
+        }
+        let st = self.stack(n)?;
+        let open = *st.last()?;
+        let s = &self.text[tok.start..tok.end];
+        let body = s
+            .strip_prefix('"')
+            .and_then(|b| b.strip_suffix('"'))
+            .unwrap_or("");
+        let prev_is = |k: Kind| n > 0 && self.kind(n - 1) == Some(k);
+        // The string is a whole value, not the start of a mangled one.
+        if !matches!(self.kind(n + 1), Some(Kind::Punct(',' | ')' | ']'))) {
+            return None;
+        }
+        let in_call = |names: &[&str]| {
+            self.kind(open) == Some(Kind::Punct('('))
+                && open > 0
+                && names.iter().any(|nm| self.is_ident(open - 1, nm))
+        };
+        // A condition: after `if:`, inside `Not(`, `All([`, `Any([`, or first in `If(`/`IfElse(`.
+        let list_of = |names: &[&str]| {
+            self.kind(open) == Some(Kind::Punct('['))
+                && open >= 2
+                && self.kind(open - 1) == Some(Kind::Punct('('))
+                && names.iter().any(|nm| self.is_ident(open - 2, nm))
+        };
+        let condition = (prev_is(Kind::Punct(':')) && n >= 2 && self.is_ident(n - 2, "if"))
+            || (in_call(&["Not"]) && n == open + 1)
+            || (in_call(&["If", "IfElse"]) && n == open + 1)
+            || list_of(&["All", "Any"]);
+        if condition {
+            let help = match condition_for(body) {
+                Some(c) => format!("did you mean `{c}`?"),
+                None => "write a condition such as `Flag(\"name\")` or `Compare(\"name\", \">=\", 2)`".into(),
+            };
+            return Some((
+                tok.start,
+                tok.end,
+                "a condition goes here, not a string".into(),
+                help,
+            ));
+        }
+        // A part of a `text: [...]` or `notebook: [...]` list.
+        let text_list = self.kind(open) == Some(Kind::Punct('['))
+            && open >= 2
+            && self.kind(open - 1) == Some(Kind::Punct(':'))
+            && (self.is_ident(open - 2, "text") || self.is_ident(open - 2, "notebook"));
+        if text_list && (prev_is(Kind::Punct('[')) || prev_is(Kind::Punct(','))) {
+            let example = match s.chars().count() <= 60 && !s.contains('\n') {
+                true => s,
+                false => "\"...\"",
+            };
+            return Some((
+                tok.start,
+                tok.end,
+                "in a list of text parts, a string must be wrapped in `Text(...)`".into(),
+                format!(
+                    "write `Text({example})`; the other parts are `If(condition, \"...\")` and `IfElse(condition, \"...\", \"...\")`"
+                ),
+            ));
+        }
+        None
+    }
+
+    /// `If(cond, "a", "b")` and `IfElse(cond, "a")`.
+    fn if_parts(&self, n: usize) -> Option<Found> {
+        let tok = *self.toks.get(n)?;
+        let st = self.stack(n)?;
+        let open = *st.last()?;
+        if self.kind(open) != Some(Kind::Punct('(')) || open == 0 {
+            return None;
+        }
+        // Commas at the level of the call, before token n.
+        let mut depth = 0usize;
+        let mut commas = 0;
+        for t in &self.toks[open + 1..n] {
+            if is_open(t.kind) {
+                depth += 1;
+            } else if is_close(t.kind) {
+                depth = depth.saturating_sub(1);
+            } else if depth == 0 && t.kind == Kind::Punct(',') {
+                commas += 1;
+            }
+        }
+        let trailing = self.kind(n - 1) == Some(Kind::Punct(','));
+        // A third text, as an `IfElse` would have.
+        if self.is_ident(open - 1, "If") && commas == 2 && trailing && matches!(tok.kind, Kind::Str { .. }) {
+            return Some((
+                tok.start,
+                tok.end,
+                "`If` takes two parts, a condition and a text; for a text shown otherwise, use `IfElse`"
+                    .into(),
+                "write `IfElse(condition, \"text when it holds\", \"text otherwise\")`".into(),
+            ));
+        }
+        let third_follows = matches!(self.kind(n + 1), Some(Kind::Str { .. }))
+            || (self.kind(n + 1) == Some(Kind::Punct(','))
+                && matches!(self.kind(n + 2), Some(Kind::Str { .. })));
+        if self.is_ident(open - 1, "IfElse")
+            && tok.kind == Kind::Punct(')')
+            && commas + usize::from(!trailing) == 2
+            && !third_follows
+        {
+            return Some((
+                tok.start,
+                tok.end,
+                "`IfElse` takes three parts: a condition, the text when it holds and the text otherwise"
+                    .into(),
+                "add the text shown otherwise, or use `If(condition, \"text\")` for no text otherwise".into(),
+            ));
+        }
+        None
+    }
+
+    /// A bracket never closed: at the end of the file, before a closer of an outer bracket,
+    /// or before a second `Choice(` where the first was never closed; a closer of the wrong
+    /// kind. Only when closing there makes the rest of the file balance.
+    fn brackets(&self, n: usize, code: &ron::Error) -> Option<Found> {
+        let last_end = self.toks.last().map_or(0, |t| t.end);
+        // The file ends with brackets open.
+        if n >= self.toks.len() || self.at >= last_end {
+            if matches!(
+                code,
+                ron::Error::UnclosedBlockComment | ron::Error::UnclosedLineComment
+            ) {
+                return None;
+            }
+            let st = self.stack(self.toks.len())?;
+            let &open = st.last()?;
+            if !self.named(open) {
+                return None;
+            }
+            let closers: String = st
+                .iter()
+                .rev()
+                .map(|&o| closer(punct(self.toks[o].kind)))
+                .collect();
+            let more = match st.len() {
+                1 => String::new(),
+                k => format!(" ({k} brackets are open at the end)"),
+            };
+            return Some((
+                last_end,
+                last_end,
+                format!(
+                    "{} opened at {} is never closed",
+                    self.opener_name(open),
+                    self.loc(self.opener_start(open))
+                ),
+                format!("add `{closers}` at the end of the file{more}"),
+            ));
+        }
+        let tok = self.toks[n];
+        let st = self.stack(n)?;
+        // Where a missing closer goes: right after the token before.
+        let gap = if n > 0 { self.toks[n - 1].end } else { tok.start };
+        if is_close(tok.kind) {
+            let want = punct(tok.kind);
+            if st.last().is_some_and(|&o| !self.named(o)) {
+                return None;
+            }
+            let Some(&open) = st.last() else {
+                return (self.balances(Vec::new(), n + 1)).then(|| {
+                    (
+                        tok.start,
+                        tok.end,
+                        format!("this `{want}` closes nothing: no bracket is open here"),
+                        "remove it".into(),
+                    )
+                });
+            };
+            // Missing closers: the bracket `tok` closes is further out.
+            if let Some(k) = st.iter().rposition(|&o| closer(punct(self.toks[o].kind)) == want)
+                && k + 1 < st.len()
+                && self.balances(st[..k].to_vec(), n + 1)
+            {
+                let missing: String = st[k + 1..]
+                    .iter()
+                    .rev()
+                    .map(|&o| closer(punct(self.toks[o].kind)))
+                    .collect();
+                return Some((
+                    gap,
+                    gap,
+                    format!(
+                        "{} opened at {} is never closed",
+                        self.opener_name(open),
+                        self.loc(self.opener_start(open))
+                    ),
+                    format!("add `{missing}` here, before the `{want}` that follows"),
+                ));
+            }
+            // A closer of the wrong kind.
+            let right = closer(punct(self.toks[open].kind));
+            if right != want && self.balances(st[..st.len() - 1].to_vec(), n + 1) {
+                return Some((
+                    tok.start,
+                    tok.end,
+                    format!(
+                        "this `{want}` should be `{right}`: it closes {} opened at {}",
+                        self.opener_name(open),
+                        self.loc(self.opener_start(open))
+                    ),
+                    format!("write `{right}` here"),
+                ));
+            }
+            return None;
+        }
+        // `Choice(text: "a", goto: "b",` then the next `Choice(`: the first is never closed.
+        let &open = st.last()?;
+        if tok.kind == Kind::Ident
+            && self.kind(n + 1) == Some(Kind::Punct('('))
+            && self.kind(open) == Some(Kind::Punct('('))
+            && open > 0
+            && self.src(open - 1) == self.src(n)
+            && matches!(self.src(n), "Scene" | "Choice" | "Auto" | "Branch")
+            && self.balances(st[..st.len() - 1].to_vec(), n)
+        {
+            return Some((
+                gap,
+                gap,
+                format!(
+                    "{} opened at {} is never closed",
+                    self.opener_name(open),
+                    self.loc(self.opener_start(open))
+                ),
+                format!("add `)` here, before the next `{}(`", self.src(n)),
+            ));
+        }
+        None
+    }
+}
+
+/// Whether the body of a string holds RON syntax that an unclosed string swallowed: a later
+/// line that reads like RON, or a field and its colon at the end (`"Go, goto: "`).
+fn swallowed(body: &str) -> bool {
+    let ron_line = |line: &str| {
+        let l = line.trim_start();
+        let ident_len = l
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        let (ident, rest) = l.split_at(ident_len);
+        let rest_t = rest.trim_start();
+        (FIELDS.contains(&ident) && rest_t.starts_with(':') && !rest_t.starts_with("::"))
+            || (ident.starts_with(|c: char| c.is_ascii_uppercase()) && rest.starts_with('('))
+            || l.starts_with(['(', ')', '[', ']', '{', '}'])
+            || l.starts_with("//")
+    };
+    if body.lines().skip(1).any(ron_line) {
+        return true;
+    }
+    // `..., goto: ` at the end.
+    let t = body.trim_end();
+    let Some(before) = t.strip_suffix(':') else {
+        return false;
+    };
+    // The name at the end: ASCII, so its start is a char boundary.
+    let ident_start = before.len()
+        - before
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+    let field = &before[ident_start..];
+    FIELDS.contains(&field) && before[..ident_start].trim_end().ends_with([',', '('])
+}
+
+/// How many `"` of `text` are not escaped.
+fn bare_quotes(text: &str) -> usize {
+    let mut count = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => count += 1,
+            _ => {}
+        }
+    }
+    count
+}
+
+/// `text` with every `"` not already escaped written `\"`.
+fn escape_quotes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                out.extend(chars.next());
+            }
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The condition a string probably meant: `Flag("x")` for a name, `Compare(...)` for
+/// `name op number`, `Not(Flag("x"))` for `!x`.
+fn condition_for(body: &str) -> Option<String> {
+    let is_name = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let b = body.trim();
+    if is_name(b) {
+        return Some(format!("Flag(\"{b}\")"));
+    }
+    if let Some(rest) = b.strip_prefix('!')
+        && is_name(rest.trim())
+    {
+        return Some(format!("Not(Flag(\"{}\"))", rest.trim()));
+    }
+    for op in ["==", "!=", "<=", ">=", "<", ">"] {
+        if let Some((l, r)) = b.split_once(op) {
+            let (l, r) = (l.trim(), r.trim());
+            if is_name(l) && !r.is_empty() && (r.parse::<i64>().is_ok() || r == "true" || r == "false") {
+                return Some(format!("Compare(\"{l}\", \"{op}\", {r})"));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, needle: &str) -> usize {
+        text.find(needle).unwrap()
+    }
+
+    #[test]
+    fn tokens_cover_strings_comments_and_brackets() {
+        let t = tokens("[ /* a /* b */ */ \"x\\\"y\" // c\n r#\"q\"# 'z' -3 é ]");
+        let kinds: Vec<Kind> = t.iter().map(|t| t.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::Punct('['),
+                Kind::Str { closed: true },
+                Kind::Str { closed: true },
+                Kind::Single,
+                Kind::Num,
+                Kind::Other,
+                Kind::Punct(']'),
+            ]
+        );
+    }
+
+    #[test]
+    fn swallowed_ron_is_recognised() {
+        assert!(swallowed("The end., ending: "));
+        assert!(swallowed(
+            "Gulls.,\n        choices: [\n            Choice(text: "
+        ));
+        assert!(!swallowed("A long text\nwrapped over lines."));
+        assert!(!swallowed("Note: nothing"));
+        assert!(!swallowed("é:"));
+        assert!(!swallowed("Go,é goto:") && swallowed("Go, goto:"));
+    }
+
+    #[test]
+    fn quotes_are_escaped_once() {
+        assert_eq!(escape_quotes(r#"a \"b\" "c""#), r#"a \"b\" \"c\""#);
+    }
+
+    #[test]
+    fn conditions_from_strings() {
+        assert_eq!(condition_for("has_lamp").as_deref(), Some("Flag(\"has_lamp\")"));
+        assert_eq!(
+            condition_for("oil >= 2").as_deref(),
+            Some("Compare(\"oil\", \">=\", 2)")
+        );
+        assert_eq!(condition_for("!wet").as_deref(), Some("Not(Flag(\"wet\"))"));
+        assert_eq!(condition_for("a lamp"), None);
+    }
+
+    #[test]
+    fn a_missing_comma_is_left_to_the_loader() {
+        let text = "[ Scene(id: \"a\" text: \"b\", ending: \"e\") ]";
+        let t = translate(
+            "s.ron",
+            text,
+            false,
+            &ron::Error::ExpectedComma,
+            at(text, "text"),
+            "expected comma",
+        );
+        assert_eq!(t, None);
+    }
+
+    #[test]
+    fn nothing_panics_on_odd_input() {
+        for text in [
+            "",
+            "\"",
+            "'",
+            "r#\"",
+            "/*",
+            "(((",
+            ")))",
+            "é\"",
+            "[\"a\n",
+            "If(",
+            "\u{0}",
+            "[ Scene(text: \"“Pro \"é\"” ñ\"\" ) ]",
+            "x: \"a\"“ \"é”\", ]",
+        ] {
+            for pos in 0..=text.len() + 1 {
+                let _ = translate("s.ron", text, false, &ron::Error::Eof, pos, "x");
+                let _ = translate("story.ron", text, true, &ron::Error::ExpectedComma, pos, "x");
+            }
+        }
+    }
+}
