@@ -144,6 +144,10 @@ pub struct RawChoice<'a> {
     pub fallback: bool,
     #[serde(default, borrow)]
     pub locked: RawLocked<'a>,
+    /// Text shown right after the choice is taken; without `goto` or `branches`, the game
+    /// then stays in the scene (its text is not shown again).
+    #[serde(default, borrow)]
+    pub reply: Option<RawText<'a>>,
 }
 
 /// What the player sees of a choice whose condition fails.
@@ -167,6 +171,10 @@ pub struct RawAuto<'a> {
     pub branches: Option<Vec<RawBranch<'a>>>,
     #[serde(default, borrow)]
     pub effects: Effects<'a>,
+    /// Never valid (an auto is not chosen, so nothing replies to it): read only to say so
+    /// clearly rather than as an unknown field.
+    #[serde(default, borrow)]
+    pub reply: Option<RawText<'a>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -370,11 +370,15 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
     let len = layout.len();
     let mut enter = vec![Bits::new(len); n];
     let mut wait = vec![Bits::new(len); n];
+    // What may be read after a choice stays in scene `t` (a reply with nowhere to go): its
+    // choices again, or its fallbacks when none is available (`t` is not entered again).
+    let mut stay = vec![Bits::new(len); n];
     // What may be read from a transition on: its branch conditions, then (after its once mark
     // and effects, and a branch's effects) what its target reads.
-    let transition = |enter: &[Bits], effects: &[Effect], once: Option<u32>, target: &Target| {
+    let transition = |enter: &[Bits], stay: &[Bits], effects: &[Effect], once: Option<u32>, target: &Target| {
         let mut live = Bits::new(len);
         match target.branches() {
+            [] if target.is_stay() => target.scenes(&mut |t| live.union(&stay[t.index()])),
             [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
             bs => {
                 for b in bs {
@@ -406,25 +410,33 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
                 if let Some(o) = c.once {
                     w.insert(layout.once(o));
                 }
-                w.union(&transition(&enter, &c.effects, c.once, &c.target));
+                w.union(&transition(&enter, &stay, &c.effects, c.once, &c.target));
             }
+            // The fallbacks, taken when no choice is available (on entering, or after a stay).
+            let mut f = Bits::new(len);
+            for c in scene.choices.iter().filter(|c| c.fallback) {
+                reads_opt(layout, c.condition.as_ref(), &mut f);
+                if let Some(o) = c.once {
+                    f.insert(layout.once(o));
+                }
+                f.union(&transition(&enter, &stay, &c.effects, c.once, &c.target));
+            }
+            let mut s = w.clone();
+            s.union(&f);
             // Entering: the autos, else waiting, or a fallback when nothing is available.
             let mut e = Bits::new(len);
             for a in &scene.autos {
                 reads_opt(layout, a.condition.as_ref(), &mut e);
-                e.union(&transition(&enter, &a.effects, None, &a.target));
+                e.union(&transition(&enter, &stay, &a.effects, None, &a.target));
             }
             if scene.autos.iter().all(|a| a.condition.is_some()) {
-                e.union(&w);
-                for c in scene.choices.iter().filter(|c| c.fallback) {
-                    reads_opt(layout, c.condition.as_ref(), &mut e);
-                    if let Some(o) = c.once {
-                        e.insert(layout.once(o));
-                    }
-                    e.union(&transition(&enter, &c.effects, c.once, &c.target));
-                }
+                e.union(&s);
             }
             before_effects(&scene.on_enter, &mut e);
+            if s != stay[i] {
+                stay[i] = s;
+                changed = true;
+            }
             if w != wait[i] {
                 wait[i] = w;
                 changed = true;

@@ -177,7 +177,7 @@ impl SameBranches {
             for choice in &scene.choices {
                 same.push(match &choice.target {
                     Target::Branches(bs) if bs.len() > 1 => equals(bs),
-                    Target::Branches(_) | Target::Goto(_) => None,
+                    Target::Branches(_) | Target::Goto(_) | Target::Stay(_) => None,
                 });
             }
         }

@@ -346,7 +346,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         Some(id)
     }
 
-    pub(super) fn scene(&mut self, file: usize, idx: usize, raw: &RawScene) -> Scene {
+    pub(super) fn scene(&mut self, file: usize, idx: usize, here: SceneId, raw: &RawScene) -> Scene {
         let base = Path::from(&[Seg::Index(idx)]);
         self.chances.clear();
         self.chance_allowed = true;
@@ -362,16 +362,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 ),
             );
         }
-        let text_len: usize = raw
-            .text
-            .0
-            .iter()
-            .map(|p| match p {
-                RawPart::Text(t) | RawPart::If(_, t) => t.len(),
-                RawPart::IfElse(_, a, b) => a.len() + b.len(),
-            })
-            .sum::<usize>()
-            + raw.choices.iter().map(|c| c.text.len()).sum::<usize>();
+        let text_len: usize = raw_text_len(&raw.text)
+            + raw
+                .choices
+                .iter()
+                .map(|c| c.text.len() + c.reply.as_ref().map_or(0, raw_text_len))
+                .sum::<usize>();
         if text_len > limits::TEXT_PER_SCENE {
             self.cx.error(
                 file,
@@ -393,7 +389,13 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .as_ref()
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
             let text = self.line(&c.text, file, &with(&p, Seg::Field("text")));
-            let target = self.target(c.goto.as_deref(), c.branches.as_deref(), file, &p);
+            let reply = c.reply.as_ref().map(|r| self.reply(r, c.fallback, file, &p));
+            // A reply with nowhere to go stays in the scene (a fallback cannot: see `reply`).
+            let target = if c.reply.is_some() && c.goto.is_none() && c.branches.is_none() && !c.fallback {
+                Some(Target::Stay(here))
+            } else {
+                self.target(c.goto.as_deref(), c.branches.as_deref(), file, &p)
+            };
             let effects = self.effects(&c.effects, file, &with(&p, Seg::Field("effects")));
             let once = if c.once {
                 self.once_slots += 1;
@@ -424,6 +426,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     once,
                     fallback: c.fallback,
                     locked,
+                    reply,
                 });
             }
         }
@@ -436,6 +439,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
             let target = self.target(a.goto.as_deref(), a.branches.as_deref(), file, &p);
             let effects = self.effects(&a.effects, file, &with(&p, Seg::Field("effects")));
+            if a.reply.is_some() {
+                self.cx.at(
+                    Severity::Error,
+                    file,
+                    &with(&p, Seg::Field("reply")),
+                    "an auto is taken without being chosen, so it cannot have a reply".into(),
+                    Some("reply on an auto".into()),
+                    Some("put the text in the scene it leads to, or make it a choice".into()),
+                );
+            }
             match (target, condition) {
                 (Some(t), Some(c)) => autos.push(Auto {
                     condition: Some(c),
@@ -515,6 +528,37 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             visit_slot: None,
             chances: std::mem::take(&mut self.chances),
         }
+    }
+
+    /// The reply of a choice (at path `p`): text like any other, but not empty, and not on a
+    /// fallback (never shown, so nothing it says would be read in context).
+    fn reply(&mut self, raw: &RawText, fallback: bool, file: usize, p: &[Seg]) -> Text {
+        let rp = with(p, Seg::Field("reply"));
+        let empty = raw.0.iter().all(|part| match part {
+            RawPart::Text(s) => s.trim().is_empty(),
+            RawPart::If(..) | RawPart::IfElse(..) => false,
+        });
+        if empty {
+            self.cx.at(
+                Severity::Error,
+                file,
+                &rp,
+                "this reply is empty".into(),
+                Some("empty reply".into()),
+                Some("write what the player sees after taking the choice, or remove `reply`".into()),
+            );
+        }
+        if fallback {
+            self.cx.at(
+                Severity::Error,
+                file,
+                &rp,
+                "a fallback choice is taken without being shown, so it cannot have a reply".into(),
+                Some("reply on a fallback".into()),
+                Some("put the text in the scene it leads to".into()),
+            );
+        }
+        self.text(raw, file, &rp)
     }
 
     pub(super) fn notebook(&mut self, raw: &RawText) -> Text {
@@ -618,6 +662,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             }
         }
     }
+}
+
+/// The bytes of text in a raw text (every side of its parts).
+fn raw_text_len(t: &RawText) -> usize {
+    t.0.iter()
+        .map(|p| match p {
+            RawPart::Text(t) | RawPart::If(_, t) => t.len(),
+            RawPart::IfElse(_, a, b) => a.len() + b.len(),
+        })
+        .sum()
 }
 
 pub(super) fn with<'r>(p: &[Seg<'r>], s: Seg<'r>) -> Path<'r> {

@@ -202,7 +202,8 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     let mut scenes: Vec<Scene> = Vec::with_capacity(locs.len());
     for (file, list) in lists {
         for (idx, raw) in list.into_iter().enumerate() {
-            scenes.push(b.scene(file, idx, &raw));
+            let here = SceneId(scenes.len() as u32);
+            scenes.push(b.scene(file, idx, here, &raw));
         }
     }
     let notebook = b.notebook(&manifest.notebook);

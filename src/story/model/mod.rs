@@ -198,6 +198,11 @@ pub struct Text(pub Vec<Para>);
 pub enum Target {
     Goto(SceneId),
     Branches(Vec<Branch>),
+    /// A choice with a reply and nowhere to go: the game stays in its own scene (named here),
+    /// without entering it again: no visit, no `on_enter`, no new rolls, no autos; its
+    /// choices are offered again (or its fallback taken when none is available). Only
+    /// choices that are not fallbacks have it.
+    Stay(SceneId),
 }
 
 #[derive(Debug, Clone)]
@@ -226,6 +231,8 @@ pub struct Choice {
     pub once: Option<u32>,
     pub fallback: bool,
     pub locked: Locked,
+    /// Shown right after the choice is taken (after its effects), before the next scene.
+    pub reply: Option<Text>,
 }
 
 #[derive(Debug, Clone)]

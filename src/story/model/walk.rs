@@ -118,16 +118,17 @@ impl Target {
     /// The random branches of this target; empty for a plain `Goto`.
     pub fn branches(&self) -> &[Branch] {
         match self {
-            Target::Goto(_) => &[],
+            Target::Goto(_) | Target::Stay(_) => &[],
             Target::Branches(bs) => bs,
         }
     }
 
-    /// Calls `f` on every scene this target may lead to whatever the state: the `Goto`, or
-    /// each branch without a condition and with a weight above 0.
+    /// Calls `f` on every scene this target may lead to whatever the state: the `Goto` (or
+    /// the scene a `Stay` stays in), or each branch without a condition and with a weight
+    /// above 0.
     pub fn always_possible(&self, f: &mut impl FnMut(SceneId)) {
         match self {
-            Target::Goto(s) => f(*s),
+            Target::Goto(s) | Target::Stay(s) => f(*s),
             Target::Branches(bs) => bs
                 .iter()
                 .filter(|b| b.condition.is_none() && b.weight > 0)
@@ -141,11 +142,19 @@ impl Target {
     }
 
     /// Calls `f` on every scene this target may lead to, in the order written (a scene named
-    /// by two branches comes twice).
+    /// by two branches comes twice; a `Stay` leads to its own scene, without entering it).
     pub fn scenes(&self, f: &mut impl FnMut(SceneId)) {
         match self {
-            Target::Goto(s) => f(*s),
+            Target::Goto(s) | Target::Stay(s) => f(*s),
             Target::Branches(bs) => bs.iter().for_each(|b| f(b.target)),
+        }
+    }
+
+    /// Whether this target stays in its scene (a choice with a reply and nowhere to go).
+    pub fn is_stay(&self) -> bool {
+        match self {
+            Target::Stay(_) => true,
+            Target::Goto(_) | Target::Branches(_) => false,
         }
     }
 
@@ -302,8 +311,8 @@ impl Scene {
     }
 
     /// Calls `f` on everything this scene holds (see [`Part`]): its text, its effects on
-    /// entering, then each transition (condition, choice text, effects, branches, targets), and
-    /// its ending.
+    /// entering, then each transition (condition, choice text and reply, effects, branches,
+    /// targets), and its ending.
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(Part<'a>)) {
         // Destructured so a new field is seen here.
         let Scene {
@@ -328,6 +337,9 @@ impl Scene {
             }
             if let Some(choice) = choice {
                 choice.text.vars(&mut |v| f(Part::Shown(v)));
+                if let Some(reply) = &choice.reply {
+                    walk_text(reply, f);
+                }
             }
             t.effects.iter().for_each(|e| f(Part::Effect(e)));
             for b in t.target.branches() {
