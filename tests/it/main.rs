@@ -43,6 +43,7 @@ mod bench_checksums;
 mod check;
 mod engine;
 mod fast_reader;
+mod format2;
 mod hostile_corpus;
 mod hostile_limits;
 mod hostile_props;

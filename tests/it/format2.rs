@@ -1,0 +1,225 @@
+//! Format 2, construct by construct (issue 14): each is checked at load time (a fixture per
+//! diagnostic), played by the engine, explored exactly (the soundness cross-check), drawn by
+//! `graph`, and kept by saves.
+//!
+//! Replies: a choice's `reply` is shown right after it is taken; without `goto` or `branches`
+//! the game stays in the scene, whose text is not shown again.
+
+use crate::check::check;
+use crate::engine::{play, story};
+use crate::support::{self, assert_shows};
+use interview::engine::{self, Game};
+use interview::save;
+use interview::tools::explore::{Config, cross_check};
+
+const REPLIES: &str = "tests/fixtures/play/replies";
+
+/// A scene whose choices answer in a line and stay, beside ones that move on.
+const ROOM: &str = r#"
+ Scene(id: "start", text: "A bare room.", on_enter: [ Add("n", 1) ],
+   choices: [
+     Choice(text: "Smile", reply: "Nobody smiles back.", once: true),
+     Choice(text: "Fidget", reply: "Fidgeting ({n}).", effects: [ Add("n", 1) ]),
+     Choice(text: "Leave", reply: [ Text("You stand."), If(Flag("b"), "Bravely.") ], goto: "end"),
+   ]),"#;
+
+#[test]
+fn a_reply_that_stays_shows_the_same_choices_without_entering_again() {
+    let s = story(ROOM);
+    let (mut state, _) = engine::new_game(&s, 1).unwrap();
+    let out = engine::choose(&s, &mut state, 0).unwrap();
+    assert_eq!(out.reply.as_deref(), Some("Nobody smiles back."));
+    assert!(out.stayed);
+    assert!(out.passed.is_empty());
+    // Not entered again: `on_enter` ran once (n = 1 + 1).
+    assert_eq!(state.vars()[1].to_string(), "2");
+    // The once-only choice is gone; the others stay.
+    assert_eq!(play(&s, 1, &[1]), "A bare room.\nFidget\nLeave");
+    // The reply is rendered after the choice's effects.
+    let out = engine::choose(&s, &mut state, 1).unwrap();
+    assert_eq!(out.reply.as_deref(), Some("Fidgeting (3)."));
+    assert!(out.stayed);
+    assert_eq!(state.turn(), 2);
+}
+
+#[test]
+fn a_reply_with_a_goto_prints_before_the_next_scene() {
+    let s = story(ROOM);
+    let (mut state, _) = engine::new_game(&s, 1).unwrap();
+    let out = engine::choose(&s, &mut state, 2).unwrap();
+    assert_eq!(out.reply.as_deref(), Some("You stand."));
+    assert!(!out.stayed);
+    assert_eq!(play(&s, 1, &[3]), "Fin.\nTHE END: The End");
+}
+
+#[test]
+fn a_reply_that_shows_nothing_is_no_reply() {
+    let s = story(
+        r#"Scene(id: "start", text: "Room.", choices: [
+             Choice(text: "Look", reply: [ If(Flag("b"), "Bold.") ]),
+             Choice(text: "Go", goto: "end"),
+           ]),"#,
+    );
+    let (mut state, _) = engine::new_game(&s, 1).unwrap();
+    let out = engine::choose(&s, &mut state, 0).unwrap();
+    assert_eq!(out.reply, None);
+    assert!(out.stayed);
+}
+
+#[test]
+fn staying_keeps_the_rolls_and_takes_the_fallback_when_nothing_is_left() {
+    let s = story(
+        r#"Scene(id: "start", text: "Room.", choices: [
+             Choice(text: "Lucky", if: Chance(50), reply: "Lucky.", effects: [ Add("n", 1) ]),
+             Choice(text: "Ask", reply: "Asked.", once: true),
+             Choice(text: "Out", fallback: true, goto: "end"),
+           ]),"#,
+    );
+    for seed in 0..20 {
+        let (mut state, _) = engine::new_game(&s, seed).unwrap();
+        let lucky = engine::view(&s, &state).choices.len() == 2;
+        let ask = if lucky { 1 } else { 0 };
+        let before = state.rolls().to_vec();
+        let out = engine::choose(&s, &mut state, 1).unwrap();
+        assert_eq!(out.reply.as_deref(), Some("Asked."));
+        if lucky {
+            // Still the same roll: the lucky choice is still there.
+            assert!(out.stayed);
+            assert_eq!(state.rolls(), &before[..]);
+            assert_eq!(engine::view(&s, &state).choices.len(), 1);
+        } else {
+            // Nothing left: the fallback was taken, and the room's text is not passed again.
+            assert!(!out.stayed, "seed {seed}, ask {ask}");
+            assert!(out.passed.is_empty());
+            assert!(engine::ending(&s, &state).is_some());
+        }
+    }
+}
+
+#[test]
+fn three_replies_through_the_binary_print_the_scene_once() {
+    let out = support::interview()
+        .args(["--scenes", REPLIES, "--seed", "1"])
+        .write_stdin("1\nclear\n2\nclear\n2\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert_eq!(
+        stdout.matches("A bare room.").count(),
+        1,
+        "the scene's text is printed once:\n{stdout}"
+    );
+    assert_shows(
+        &stdout,
+        &[
+            "The interviewer does not smile back.\n\n1. Clear your throat\n2. Ask about the weather\n3. Sit down",
+            "The pen taps, once.\n\n1. Clear your throat",
+            "\"Grey,\" the interviewer says.\n\nYou feel steadier for having asked.\n\n1. Clear your throat\n2. Sit down",
+            "The pen taps, once.",
+            "You take the chair.\n\nThe questions begin.\n\nTHE END: Done",
+        ],
+    );
+    assert_eq!(stdout.matches("The pen taps, once.").count(), 2, "{stdout}");
+}
+
+#[test]
+fn an_empty_reply_is_an_error() {
+    check(
+        "reply_empty",
+        1,
+        &["scenes.ron:6:40: error: this reply is empty"],
+    );
+}
+
+#[test]
+fn a_reply_on_an_auto_is_an_error() {
+    check(
+        "reply_on_auto",
+        1,
+        &["scenes.ron:5:42: error: an auto is taken without being chosen, so it cannot have a reply"],
+    );
+}
+
+#[test]
+fn a_reply_on_a_fallback_is_an_error() {
+    check(
+        "reply_on_fallback",
+        1,
+        &["scenes.ron:7:73: error: a fallback choice is taken without being shown, so it cannot have a reply"],
+    );
+}
+
+/// Stays beside `on_enter` overwrites (what entering reads is not what staying reads), once
+/// marks, chance rolls, visit counts and fallbacks taken after a stay.
+const TANGLE: &str = r#"
+ Scene(id: "start", text: "Start.", on_enter: [ Set("b", false) ], choices: [
+   Choice(text: "Roll", if: Chance(50), reply: "Lucky.", effects: [ Add("n", 1) ]),
+   Choice(text: "Flip", reply: "Flipped.", effects: [ Toggle("b") ], once: true),
+   Choice(text: "Back", if: Flag("b"), goto: "start"),
+   Choice(text: "Ask", reply: "Asked.", once: true, if: Compare("n", ">=", 1)),
+   Choice(text: "Win", if: All([ Compare("n", ">=", 3), Flag("b") ]), goto: "end"),
+   Choice(text: "Mid", goto: "mid", if: Visits("mid", "<", 2)),
+   Choice(text: "Give up", fallback: true, goto: "other"),
+ ]),
+ Scene(id: "mid", text: "Mid.", choices: [
+   Choice(text: "Wave", reply: "Waved.", once: true, if: Not(Flag("b"))),
+   Choice(text: "Nod", reply: "Nodded.", once: true, effects: [ Add("n", 1) ]),
+   Choice(text: "Leave", fallback: true, goto: "start"),
+ ]),"#;
+
+#[test]
+fn explore_with_replies_agrees_with_the_search_over_whole_states() {
+    for scenes in [ROOM, TANGLE] {
+        let s = story(scenes);
+        let config = Config {
+            max_states: 200_000,
+            ..Config::default()
+        };
+        let compared = cross_check(&s, &config).unwrap_or_else(|m| panic!("{m}"));
+        assert!(compared.complete, "{compared:?}");
+    }
+    let report = interview::tools::explore::explore(&story(TANGLE), &Config::default(), &mut |_, _| {});
+    assert!(report.dead_ends.is_empty(), "{report:?}");
+}
+
+#[test]
+fn graph_draws_a_reply_that_stays_as_a_loop_of_its_own() {
+    let dot = support::at_root()
+        .args(["--scenes", REPLIES, "graph"])
+        .output()
+        .unwrap();
+    let dot = String::from_utf8(dot.stdout).unwrap();
+    assert_shows(
+        &dot,
+        &[
+            "// Green loops ending in a circle are replies that stay in their scene.",
+            "\"room\" -> \"room\" [label=\"(reply) Smile\", color=darkgreen, arrowhead=odot];",
+            "\"room\" -> \"seated\" [label=\"Sit down\"];",
+        ],
+    );
+    let mermaid = support::at_root()
+        .args(["--scenes", REPLIES, "graph", "--format", "mermaid"])
+        .output()
+        .unwrap();
+    let mermaid = String::from_utf8(mermaid.stdout).unwrap();
+    assert_shows(&mermaid, &["s0 --o|\"(reply) Smile\"| s0"]);
+}
+
+#[test]
+fn a_game_saved_after_replies_loads_the_same_and_plays_on_the_same() {
+    let s = support::load(REPLIES);
+    let (mut game, _) = Game::new(&s, 7).unwrap();
+    game.choose(&s, 0).unwrap(); // Smile (once, stays)
+    game.choose(&s, 1).unwrap(); // Clear your throat (stays)
+    let text = save::to_text(&s, &game, 1_700_000_000);
+    let loaded = save::from_text(&s, &text).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.game, game);
+    let mut copy = loaded.game;
+    assert_eq!(engine::view(&s, &copy.state), engine::view(&s, &game.state));
+    let a = game.choose(&s, 2).unwrap();
+    let b = copy.choose(&s, 2).unwrap();
+    assert_eq!(a, b);
+    assert_eq!(copy, game);
+}
