@@ -168,9 +168,19 @@ const TANGLE: &str = r#"
    Choice(text: "Leave", fallback: true, goto: "start"),
  ]),"#;
 
+/// A value only the fallbacks read, which `on_enter` overwrites: what entering the scene reads
+/// is not what staying in it reads.
+const STAY_FALLBACK: &str = r#"
+ Scene(id: "start", text: "Start.", on_enter: [ Set("b", false) ], choices: [
+   Choice(text: "Dare", reply: "Dared.", once: true, effects: [ Set("b", true) ]),
+   Choice(text: "Ask", reply: "Asked.", once: true),
+   Choice(text: "Win", fallback: true, if: Flag("b"), goto: "end"),
+   Choice(text: "Lose", fallback: true, goto: "other"),
+ ]),"#;
+
 #[test]
 fn explore_with_replies_agrees_with_the_search_over_whole_states() {
-    for scenes in [ROOM, TANGLE] {
+    for scenes in [ROOM, TANGLE, STAY_FALLBACK] {
         let s = story(scenes);
         let config = Config {
             max_states: 200_000,
@@ -181,6 +191,11 @@ fn explore_with_replies_agrees_with_the_search_over_whole_states() {
     }
     let report = interview::tools::explore::explore(&story(TANGLE), &Config::default(), &mut |_, _| {});
     assert!(report.dead_ends.is_empty(), "{report:?}");
+    // `b` is set once dared and read only when nothing is left: "Lose" is never taken.
+    let report =
+        interview::tools::explore::explore(&story(STAY_FALLBACK), &Config::default(), &mut |_, _| {});
+    let endings: Vec<&str> = report.endings.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(endings, ["end"], "{report:?}");
 }
 
 #[test]
