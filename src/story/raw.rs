@@ -86,6 +86,9 @@ pub struct RawManifest<'a> {
     pub endings: OrderedMap<'a, Str<'a>>,
     #[serde(default, borrow)]
     pub notebook: RawText<'a>,
+    /// Named conditions, used anywhere a condition goes as `Is("name")`.
+    #[serde(default, borrow)]
+    pub conditions: OrderedMap<'a, RawCond<'a>>,
 }
 
 /// A declared variable with its type and initial value. Unknown fields of `Int(...)` are
@@ -206,6 +209,35 @@ pub enum RawCond<'a> {
     Visited(#[serde(borrow)] Str<'a>),
     Visits(#[serde(borrow)] Str<'a>, #[serde(borrow)] Str<'a>, i64),
     Chance(i64),
+    /// A named condition of the manifest's `conditions`.
+    Is(#[serde(borrow)] Str<'a>),
+}
+
+impl RawCond<'_> {
+    /// A copy that borrows nothing from the file.
+    pub fn to_owned_cond(&self) -> RawCond<'static> {
+        let s = |s: &Str| Str(Cow::Owned(s.as_str().to_owned()));
+        let all = |cs: &[RawCond]| cs.iter().map(RawCond::to_owned_cond).collect();
+        match self {
+            RawCond::Flag(v) => RawCond::Flag(s(v)),
+            RawCond::Not(c) => RawCond::Not(Box::new(c.to_owned_cond())),
+            RawCond::All(cs) => RawCond::All(all(cs)),
+            RawCond::Any(cs) => RawCond::Any(all(cs)),
+            RawCond::Compare(v, op, value) => RawCond::Compare(
+                s(v),
+                s(op),
+                match value {
+                    RawValue::Bool(b) => RawValue::Bool(*b),
+                    RawValue::Int(i) => RawValue::Int(*i),
+                    RawValue::Text(t) => RawValue::Text(s(t)),
+                },
+            ),
+            RawCond::Visited(v) => RawCond::Visited(s(v)),
+            RawCond::Visits(v, op, n) => RawCond::Visits(s(v), s(op), *n),
+            RawCond::Chance(p) => RawCond::Chance(*p),
+            RawCond::Is(n) => RawCond::Is(s(n)),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

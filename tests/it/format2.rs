@@ -238,3 +238,112 @@ fn a_game_saved_after_replies_loads_the_same_and_plays_on_the_same() {
     assert_eq!(a, b);
     assert_eq!(copy, game);
 }
+
+// Named conditions: declared once in the manifest, used as `Is("name")`.
+
+/// A story whose manifest names conditions (one built on another), used in a choice, a
+/// paragraph and the notebook.
+fn named_story() -> interview::story::Story {
+    let manifest = r#"Story(id: "named", title: "Named", start: "room",
+        variables: { "clarity": Int(value: 0, min: 0, max: 8), "calm": Bool(false) },
+        conditions: {
+            "clear_head": All([ Is("settled"), Compare("clarity", ">=", 2) ]),
+            "settled": Any([ Flag("calm"), Visits("room", ">=", 3) ]),
+        },
+        endings: { "out": "Out" },
+        notebook: [ IfElse(Is("clear_head"), "Your head is clear.", "Your head swims.") ])"#;
+    let scenes = r#"[
+        Scene(id: "room", text: [ IfElse(Is("clear_head"), "The room holds still.", "The room tilts.") ],
+          choices: [
+            Choice(text: "Breathe", goto: "room", effects: [ Add("clarity", 1) ]),
+            Choice(text: "Sit", goto: "room", effects: [ Set("calm", true) ], once: true),
+            Choice(text: "Leave", goto: "out", if: Is("clear_head"), locked: Show),
+          ]),
+        Scene(id: "out", text: "Outside.", ending: "out"),
+    ]"#;
+    let files = vec![support::file("story.ron", manifest), support::file("scenes.ron", scenes)];
+    let loaded = interview::story::load_story(&files);
+    let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
+    loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
+}
+
+#[test]
+fn a_named_condition_reads_the_same_wherever_it_is_used() {
+    let s = named_story();
+    assert_eq!(play(&s, 1, &[]), "The room tilts.\nBreathe\nSit\n[x] Leave");
+    // A seat and two breaths: calm, then clarity 2.
+    assert_eq!(play(&s, 1, &[2, 1]), "The room tilts.\nBreathe\n[x] Leave");
+    assert_eq!(play(&s, 1, &[2, 1, 1]), "The room holds still.\nBreathe\nLeave");
+    // Three visits settle too, without sitting.
+    let (mut state, _) = engine::new_game(&s, 1).unwrap();
+    for _ in 0..2 {
+        engine::choose(&s, &mut state, 0).unwrap();
+    }
+    assert_eq!(engine::view(&s, &state).text, "The room holds still.");
+    assert_eq!(
+        engine::render_text(&state, s.notebook()),
+        "Your head is clear."
+    );
+}
+
+#[test]
+fn explore_with_named_conditions_agrees_with_the_search_over_whole_states() {
+    let s = named_story();
+    let compared = cross_check(&s, &Config::default()).unwrap_or_else(|m| panic!("{m}"));
+    assert!(compared.complete, "{compared:?}");
+}
+
+#[test]
+fn a_game_on_a_story_with_named_conditions_saves_and_loads() {
+    let s = named_story();
+    let (mut game, _) = Game::new(&s, 3).unwrap();
+    game.choose(&s, 1).unwrap();
+    game.choose(&s, 0).unwrap();
+    let text = save::to_text(&s, &game, 0);
+    let loaded = save::from_text(&s, &text).unwrap();
+    assert_eq!(loaded.game, game);
+    assert_eq!(engine::view(&s, &loaded.game.state), engine::view(&s, &game.state));
+}
+
+#[test]
+fn an_unknown_named_condition_gets_a_suggestion() {
+    check(
+        "named_unknown",
+        1,
+        &["scenes.ron:4:40: error: no condition is named `clear_haed`"],
+    );
+}
+
+#[test]
+fn named_conditions_in_a_cycle_are_an_error_naming_the_cycle() {
+    check(
+        "named_cycle",
+        1,
+        &[
+            "story.ron:11:27: error: the named conditions use each other in a cycle: `calm` -> `steady` -> `ready` -> `calm`",
+            "story.ron:12:21: error: the named conditions use each other in a cycle: `alone` -> `alone`",
+        ],
+    );
+}
+
+#[test]
+fn a_named_condition_is_checked_at_its_definition() {
+    check(
+        "named_bad",
+        1,
+        &[
+            "story.ron:9:18: error: Chance cannot be part of a named condition",
+            "story.ron:10:26: error: the variable `clarty` is not declared",
+            "story.ron:11:9: error: the condition `clear` is named twice (first at tests/fixtures/check/named_bad/story.ron:10:9)",
+        ],
+    );
+}
+
+#[test]
+fn an_unused_named_condition_is_a_warning() {
+    check(
+        "named_unused",
+        0,
+        &["story.ron:10:9: warning: the condition `spare` is never used"],
+    );
+}

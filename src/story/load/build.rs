@@ -62,6 +62,30 @@ pub(super) struct Builder<'c, 'r, 'a> {
     pub(super) tracked_slots: HashMap<SceneId, u32>,
     /// What is left of the work allowed for "did you mean" suggestions (edit-distance cells).
     pub(super) suggest_budget: std::cell::Cell<usize>,
+    /// The manifest's named conditions, in file order (duplicates left out).
+    pub(super) named: Vec<Named>,
+    pub(super) named_index: HashMap<String, usize>,
+    /// The named conditions being built, innermost last (to name a cycle).
+    pub(super) named_stack: Vec<usize>,
+}
+
+/// A named condition of the manifest, built once (on first use, or after the scenes are
+/// declared) and copied into every place that uses it.
+pub(super) struct Named {
+    /// Its place in the manifest's map (duplicates counted).
+    pub(super) pos: usize,
+    pub(super) name: Arc<str>,
+    /// Its definition, copied out of the file (a few small trees).
+    pub(super) raw: Arc<RawCond<'static>>,
+    pub(super) state: NamedState,
+    pub(super) used: bool,
+}
+
+pub(super) enum NamedState {
+    Todo,
+    Building,
+    /// Built; `None` when it has an error (reported at its definition).
+    Done(Option<Condition>),
 }
 
 /// The edit-distance cells all suggestions of one story may cost: a fraction of a second.
@@ -89,6 +113,9 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             suggest_budget: std::cell::Cell::new(SUGGEST_BUDGET),
             broken_ids: Default::default(),
             ids_unknown: false,
+            named: Vec::new(),
+            named_index: HashMap::new(),
+            named_stack: Vec::new(),
         };
         if !valid_id(&manifest.id) {
             b.cx.error(
@@ -187,6 +214,33 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             b.endings.push(Ending {
                 id: id.to_string(),
                 title: title.to_string(),
+            });
+        }
+        for (n, (name, raw)) in manifest.conditions.0.iter().enumerate() {
+            if let Some(&first) = b.named_index.get(name.as_str()) {
+                let at = b.first_key_pos(&[Seg::Field("conditions")], b.named[first].pos);
+                b.dup_key(
+                    m,
+                    &[Seg::Field("conditions")],
+                    n,
+                    format!("the condition `{name}` is named twice (first at {at})"),
+                );
+                continue;
+            }
+            if !valid_id(name) {
+                b.cx.error(
+                    m,
+                    &[Seg::Field("conditions"), Seg::KeyOf(name)],
+                    format!("the condition name `{name}` must be 1 to 64 letters, digits or `_`"),
+                );
+            }
+            b.named_index.insert(name.to_string(), b.named.len());
+            b.named.push(Named {
+                pos: n,
+                name: Arc::from(name.as_str()),
+                raw: Arc::new(raw.to_owned_cond()),
+                state: NamedState::Todo,
+                used: false,
             });
         }
         b

@@ -125,12 +125,26 @@ impl Builder<'_, '_, '_> {
                     _ => placeholder,
                 }
             }
+            RawCond::Is(name) => self
+                .named_ref(name, file, &with(p, Seg::Index(0)))
+                .unwrap_or(placeholder),
             RawCond::Chance(percent) => {
                 if !(0..=100).contains(percent) {
                     self.cx.error(
                         file,
                         &with(p, Seg::Index(0)),
                         format!("Chance takes a percentage from 0 to 100, not {percent}"),
+                    );
+                    return placeholder;
+                }
+                if !self.named_stack.is_empty() {
+                    self.cx.at(
+                        Severity::Error,
+                        file,
+                        p,
+                        "Chance cannot be part of a named condition".into(),
+                        None,
+                        Some("each scene rolls its own chances: write `Chance(..)` where the condition is used".into()),
                     );
                     return placeholder;
                 }
@@ -147,6 +161,71 @@ impl Builder<'_, '_, '_> {
                     slot: (self.chances.len() - 1) as u16,
                     percent: *percent as u8,
                 }
+            }
+        }
+    }
+
+    /// Builds every named condition not built yet (those no scene uses are checked too).
+    /// Called once the scenes are declared, before any scene is built.
+    pub(super) fn build_named(&mut self) {
+        for i in 0..self.named.len() {
+            if matches!(self.named[i].state, NamedState::Todo) {
+                self.build_one_named(i);
+            }
+        }
+    }
+
+    /// Builds named condition `i`, reporting errors at its definition in the manifest.
+    fn build_one_named(&mut self, i: usize) -> Option<Condition> {
+        self.named[i].state = NamedState::Building;
+        self.named_stack.push(i);
+        let before = self.cx.diags.iter().filter(|d| d.is_error()).count();
+        let (name, raw) = (self.named[i].name.clone(), self.named[i].raw.clone());
+        let m = self.manifest_file;
+        let built = self.cond(&raw, m, &[Seg::Field("conditions"), Seg::Key(&name)]);
+        let ok = self.cx.diags.iter().filter(|d| d.is_error()).count() == before;
+        self.named_stack.pop();
+        let built = ok.then_some(built);
+        self.named[i].state = NamedState::Done(built.clone());
+        built
+    }
+
+    /// `Is("name")`, at path `p` (of the name): the named condition, built if need be.
+    fn named_ref(&mut self, name: &str, file: usize, p: &[Seg]) -> Option<Condition> {
+        let Some(&i) = self.named_index.get(name) else {
+            let help = self
+                .suggest(name, self.named_index.keys().map(String::as_str))
+                .or_else(|| Some(format!("name it in `conditions` of {MANIFEST}")));
+            self.cx.at(
+                Severity::Error,
+                file,
+                p,
+                format!("no condition is named `{name}`"),
+                Some("unknown condition".into()),
+                help,
+            );
+            return None;
+        };
+        self.named[i].used = true;
+        match &self.named[i].state {
+            NamedState::Done(c) => c.clone(),
+            NamedState::Todo => self.build_one_named(i),
+            NamedState::Building => {
+                let from = self.named_stack.iter().position(|&j| j == i).unwrap_or(0);
+                let mut cycle: Vec<String> = self.named_stack[from..]
+                    .iter()
+                    .map(|&j| format!("`{}`", self.named[j].name))
+                    .collect();
+                cycle.push(format!("`{name}`"));
+                self.cx.error(
+                    file,
+                    p,
+                    format!(
+                        "the named conditions use each other in a cycle: {}",
+                        cycle.join(" -> ")
+                    ),
+                );
+                None
             }
         }
     }

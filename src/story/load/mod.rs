@@ -197,6 +197,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     b.broken_ids = broken_ids.iter().map(String::as_str).collect();
     b.ids_unknown = ids_unknown;
     let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
+    b.build_named();
     // The raw scenes are consumed one by one, so raw and validated forms of the whole story
     // never coexist.
     let mut scenes: Vec<Scene> = Vec::with_capacity(locs.len());
@@ -212,6 +213,12 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     for (slot, s) in tracked.iter().enumerate() {
         scenes[s.index()].visit_slot = Some(slot as u32);
     }
+    let unused_conditions: Vec<Arc<str>> = b
+        .named
+        .iter()
+        .filter(|n| !n.used)
+        .map(|n| n.name.clone())
+        .collect();
     let scene_names = std::mem::take(&mut b.scene_names);
     let Builder { vars, endings, .. } = b;
     let ending_names = endings
@@ -251,6 +258,16 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         if options.lints && !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
             lint_unreachable(&mut cx, &story, &locs, &manifest);
             lint_vars(&mut cx, &story, m);
+            for name in &unused_conditions {
+                cx.at(
+                    Severity::Warning,
+                    m,
+                    &[Seg::Field("conditions"), Seg::KeyOf(name)],
+                    format!("the condition `{name}` is never used"),
+                    None,
+                    Some(format!("use it as `Is(\"{name}\")`, or remove it")),
+                );
+            }
         }
     }
 
