@@ -12,6 +12,12 @@ pub trait Dice {
     /// Picks an index of `weights` with odds proportional to the weights. At least one weight
     /// is positive; an index with weight 0 is never returned.
     fn pick(&mut self, weights: &[u32]) -> usize;
+
+    /// Picks one of `n` texts of a `{shuffle: ..}` (at least one), all equally likely. The
+    /// tools' dice, which never look at texts, pick the first.
+    fn shuffle(&mut self, n: usize) -> usize {
+        self.pick(&vec![1; n.max(1)])
+    }
 }
 
 impl Dice for Rng {
@@ -241,6 +247,7 @@ fn take(
             (b.target, false)
         }
     };
+    advance(state, &choice.reply_alts, dice);
     if let (Some(reply), Some(out)) = (&choice.reply, out.as_deref_mut()) {
         let text = render_text(state, reply);
         out.reply = (!text.is_empty()).then_some(text);
@@ -330,6 +337,7 @@ fn enter(
                 let hit = dice.pick(&[100 - u32::from(p), u32::from(p)]) == 1;
                 state.rolls.push(hit);
             }
+            advance(state, &scene.alts, dice);
             if scene.ending.is_some() {
                 return Ok(());
             }
@@ -384,6 +392,22 @@ fn enter(
         };
     }
     Err(too_many_transitions(story, scene_id))
+}
+
+/// Counts one more showing of the texts with alternatives `alts` (slot, kind, items), or
+/// draws the item of a shuffle.
+#[inline]
+fn advance(state: &mut GameState, alts: &[(u32, AltKind, u32)], dice: &mut impl Dice) {
+    for &(slot, kind, n) in alts {
+        let Some(count) = state.texts.get_mut(slot as usize) else {
+            continue;
+        };
+        *count = match kind {
+            AltKind::Seq | AltKind::Once => count.saturating_add(1).min(n.saturating_add(1)),
+            AltKind::Cycle => *count % n.max(1) + 1,
+            AltKind::Shuffle => dice.shuffle(n as usize) as u32,
+        };
+    }
 }
 
 /// Records in `out` that the step stayed in its scene, when it did.
@@ -515,12 +539,32 @@ pub fn render_line(state: &GameState, line: &Line) -> String {
 
 fn push_line(state: &GameState, line: &Line, out: &mut String) {
     use std::fmt::Write;
+    let start = out.len();
+    // A construct that showed nothing (`{once: ..}` used up, an `{if ..}` without its other
+    // text) leaves no double space behind, nor a space at either end of the line.
+    let mut gap = false;
     for piece in &line.0 {
+        let before = out.len();
         match piece {
-            Piece::Lit(s) => out.push_str(s),
+            Piece::Lit(s) => match s.strip_prefix(' ') {
+                Some(rest) if gap && (out.len() == start || out.ends_with(' ')) => out.push_str(rest),
+                _ => out.push_str(s),
+            },
             Piece::Var(v) => {
                 let _ = write!(out, "{}", state.vars[v.index()]);
             }
+            Piece::If(c, yes, no) => out.push_str(if holds(state, c) { yes } else { no }),
+            Piece::Alt { kind, slot, items } => {
+                let count = state.texts.get(*slot as usize).copied().unwrap_or(0);
+                if let Some(i) = kind.pick(count, items.len()) {
+                    out.push_str(&items[i]);
+                }
+            }
         }
+        gap = out.len() == before && !matches!(piece, Piece::Lit(_));
+    }
+    if gap {
+        let trimmed = out[start..].trim_end_matches(' ').len();
+        out.truncate(start + trimmed);
     }
 }

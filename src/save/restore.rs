@@ -61,6 +61,11 @@ pub struct SavedState {
     /// The `Chance` rolls of the current scene, made when it was entered.
     pub rolls: Vec<bool>,
     pub rng: Rng,
+    /// How often each text with alternatives (`{seq: ..}`) was shown, by its name (`scene#n`,
+    /// the n-th alternative written in that scene), or the item a shuffle drew; only those
+    /// that are not 0, and left out of the file when there are none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "unique_keys")]
+    pub texts: BTreeMap<String, u32>,
 }
 
 /// The state by names.
@@ -95,6 +100,13 @@ pub fn capture(story: &Story, state: &GameState) -> SavedState {
         once,
         rolls: state.rolls.clone(),
         rng: state.rng.clone(),
+        texts: story
+            .text_slots()
+            .iter()
+            .zip(&state.texts)
+            .filter(|&(_, &n)| n != 0)
+            .map(|(key, &n)| (key.clone(), n))
+            .collect(),
     }
 }
 
@@ -185,7 +197,14 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
         rolls: Vec::new(),
         rng: saved.rng.clone(),
         turn: saved.turn,
+        texts: vec![0; story.text_slots().len()],
     };
+    // Only texts read these: one that no longer exists is dropped without a word.
+    for (slot, key) in story.text_slots().iter().enumerate() {
+        if let Some(&n) = saved.texts.get(key) {
+            state.texts[slot] = n;
+        }
+    }
     for Step(scene_name, index) in &saved.once {
         let slot = story
             .scene_by_name(scene_name)

@@ -4,7 +4,8 @@
 //! errors need to be explored once. [`Canon`] maps both to one state by forgetting what the
 //! rest of the game can never look at again:
 //!
-//! - the turn counter (no condition reads it);
+//! - the turn counter (no condition reads it), and how often each text with alternatives
+//!   (`{seq: ..}`) was shown (only texts read it; `explore`'s dice draw no shuffled text);
 //! - every variable, visit count and once-only mark that no condition can read any more from
 //!   the scene the game waits in (a static liveness analysis over the scene graph: a value is
 //!   live at a scene when some path from there reads it in a condition before a `Set` or a
@@ -292,6 +293,8 @@ impl Canon {
     /// Puts a state waiting in its scene (or ended) into canonical form.
     pub(crate) fn apply(&self, state: &mut GameState) {
         state.turn = 0;
+        // Only texts read the text counts: what a text shows never changes where the game goes.
+        state.texts.iter_mut().for_each(|n| *n = 0);
         let keep = self.keep(state.scene);
         for &i in keep.dead.iter() {
             let (v, init) = (&mut state.vars[i as usize], &self.initial[i as usize]);

@@ -347,3 +347,176 @@ fn an_unused_named_condition_is_a_warning() {
         &["story.ron:10:9: warning: the condition `spare` is never used"],
     );
 }
+
+// Text that varies inside a sentence: `{if name: a | b}`, `{seq: ..}`, `{cycle: ..}`,
+// `{once: ..}`, `{shuffle: ..}`.
+
+fn varying_story() -> interview::story::Story {
+    vary(false)
+}
+
+/// The story with its texts varying, or (`plain`) the same with plain texts.
+fn vary(plain: bool) -> interview::story::Story {
+    let manifest = r#"Story(id: "vary", title: "Vary", start: "room",
+        variables: { "clarity": Int(value: 0, min: 0, max: 8), "calm": Bool(false) },
+        conditions: { "clear_head": Compare("clarity", ">=", 2) },
+        endings: { "out": "Out" },
+        notebook: [ Text("Head {if clear_head: clear | swimming}.") ])"#;
+    let scenes = r#"[
+        Scene(id: "room",
+          text: "The room {if clear_head: holds still | tilts}. {seq: A clock ticks. | It ticks again. | It stops.} {cycle: Drip. | Drop.} {once: A fly buzzes.} {shuffle: Red. | Green. | Blue.}",
+          choices: [
+            Choice(text: "Breathe {cycle: in | out}", goto: "room", effects: [ Add("clarity", 1) ]),
+            Choice(text: "Wait", reply: "{seq: You wait. | You wait longer.} {if not calm: Still restless.}"),
+            Choice(text: "Leave", goto: "out", if: Is("clear_head")),
+          ]),
+        Scene(id: "out", text: "Outside.", ending: "out"),
+    ]"#;
+    let scenes = if plain {
+        without_braces(scenes)
+    } else {
+        scenes.to_owned()
+    };
+    let files = vec![support::file("story.ron", manifest), support::file("scenes.ron", scenes)];
+    let loaded = interview::story::load_story(&files);
+    let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
+    loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
+}
+
+/// `text` with every `{..}` replaced by `x`.
+fn without_braces(text: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '{' => {
+                if depth == 0 {
+                    out.push('x');
+                }
+                depth += 1;
+            }
+            '}' => depth -= 1,
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The room's text without its shuffled last sentence, and the first choice.
+fn room(s: &interview::story::Story, state: &interview::engine::GameState) -> (String, String) {
+    let view = engine::view(s, state);
+    let text = view.text.rsplit_once(' ').map(|(t, _)| t.to_owned()).unwrap_or_default();
+    (text, view.choices[0].text.clone())
+}
+
+#[test]
+fn alternatives_follow_how_often_the_text_was_shown() {
+    let s = varying_story();
+    let (mut state, _) = engine::new_game(&s, 1).unwrap();
+    let mut seen = vec![room(&s, &state)];
+    for _ in 0..3 {
+        engine::choose(&s, &mut state, 0).unwrap();
+        seen.push(room(&s, &state));
+    }
+    let texts: Vec<&str> = seen.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "The room tilts. A clock ticks. Drip. A fly buzzes.",
+            "The room tilts. It ticks again. Drop.",
+            "The room holds still. It stops. Drip.",
+            "The room holds still. It stops. Drop.",
+        ]
+    );
+    let choices: Vec<&str> = seen.iter().map(|(_, c)| c.as_str()).collect();
+    assert_eq!(choices, ["Breathe in", "Breathe out", "Breathe in", "Breathe out"]);
+    // Looking twice shows the same: the view is a function of the state.
+    assert_eq!(engine::view(&s, &state), engine::view(&s, &state));
+    assert_eq!(engine::render_text(&state, s.notebook()), "Head clear.");
+}
+
+#[test]
+fn a_reply_varies_each_time_it_is_taken_and_a_stay_does_not_advance_the_scene() {
+    let s = varying_story();
+    let (mut state, _) = engine::new_game(&s, 1).unwrap();
+    let before = room(&s, &state);
+    let replies: Vec<String> = (0..3)
+        .map(|_| engine::choose(&s, &mut state, 1).unwrap().reply.unwrap())
+        .collect();
+    assert_eq!(
+        replies,
+        ["You wait. Still restless.", "You wait longer. Still restless.", "You wait longer. Still restless."]
+    );
+    assert_eq!(room(&s, &state), before);
+}
+
+#[test]
+fn a_shuffle_is_drawn_from_the_game_seed() {
+    let s = varying_story();
+    let last = |seed: u64| -> Vec<String> {
+        let (mut state, _) = engine::new_game(&s, seed).unwrap();
+        let mut out = Vec::new();
+        for _ in 0..12 {
+            let text = engine::view(&s, &state).text;
+            out.push(text.rsplit_once(' ').unwrap().1.to_owned());
+            engine::choose(&s, &mut state, 0).unwrap();
+        }
+        out
+    };
+    assert_eq!(last(9), last(9));
+    let all: std::collections::BTreeSet<String> = (0..8).flat_map(last).collect();
+    assert_eq!(all.into_iter().collect::<Vec<_>>(), ["Blue.", "Green.", "Red."]);
+}
+
+#[test]
+fn explore_with_varying_texts_agrees_with_the_search_over_whole_states() {
+    let s = varying_story();
+    let compared = cross_check(&s, &Config::default()).unwrap_or_else(|m| panic!("{m}"));
+    assert!(compared.complete, "{compared:?}");
+    // A text never makes a new state: as many as with plain texts.
+    let report = interview::tools::explore::explore(&s, &Config::default(), &mut |_, _| {});
+    let plain = interview::tools::explore::explore(&vary(true), &Config::default(), &mut |_, _| {});
+    assert!(report.complete);
+    assert_eq!(report.states, plain.states);
+}
+
+#[test]
+fn the_text_counts_are_saved_by_name_and_restored() {
+    let s = varying_story();
+    let (mut game, _) = Game::new(&s, 4).unwrap();
+    for i in [0, 1, 0, 1, 1] {
+        game.choose(&s, i).unwrap();
+    }
+    let text = save::to_text(&s, &game, 0);
+    assert!(text.contains("texts: {"), "{text}");
+    assert!(text.contains("\"room#0\": 3,"), "{text}");
+    let loaded = save::from_text(&s, &text).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.game, game);
+    let mut copy = loaded.game;
+    for i in [1, 0, 0] {
+        assert_eq!(game.choose(&s, i).unwrap(), copy.choose(&s, i).unwrap());
+    }
+    assert_eq!(copy, game);
+    // A story without alternatives writes no `texts` at all.
+    let plain = support::load(REPLIES);
+    let (game, _) = Game::new(&plain, 1).unwrap();
+    assert!(!save::to_text(&plain, &game, 0).contains("texts"));
+}
+
+#[test]
+fn text_constructs_are_checked_at_their_column() {
+    check(
+        "text_construct_errors",
+        1,
+        &[
+            "scenes.ron:4:25: error: no condition or Bool variable is named `clear_haed`",
+            "scenes.ron:4:65: error: `{sequence:` is not a text construct",
+            "scenes.ron:6:33: error: the variable `clarity` is Int, but Bool is needed here",
+            "scenes.ron:7:60: error: `{if ..}` takes two texts at most: `{if name: shown | otherwise}`",
+            "scenes.ron:8:32: error: braces cannot nest inside `{if ..}` or `{seq: ..}`: write `{{` for a brace",
+            "story.ron:15:32: error: the notebook cannot vary with how often it was shown: use `{if name: ..}`",
+        ],
+    );
+}

@@ -67,6 +67,13 @@ pub(super) struct Builder<'c, 'r, 'a> {
     pub(super) named_index: HashMap<String, usize>,
     /// The named conditions being built, innermost last (to name a cycle).
     pub(super) named_stack: Vec<usize>,
+    /// The name of each text slot (an alternative in a text), by slot: `scene#n`.
+    pub(super) text_slots: Vec<String>,
+    /// The scene whose texts are being built (`None`: the notebook, where alternatives are
+    /// refused), and how many alternatives it has so far.
+    pub(super) alt_scene: Option<(String, u32)>,
+    /// The text slots of the texts built since the last take.
+    pub(super) alts_here: Vec<(u32, AltKind, u32)>,
 }
 
 /// A named condition of the manifest, built once (on first use, or after the scenes are
@@ -116,6 +123,9 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             named: Vec::new(),
             named_index: HashMap::new(),
             named_stack: Vec::new(),
+            text_slots: Vec::new(),
+            alt_scene: None,
+            alts_here: Vec::new(),
         };
         if !valid_id(&manifest.id) {
             b.cx.error(
@@ -402,6 +412,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
 
     pub(super) fn scene(&mut self, file: usize, idx: usize, here: SceneId, raw: &RawScene) -> Scene {
         let base = Path::from(&[Seg::Index(idx)]);
+        self.alt_scene = Some((raw.id.to_string(), 0));
+        self.alts_here.clear();
         self.chances.clear();
         self.chance_allowed = true;
         if raw.choices.len() > limits::CHOICES_PER_SCENE {
@@ -443,7 +455,10 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .as_ref()
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
             let text = self.line(&c.text, file, &with(&p, Seg::Field("text")));
+            // The reply's alternatives advance when the choice is taken, not on entering.
+            let scene_alts = std::mem::take(&mut self.alts_here);
             let reply = c.reply.as_ref().map(|r| self.reply(r, c.fallback, file, &p));
+            let reply_alts = std::mem::replace(&mut self.alts_here, scene_alts);
             // A reply with nowhere to go stays in the scene (a fallback cannot: see `reply`).
             let target = if c.reply.is_some() && c.goto.is_none() && c.branches.is_none() && !c.fallback {
                 Some(Target::Stay(here))
@@ -481,6 +496,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     fallback: c.fallback,
                     locked,
                     reply,
+                    reply_alts,
                 });
             }
         }
@@ -581,6 +597,10 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             ending,
             visit_slot: None,
             chances: std::mem::take(&mut self.chances),
+            alts: {
+                self.alt_scene = None;
+                std::mem::take(&mut self.alts_here)
+            },
         }
     }
 

@@ -191,7 +191,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// `Is("name")`, at path `p` (of the name): the named condition, built if need be.
-    fn named_ref(&mut self, name: &str, file: usize, p: &[Seg]) -> Option<Condition> {
+    pub(super) fn named_ref(&mut self, name: &str, file: usize, p: &[Seg]) -> Option<Condition> {
         let Some(&i) = self.named_index.get(name) else {
             let help = self
                 .suggest(name, self.named_index.keys().map(String::as_str))

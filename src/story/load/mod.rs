@@ -220,6 +220,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         .map(|n| n.name.clone())
         .collect();
     let scene_names = std::mem::take(&mut b.scene_names);
+    let text_slots = std::mem::take(&mut b.text_slots);
     let Builder { vars, endings, .. } = b;
     let ending_names = endings
         .iter()
@@ -248,6 +249,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         var_names,
         once_slots,
         tracked,
+        text_slots,
         fingerprint,
     };
 

@@ -174,8 +174,18 @@ impl Line {
     pub fn vars(&self, f: &mut impl FnMut(VarId)) {
         for p in &self.0 {
             match p {
-                Piece::Lit(_) => {}
+                Piece::Lit(_) | Piece::If(..) | Piece::Alt { .. } => {}
                 Piece::Var(v) => f(*v),
+            }
+        }
+    }
+
+    /// Calls `f` on every condition of this line (`{if name: ..}`), nested ones included.
+    pub fn each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
+        for p in &self.0 {
+            match p {
+                Piece::Lit(_) | Piece::Var(_) | Piece::Alt { .. } => {}
+                Piece::If(c, _, _) => c.each(f),
             }
         }
     }
@@ -276,9 +286,19 @@ impl Auto {
 }
 
 impl Text {
-    /// Calls `f` on every condition of the text, nested ones included.
+    /// Calls `f` on every condition of the text (of paragraphs and inside lines), nested ones
+    /// included.
     pub fn each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
-        self.0.iter().filter_map(Para::condition).for_each(|c| c.each(f));
+        for p in &self.0 {
+            p.condition().iter().for_each(|c| c.each(f));
+            match p {
+                Para::Always(l) => l.each_condition(f),
+                Para::If(_, yes, no) => {
+                    yes.each_condition(f);
+                    no.iter().for_each(|l| l.each_condition(f));
+                }
+            }
+        }
     }
 
     /// Calls `f` on every variable the text may show.
@@ -325,6 +345,7 @@ impl Scene {
             ending,
             visit_slot: _,
             chances: _,
+            alts: _,
         } = self;
         walk_text(text, f);
         on_enter.iter().for_each(|e| f(Part::Effect(e)));
@@ -337,6 +358,7 @@ impl Scene {
             }
             if let Some(choice) = choice {
                 choice.text.vars(&mut |v| f(Part::Shown(v)));
+                choice.text.each_condition(&mut |c| f(Part::Condition(c)));
                 if let Some(reply) = &choice.reply {
                     walk_text(reply, f);
                 }
@@ -395,6 +417,15 @@ fn walk_text<'a>(text: &'a Text, f: &mut impl FnMut(Part<'a>)) {
             walk_condition(c, f);
         }
         p.lines(&mut |l| l.vars(&mut |v| f(Part::Shown(v))));
+        match p {
+            Para::Always(l) => l.each_condition(&mut |c| f(Part::Condition(c))),
+            Para::If(_, yes, no) => {
+                yes.each_condition(&mut |c| f(Part::Condition(c)));
+                if let Some(no) = no {
+                    no.each_condition(&mut |c| f(Part::Condition(c)));
+                }
+            }
+        }
     }
 }
 
