@@ -130,7 +130,7 @@ impl Gen {
     /// `here`: the scene the target is written in (an auto's `Stay` goes there).
     fn target(&self, t: &GenTarget, here: usize, choice: bool) -> String {
         match t {
-            GenTarget::Stay if choice => "reply: \"r\"".into(),
+            GenTarget::Stay if choice => "reply: \"{seq: r | s}\"".into(),
             GenTarget::Stay => format!("goto: \"{}\"", self.name(here)),
             GenTarget::Goto(s) => format!("goto: \"{}\"", self.name(*s)),
             GenTarget::Branches(bs) => {
@@ -154,7 +154,7 @@ impl Gen {
         let mut scenes = String::from("[\n");
         for (i, s) in self.scenes.iter().enumerate() {
             scenes.push_str(&format!(
-                "Scene(id: \"s{i}\", text: [Text(\"Scene {i}, {{n}} {{shown}}.\"), If(Flag(\"a\"), \"A.\")],\n"
+                "Scene(id: \"s{i}\", text: [Text(\"Scene {i}, {{n}} {{shown}} {{cycle: p | q}} {{shuffle: x | y}}.\"), If(Flag(\"a\"), \"A {{if b: B}}.\")],\n"
             ));
             if let Some(e) = s.on_enter {
                 scenes.push_str(&format!("on_enter: [{}],\n", EFFECTS[e]));
