@@ -131,6 +131,10 @@ pub struct RawScene<'a> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Choice")]
 pub struct RawChoice<'a> {
+    /// A name for the choice, unique in its scene: `Chosen("scene.id")` counts it, and saves
+    /// know it by it.
+    #[serde(default, borrow)]
+    pub id: Option<Str<'a>>,
     #[serde(borrow)]
     pub text: Str<'a>,
     #[serde(default, borrow)]
@@ -211,6 +215,10 @@ pub enum RawCond<'a> {
     Chance(i64),
     /// A named condition of the manifest's `conditions`.
     Is(#[serde(borrow)] Str<'a>),
+    /// The choice `scene.id` was taken at least once.
+    Chosen(#[serde(borrow)] Str<'a>),
+    /// Compares how often the choice `scene.id` was taken.
+    TimesChosen(#[serde(borrow)] Str<'a>, #[serde(borrow)] Str<'a>, i64),
 }
 
 impl RawCond<'_> {
@@ -236,6 +244,8 @@ impl RawCond<'_> {
             RawCond::Visits(v, op, n) => RawCond::Visits(s(v), s(op), *n),
             RawCond::Chance(p) => RawCond::Chance(*p),
             RawCond::Is(n) => RawCond::Is(s(n)),
+            RawCond::Chosen(n) => RawCond::Chosen(s(n)),
+            RawCond::TimesChosen(n, op, k) => RawCond::TimesChosen(s(n), s(op), *k),
         }
     }
 }

@@ -520,3 +520,80 @@ fn text_constructs_are_checked_at_their_column() {
         ],
     );
 }
+
+// Choice identity and counts: `id` on a choice, `Chosen("scene.id")` and
+// `TimesChosen("scene.id", op, n)`; once-only choices saved by key, not by position.
+
+const COUNTED: &str = r#"
+ Scene(id: "start", text: "A restaurant.", choices: [
+   Choice(id: "apologize", text: "Say sorry", reply: "She nods.", effects: [ Add("n", 1) ]),
+   Choice(text: "Order", reply: "Soup, then.", once: true),
+   Choice(text: "Forgiven", goto: "end", if: TimesChosen("start.apologize", ">=", 2)),
+   Choice(text: "Leave", goto: "other", if: Not(Chosen("start.apologize"))),
+ ]),"#;
+
+#[test]
+fn chosen_counts_how_often_a_choice_was_taken() {
+    let s = story(COUNTED);
+    assert_eq!(play(&s, 1, &[]), "A restaurant.\nSay sorry\nOrder\nLeave");
+    assert_eq!(play(&s, 1, &[1]), "A restaurant.\nSay sorry\nOrder");
+    assert_eq!(play(&s, 1, &[1, 1]), "A restaurant.\nSay sorry\nOrder\nForgiven");
+    assert_eq!(play(&s, 1, &[2, 1, 1, 2]), "Fin.\nTHE END: The End");
+}
+
+#[test]
+fn explore_with_choice_counts_agrees_with_the_search_over_whole_states() {
+    let s = story(COUNTED);
+    let compared = cross_check(&s, &Config::default()).unwrap_or_else(|m| panic!("{m}"));
+    assert!(compared.complete, "{compared:?}");
+    let report = interview::tools::explore::explore(&s, &Config::default(), &mut |_, _| {});
+    assert!(report.complete, "the count stops mattering at 2: {report:?}");
+}
+
+#[test]
+fn choice_counts_are_saved_by_the_choice_name() {
+    let s = story(COUNTED);
+    let (mut game, _) = Game::new(&s, 1).unwrap();
+    game.choose(&s, 0).unwrap();
+    game.choose(&s, 1).unwrap();
+    let text = save::to_text(&s, &game, 0);
+    assert!(text.contains("\"start.apologize\": Int(1),"), "{text}");
+    assert!(text.contains("Key(\"start\", \"Order\")"), "{text}");
+    let loaded = save::from_text(&s, &text).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.game, game);
+}
+
+#[test]
+fn a_once_only_choice_taken_stays_taken_when_a_choice_is_inserted_above_it() {
+    let v1 = support::load("tests/fixtures/play/once_shift_v1");
+    let v2 = support::load("tests/fixtures/play/once_shift_v2");
+    let (mut game, _) = Game::new(&v1, 1).unwrap();
+    game.choose(&v1, 0).unwrap(); // Take the key (once)
+    let text = save::to_text(&v1, &game, 0);
+    let loaded = save::from_text(&v2, &text).unwrap();
+    let shown: Vec<String> = engine::view(&v2, &loaded.game.state)
+        .choices
+        .into_iter()
+        .map(|c| c.text)
+        .collect();
+    assert_eq!(shown, ["Read the note", "Leave"], "{:?}", loaded.warnings);
+    // A save written before keys (by position) still loads onto the story it was made with.
+    let old = text.replace("Key(\"hall\", \"Take the key\")", "Choice(\"hall\", 0)");
+    assert_ne!(old, text);
+    let loaded = save::from_text(&v1, &old).unwrap();
+    assert_eq!(loaded.game, game);
+}
+
+#[test]
+fn choice_ids_and_counts_are_checked() {
+    check(
+        "choice_ids",
+        1,
+        &[
+            "scenes.ron:7:24: error: the choice id `apologize` is used twice in scene `start` (first by its choice 1)",
+            "scenes.ron:8:24: error: the choice id `bad id` must be 1 to 64 letters, digits or `_`",
+            "scenes.ron:9:59: error: no choice is known as `start.apologise`",
+        ],
+    );
+}

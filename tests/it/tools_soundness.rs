@@ -49,6 +49,8 @@ const CONDITIONS: &[&str] = &[
     "Compare(\"t\", \"==\", \"x\")",
     "Compare(\"m\", \">=\", 3)",
     "Compare(\"m\", \"==\", 4)",
+    "TimesChosen(\"s0.c0\", \">=\", 2)",
+    "Chosen(\"s1.c0\")",
 ];
 
 const EFFECTS: &[&str] = &[
@@ -170,7 +172,10 @@ impl Gen {
             scenes.push_str("choices: [\n");
             for (k, c) in s.choices.iter().enumerate() {
                 let fallback = c.fallback && k > 0;
-                let mut fields = vec![format!("text: \"c{k}\""), self.target(&c.target, i, !fallback)];
+                let mut fields = vec![
+                    format!("id: \"c{k}\", text: \"c{k}\""),
+                    self.target(&c.target, i, !fallback),
+                ];
                 if let Some(cond) = c.cond {
                     fields.push(format!("if: {}", CONDITIONS[cond]));
                 }

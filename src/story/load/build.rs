@@ -74,6 +74,10 @@ pub(super) struct Builder<'c, 'r, 'a> {
     pub(super) alt_scene: Option<(String, u32)>,
     /// The text slots of the texts built since the last take.
     pub(super) alts_here: Vec<(u32, AltKind, u32)>,
+    /// Choices with an `id`, by `scene.id`: the scene and the choice's position in it.
+    pub(super) choice_ids: HashMap<String, (SceneId, usize)>,
+    /// The hidden `Int` variable counting each choice some condition counts, by `scene.id`.
+    pub(super) counters: HashMap<String, VarId>,
 }
 
 /// A named condition of the manifest, built once (on first use, or after the scenes are
@@ -126,6 +130,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             text_slots: Vec::new(),
             alt_scene: None,
             alts_here: Vec::new(),
+            choice_ids: HashMap::new(),
+            counters: HashMap::new(),
         };
         if !valid_id(&manifest.id) {
             b.cx.error(
@@ -284,6 +290,43 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             span: Some((span.start, span.end)),
             source: Excerpt::around(&f.text, span.start, span.end, line),
         });
+    }
+
+    /// Names the choices that have an `id` as `scene.id` (after [`Builder::declare_scenes`]).
+    pub(super) fn declare_choice_ids(&mut self, lists: &[(usize, Vec<RawScene>)]) {
+        let mut n = 0u32;
+        for (file, list) in lists {
+            for (idx, scene) in list.iter().enumerate() {
+                let here = SceneId(n);
+                n += 1;
+                for (j, c) in scene.choices.iter().enumerate() {
+                    let Some(id) = &c.id else { continue };
+                    let path = [Seg::Index(idx), Seg::Field("choices"), Seg::Index(j), Seg::Field("id")];
+                    if !valid_id(id) {
+                        self.cx.error(
+                            *file,
+                            &path,
+                            format!("the choice id `{id}` must be 1 to 64 letters, digits or `_`"),
+                        );
+                        continue;
+                    }
+                    let key = format!("{}.{id}", scene.id);
+                    if let Some(&(_, first)) = self.choice_ids.get(&key) {
+                        self.cx.error(
+                            *file,
+                            &path,
+                            format!(
+                                "the choice id `{id}` is used twice in scene `{}` (first by its choice {})",
+                                scene.id,
+                                first + 1
+                            ),
+                        );
+                        continue;
+                    }
+                    self.choice_ids.insert(key, (here, j));
+                }
+            }
+        }
     }
 
     /// Numbers the scenes in file order (`locs[n]` is where scene `n` is written).
@@ -448,7 +491,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         let text = self.text(&raw.text, file, &with(&base, Seg::Field("text")));
         let on_enter = self.effects(&raw.on_enter, file, &with(&base, Seg::Field("on_enter")));
         let mut choices = Vec::with_capacity(raw.choices.len());
+        // How many choices of the scene have each key so far (twins get `#2`, `#3`).
+        let mut keys: HashMap<String, u32> = HashMap::new();
         for (j, c) in raw.choices.iter().enumerate() {
+            let key = match &c.id {
+                Some(id) => id.to_string(),
+                None => fold_whitespace(&c.text),
+            };
+            let twin = keys.entry(key.clone()).or_insert(0);
+            *twin += 1;
+            let key = if *twin > 1 { format!("{key}#{twin}") } else { key };
             let p = with2(&base, Seg::Field("choices"), Seg::Index(j));
             let condition = c
                 .condition
@@ -488,6 +540,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             let cond_ok = c.condition.is_none() || condition.is_some();
             if let (Some(target), true) = (target, cond_ok) {
                 choices.push(Choice {
+                    key,
                     text,
                     target,
                     condition,

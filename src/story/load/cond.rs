@@ -125,6 +125,17 @@ impl Builder<'_, '_, '_> {
                     _ => placeholder,
                 }
             }
+            RawCond::Chosen(name) => self
+                .counter(name, 1, file, &with(p, Seg::Index(0)))
+                .map_or(placeholder, |v| Condition::Compare(v, Op::Ge, Value::Int(1))),
+            RawCond::TimesChosen(name, op, n) => {
+                let v = self.counter(name, *n, file, &with(p, Seg::Index(0)));
+                let op = self.op(op, file, &with(p, Seg::Index(1)));
+                match (v, op) {
+                    (Some(v), Some(op)) => Condition::Compare(v, op, Value::Int(*n)),
+                    _ => placeholder,
+                }
+            }
             RawCond::Is(name) => self
                 .named_ref(name, file, &with(p, Seg::Index(0)))
                 .unwrap_or(placeholder),
@@ -228,6 +239,43 @@ impl Builder<'_, '_, '_> {
                 None
             }
         }
+    }
+
+    /// The hidden variable that counts the choice `scene.id` (made on first use): an `Int`
+    /// from 0 named `scene.id` (no story variable can have a `.` in its name), which the
+    /// choice adds 1 to when taken (see `load_story`). It stops one past the largest number
+    /// it is compared with (`n`, for this use): larger counts compare alike, and a count
+    /// that stops keeps saves and `explore`'s states finite.
+    fn counter(&mut self, name: &str, n: i64, file: usize, p: &[Seg]) -> Option<VarId> {
+        let cap = n.saturating_add(1).max(1);
+        if let Some(&v) = self.counters.get(name) {
+            let decl = &mut self.vars[v.index()];
+            decl.max = decl.max.max(cap);
+            return Some(v);
+        }
+        if !self.choice_ids.contains_key(name) {
+            let help = self
+                .suggest(name, self.choice_ids.keys().map(String::as_str))
+                .or_else(|| Some("write `scene.id`, and give that choice `id: \"id\"`".into()));
+            self.cx.at(
+                Severity::Error,
+                file,
+                p,
+                format!("no choice is known as `{name}`"),
+                Some("unknown choice".into()),
+                help,
+            );
+            return None;
+        }
+        let v = VarId(self.vars.len() as u32);
+        self.vars.push(VarDecl {
+            name: name.to_owned(),
+            initial: Value::Int(0),
+            min: 0,
+            max: cap,
+        });
+        self.counters.insert(name.to_owned(), v);
+        Some(v)
     }
 
     pub(super) fn visits(&mut self, scene: SceneId, op: Op, n: i64) -> Condition {

@@ -197,6 +197,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     b.broken_ids = broken_ids.iter().map(String::as_str).collect();
     b.ids_unknown = ids_unknown;
     let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
+    b.declare_choice_ids(&lists);
     b.build_named();
     // The raw scenes are consumed one by one, so raw and validated forms of the whole story
     // never coexist.
@@ -221,6 +222,14 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         .collect();
     let scene_names = std::mem::take(&mut b.scene_names);
     let text_slots = std::mem::take(&mut b.text_slots);
+    // Each counted choice adds 1 to its counter when taken, before its own effects.
+    for (key, &var) in &b.counters {
+        if let Some(&(scene, j)) = b.choice_ids.get(key)
+            && let Some(c) = scenes.get_mut(scene.index()).and_then(|s| s.choices.get_mut(j))
+        {
+            c.effects.insert(0, Effect::Add(var, 1));
+        }
+    }
     let Builder { vars, endings, .. } = b;
     let ending_names = endings
         .iter()

@@ -255,6 +255,9 @@ pub enum Locked {
 
 #[derive(Debug, Clone)]
 pub struct Choice {
+    /// What saves know the choice by: its `id`, or else its text as written (with `#2`,
+    /// `#3` for a second or third choice of the same text in the scene).
+    pub key: String,
     pub text: Line,
     pub target: Target,
     pub condition: Option<Condition>,
