@@ -37,7 +37,8 @@ impl SavedValue {
         match self {
             SavedValue::Bool(b) => Value::Bool(b),
             SavedValue::Int(i) => Value::Int(i),
-            SavedValue::Text(t) => Value::Text(t.into()),
+            // Folded as the story folds its values (a save from before may hold a tab).
+            SavedValue::Text(t) => Value::Text(crate::story::fold_text(&t).into()),
         }
     }
 }

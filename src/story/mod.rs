@@ -15,5 +15,5 @@ pub mod raw;
 pub mod span;
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{LoadOptions, Loaded, MANIFEST, SourceFile, limits, load_story, load_story_with};
+pub use load::{fold_text, LoadOptions, Loaded, MANIFEST, SourceFile, limits, load_story, load_story_with};
 pub use model::*;

@@ -597,3 +597,28 @@ fn choice_ids_and_counts_are_checked() {
         ],
     );
 }
+
+// Text values are text: folded like any story string.
+
+#[test]
+fn text_values_are_folded_like_any_story_text() {
+    let s = support::load("tests/fixtures/play/tab_value");
+    let (state, _) = engine::new_game(&s, 1).unwrap();
+    let view = engine::view(&s, &state);
+    assert!(!view.text.contains('\t'), "{:?}", view.text);
+    assert_eq!(view.choices[0].text, "Read one two three four five six seven eight nine ten");
+    // A value set or compared is folded the same way.
+    let s = story(
+        "Scene(id: \"start\", text: \"[{s}]\", choices: [
+           Choice(text: \"Set\", goto: \"start\", effects: [ Set(\"s\", \"  a\\tb\n   c \") ]),
+           Choice(text: \"Same\", goto: \"end\", if: Compare(\"s\", \"==\", \"a  b c\")),
+         ]),",
+    );
+    assert_eq!(play(&s, 1, &[1]), "[a b c]\nSet\nSame");
+    // A save holding a tab (written before values were folded) loads folded.
+    let (game, _) = Game::new(&s, 1).unwrap();
+    let text = save::to_text(&s, &game, 0).replace("Text(\"calm\")", "Text(\"ca\\tlm \")");
+    assert!(text.contains("ca\\tlm"), "{text}");
+    let loaded = save::from_text(&s, &text).unwrap();
+    assert_eq!(loaded.game.state.vars()[2].to_string(), "ca lm");
+}

@@ -172,7 +172,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 },
                 RawVar::Text(t) => VarDecl {
                     name: name.to_string(),
-                    initial: Value::Text(Arc::from(t.as_str())),
+                    // Folded like any text: a tab or a line break never reaches the screen.
+                    initial: Value::Text(Arc::from(fold_whitespace(t))),
                     min: 0,
                     max: 0,
                 },

@@ -59,7 +59,8 @@ impl Builder<'_, '_, '_> {
                 }
                 Some(Value::Int(*i))
             }
-            (VarKind::Text, RawValue::Text(t)) => Some(Value::Text(Arc::from(t.as_str()))),
+            // Folded like the values it is set to or compared with.
+            (VarKind::Text, RawValue::Text(t)) => Some(Value::Text(Arc::from(fold_whitespace(t)))),
             (kind, v) => {
                 let got = match v {
                     RawValue::Bool(_) => "a Bool",

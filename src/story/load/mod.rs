@@ -25,6 +25,12 @@ use checks::*;
 use cond::*;
 use hashbrown::HashMap;
 pub use parse::ron_options;
+
+/// A text value as the story shows it: trimmed, every run of whitespace (line breaks and tabs
+/// included) one space, like any story text. `Text` variables hold their values folded.
+pub fn fold_text(s: &str) -> String {
+    fold_whitespace(s)
+}
 use parse::*;
 use smallvec::SmallVec;
 use std::sync::Arc;
