@@ -622,3 +622,20 @@ fn text_values_are_folded_like_any_story_text() {
     let loaded = save::from_text(&s, &text).unwrap();
     assert_eq!(loaded.game.state.vars()[2].to_string(), "ca lm");
 }
+
+#[test]
+fn the_example_story_uses_every_format_2_construct() {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(support::path(support::EXAMPLE)).unwrap() {
+        text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    for construct in [
+        "reply:", "conditions:", "Is(\"", "{if ", "{seq:", "{cycle:", "{once:", "{shuffle:",
+        "Choice(id:", "Chosen(\"", "TimesChosen(\"",
+    ] {
+        assert!(text.contains(construct), "the example story does not use `{construct}`");
+    }
+    // And a reply there stays in its scene.
+    let s = support::example();
+    assert!(s.scenes().iter().flat_map(|s| &s.choices).any(|c| c.target.is_stay()));
+}
