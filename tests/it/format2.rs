@@ -639,3 +639,19 @@ fn the_example_story_uses_every_format_2_construct() {
     let s = support::example();
     assert!(s.scenes().iter().flat_map(|s| &s.choices).any(|c| c.target.is_stay()));
 }
+
+#[test]
+fn a_walkthrough_sees_replies_and_the_scene_text_once() {
+    use interview::tools::replay::{Walkthrough, check as replay_check, play as replay_play};
+    let s = support::load(REPLIES);
+    let w = Walkthrough {
+        seed: 1,
+        inputs: vec!["Smile".into(), "clear".into(), "Ask".into(), "sit".into()],
+        expect: vec!["does not smile back".into(), "You feel steadier".into(), "You take the chair.".into()],
+        reject: vec![],
+        ending: Some("done".into()),
+    };
+    replay_check(&s, &w).unwrap_or_else(|f| panic!("{f:?}"));
+    let played = replay_play(&s, &w);
+    assert_eq!(played.transcript.matches("A bare room.").count(), 1, "{}", played.transcript);
+}
