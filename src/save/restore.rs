@@ -66,7 +66,11 @@ pub struct SavedState {
     /// How often each text with alternatives (`{seq: ..}`) was shown, by its name (`scene#n`,
     /// the n-th alternative written in that scene), or the item a shuffle drew; only those
     /// that are not 0, and left out of the file when there are none.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "unique_keys")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
     pub texts: BTreeMap<String, u32>,
 }
 
@@ -145,7 +149,9 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
         let Some(id) = story.var_by_name(name) else {
             // A choice count (`scene.id`) no condition reads any more changes nothing.
             if name.contains('.') {
-                warnings.push(format!("the choice `{name}` is no longer counted; its count is forgotten"));
+                warnings.push(format!(
+                    "the choice `{name}` is no longer counted; its count is forgotten"
+                ));
             } else {
                 problems.push(format!("variable `{name}` is no longer in the story"));
             }
@@ -179,7 +185,10 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
     for decl in story.vars() {
         if !saved.vars.contains_key(&decl.name) {
             warnings.push(if decl.name.contains('.') {
-                format!("the choice `{}` was not counted before; its count starts at 0", decl.name)
+                format!(
+                    "the choice `{}` was not counted before; its count starts at 0",
+                    decl.name
+                )
             } else {
                 format!("the new variable `{}` starts at {}", decl.name, decl.initial)
             });

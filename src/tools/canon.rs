@@ -223,9 +223,7 @@ impl Canon {
             once: story.once_slots() as usize,
         };
         let mut caps = vec![0u32; layout.visits];
-        story.each_condition(&mut |c| {
-            c.reads(&mut |r| visit_cap(r, &mut caps))
-        });
+        story.each_condition(&mut |c| c.reads(&mut |r| visit_cap(r, &mut caps)));
         fn visit_cap(r: Read<'_>, caps: &mut [u32]) {
             let (slot, n) = match r {
                 Read::Visits { slot, n, .. } => (slot, n),
@@ -378,28 +376,29 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
     let mut stay = vec![Bits::new(len); n];
     // What may be read from a transition on: its branch conditions, then (after its once mark
     // and effects, and a branch's effects) what its target reads.
-    let transition = |enter: &[Bits], stay: &[Bits], effects: &[Effect], once: Option<u32>, target: &Target| {
-        let mut live = Bits::new(len);
-        match target.branches() {
-            [] if target.is_stay() => target.scenes(&mut |t| live.union(&stay[t.index()])),
-            [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
-            bs => {
-                for b in bs {
-                    let mut after = enter[b.target.index()].clone();
-                    before_effects(&b.effects, &mut after);
-                    live.union(&after);
+    let transition =
+        |enter: &[Bits], stay: &[Bits], effects: &[Effect], once: Option<u32>, target: &Target| {
+            let mut live = Bits::new(len);
+            match target.branches() {
+                [] if target.is_stay() => target.scenes(&mut |t| live.union(&stay[t.index()])),
+                [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
+                bs => {
+                    for b in bs {
+                        let mut after = enter[b.target.index()].clone();
+                        before_effects(&b.effects, &mut after);
+                        live.union(&after);
+                    }
                 }
             }
-        }
-        before_effects(effects, &mut live);
-        if let Some(o) = once {
-            live.remove(layout.once(o));
-        }
-        for b in target.branches() {
-            reads_opt(layout, b.condition.as_ref(), &mut live);
-        }
-        live
-    };
+            before_effects(effects, &mut live);
+            if let Some(o) = once {
+                live.remove(layout.once(o));
+            }
+            for b in target.branches() {
+                reads_opt(layout, b.condition.as_ref(), &mut live);
+            }
+            live
+        };
     loop {
         let mut changed = false;
         for (i, scene) in story.scenes().iter().enumerate().rev() {

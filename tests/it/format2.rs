@@ -125,11 +125,7 @@ fn three_replies_through_the_binary_print_the_scene_once() {
 
 #[test]
 fn an_empty_reply_is_an_error() {
-    check(
-        "reply_empty",
-        1,
-        &["scenes.ron:6:40: error: this reply is empty"],
-    );
+    check("reply_empty", 1, &["scenes.ron:6:40: error: this reply is empty"]);
 }
 
 #[test]
@@ -146,7 +142,9 @@ fn a_reply_on_a_fallback_is_an_error() {
     check(
         "reply_on_fallback",
         1,
-        &["scenes.ron:7:73: error: a fallback choice is taken without being shown, so it cannot have a reply"],
+        &[
+            "scenes.ron:7:73: error: a fallback choice is taken without being shown, so it cannot have a reply",
+        ],
     );
 }
 
@@ -261,7 +259,10 @@ fn named_story() -> interview::story::Story {
           ]),
         Scene(id: "out", text: "Outside.", ending: "out"),
     ]"#;
-    let files = vec![support::file("story.ron", manifest), support::file("scenes.ron", scenes)];
+    let files = vec![
+        support::file("story.ron", manifest),
+        support::file("scenes.ron", scenes),
+    ];
     let loaded = interview::story::load_story(&files);
     let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
     loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
@@ -280,10 +281,7 @@ fn a_named_condition_reads_the_same_wherever_it_is_used() {
         engine::choose(&s, &mut state, 0).unwrap();
     }
     assert_eq!(engine::view(&s, &state).text, "The room holds still.");
-    assert_eq!(
-        engine::render_text(&state, s.notebook()),
-        "Your head is clear."
-    );
+    assert_eq!(engine::render_text(&state, s.notebook()), "Your head is clear.");
 }
 
 #[test]
@@ -302,7 +300,10 @@ fn a_game_on_a_story_with_named_conditions_saves_and_loads() {
     let text = save::to_text(&s, &game, 0);
     let loaded = save::from_text(&s, &text).unwrap();
     assert_eq!(loaded.game, game);
-    assert_eq!(engine::view(&s, &loaded.game.state), engine::view(&s, &game.state));
+    assert_eq!(
+        engine::view(&s, &loaded.game.state),
+        engine::view(&s, &game.state)
+    );
 }
 
 #[test]
@@ -377,7 +378,10 @@ fn vary(plain: bool) -> interview::story::Story {
     } else {
         scenes.to_owned()
     };
-    let files = vec![support::file("story.ron", manifest), support::file("scenes.ron", scenes)];
+    let files = vec![
+        support::file("story.ron", manifest),
+        support::file("scenes.ron", scenes),
+    ];
     let loaded = interview::story::load_story(&files);
     let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
     loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
@@ -406,7 +410,11 @@ fn without_braces(text: &str) -> String {
 /// The room's text without its shuffled last sentence, and the first choice.
 fn room(s: &interview::story::Story, state: &interview::engine::GameState) -> (String, String) {
     let view = engine::view(s, state);
-    let text = view.text.rsplit_once(' ').map(|(t, _)| t.to_owned()).unwrap_or_default();
+    let text = view
+        .text
+        .rsplit_once(' ')
+        .map(|(t, _)| t.to_owned())
+        .unwrap_or_default();
     (text, view.choices[0].text.clone())
 }
 
@@ -430,7 +438,10 @@ fn alternatives_follow_how_often_the_text_was_shown() {
         ]
     );
     let choices: Vec<&str> = seen.iter().map(|(_, c)| c.as_str()).collect();
-    assert_eq!(choices, ["Breathe in", "Breathe out", "Breathe in", "Breathe out"]);
+    assert_eq!(
+        choices,
+        ["Breathe in", "Breathe out", "Breathe in", "Breathe out"]
+    );
     // Looking twice shows the same: the view is a function of the state.
     assert_eq!(engine::view(&s, &state), engine::view(&s, &state));
     assert_eq!(engine::render_text(&state, s.notebook()), "Head clear.");
@@ -446,7 +457,11 @@ fn a_reply_varies_each_time_it_is_taken_and_a_stay_does_not_advance_the_scene() 
         .collect();
     assert_eq!(
         replies,
-        ["You wait. Still restless.", "You wait longer. Still restless.", "You wait longer. Still restless."]
+        [
+            "You wait. Still restless.",
+            "You wait longer. Still restless.",
+            "You wait longer. Still restless."
+        ]
     );
     assert_eq!(room(&s, &state), before);
 }
@@ -606,7 +621,10 @@ fn text_values_are_folded_like_any_story_text() {
     let (state, _) = engine::new_game(&s, 1).unwrap();
     let view = engine::view(&s, &state);
     assert!(!view.text.contains('\t'), "{:?}", view.text);
-    assert_eq!(view.choices[0].text, "Read one two three four five six seven eight nine ten");
+    assert_eq!(
+        view.choices[0].text,
+        "Read one two three four five six seven eight nine ten"
+    );
     // A value set or compared is folded the same way.
     let s = story(
         "Scene(id: \"start\", text: \"[{s}]\", choices: [
@@ -630,14 +648,31 @@ fn the_example_story_uses_every_format_2_construct() {
         text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
     }
     for construct in [
-        "reply:", "conditions:", "Is(\"", "{if ", "{seq:", "{cycle:", "{once:", "{shuffle:",
-        "Choice(id:", "Chosen(\"", "TimesChosen(\"",
+        "reply:",
+        "conditions:",
+        "Is(\"",
+        "{if ",
+        "{seq:",
+        "{cycle:",
+        "{once:",
+        "{shuffle:",
+        "Choice(id:",
+        "Chosen(\"",
+        "TimesChosen(\"",
     ] {
-        assert!(text.contains(construct), "the example story does not use `{construct}`");
+        assert!(
+            text.contains(construct),
+            "the example story does not use `{construct}`"
+        );
     }
     // And a reply there stays in its scene.
     let s = support::example();
-    assert!(s.scenes().iter().flat_map(|s| &s.choices).any(|c| c.target.is_stay()));
+    assert!(
+        s.scenes()
+            .iter()
+            .flat_map(|s| &s.choices)
+            .any(|c| c.target.is_stay())
+    );
 }
 
 #[test]
@@ -647,11 +682,20 @@ fn a_walkthrough_sees_replies_and_the_scene_text_once() {
     let w = Walkthrough {
         seed: 1,
         inputs: vec!["Smile".into(), "clear".into(), "Ask".into(), "sit".into()],
-        expect: vec!["does not smile back".into(), "You feel steadier".into(), "You take the chair.".into()],
+        expect: vec![
+            "does not smile back".into(),
+            "You feel steadier".into(),
+            "You take the chair.".into(),
+        ],
         reject: vec![],
         ending: Some("done".into()),
     };
     replay_check(&s, &w).unwrap_or_else(|f| panic!("{f:?}"));
     let played = replay_play(&s, &w);
-    assert_eq!(played.transcript.matches("A bare room.").count(), 1, "{}", played.transcript);
+    assert_eq!(
+        played.transcript.matches("A bare room.").count(),
+        1,
+        "{}",
+        played.transcript
+    );
 }

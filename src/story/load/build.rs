@@ -302,7 +302,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 n += 1;
                 for (j, c) in scene.choices.iter().enumerate() {
                     let Some(id) = &c.id else { continue };
-                    let path = [Seg::Index(idx), Seg::Field("choices"), Seg::Index(j), Seg::Field("id")];
+                    let path = [
+                        Seg::Index(idx),
+                        Seg::Field("choices"),
+                        Seg::Index(j),
+                        Seg::Field("id"),
+                    ];
                     if !valid_id(id) {
                         self.cx.error(
                             *file,

@@ -119,7 +119,8 @@ impl Builder<'_, '_, '_> {
                             self.cx.error(
                                 file,
                                 p,
-                                "braces cannot nest inside `{if ..}` or `{seq: ..}`: write `{{` for a brace".into(),
+                                "braces cannot nest inside `{if ..}` or `{seq: ..}`: write `{{` for a brace"
+                                    .into(),
                             );
                             None
                         }
@@ -164,7 +165,10 @@ impl Builder<'_, '_, '_> {
                         self.cx.error(
                             file,
                             p,
-                            format!("`{{{}:` needs one name: write `{{if name: shown | otherwise}}`", head.trim()),
+                            format!(
+                                "`{{{}:` needs one name: write `{{if name: shown | otherwise}}`",
+                                head.trim()
+                            ),
                         );
                         return None;
                     }
@@ -178,7 +182,11 @@ impl Builder<'_, '_, '_> {
                     return None;
                 }
                 let cond = self.inline_condition(name, file, p)?;
-                let cond = if negate { Condition::Not(Box::new(cond)) } else { cond };
+                let cond = if negate {
+                    Condition::Not(Box::new(cond))
+                } else {
+                    cond
+                };
                 let mut items = items.into_iter();
                 let yes = items.next().unwrap_or_default();
                 let no = items.next().unwrap_or_default();
@@ -195,13 +203,24 @@ impl Builder<'_, '_, '_> {
                     p,
                     format!("`{{{other}:` is not a text construct"),
                     Some("unknown construct".into()),
-                    Some("use `{if name: ..}`, `{seq: ..}`, `{cycle: ..}`, `{once: ..}` or `{shuffle: ..}`".into()),
+                    Some(
+                        "use `{if name: ..}`, `{seq: ..}`, `{cycle: ..}`, `{once: ..}` or `{shuffle: ..}`"
+                            .into(),
+                    ),
                 );
                 return None;
             }
         };
         if words.next().is_some() {
-            self.cx.error(file, p, format!("`{}:` takes no name: write `{{{}: a | b}}`", head.trim(), head.split_whitespace().next().unwrap_or("")));
+            self.cx.error(
+                file,
+                p,
+                format!(
+                    "`{}:` takes no name: write `{{{}: a | b}}`",
+                    head.trim(),
+                    head.split_whitespace().next().unwrap_or("")
+                ),
+            );
             return None;
         }
         let Some((scene, n)) = self.alt_scene.as_mut() else {
@@ -230,7 +249,9 @@ impl Builder<'_, '_, '_> {
             return self.named_ref(name, file, p);
         }
         if let Some(&id) = self.var_names.get(name) {
-            return self.var_ref(name, file, p, Some(VarKind::Bool)).map(|_| Condition::Flag(id));
+            return self
+                .var_ref(name, file, p, Some(VarKind::Bool))
+                .map(|_| Condition::Flag(id));
         }
         let names: Vec<&str> = self
             .named_index
@@ -238,9 +259,11 @@ impl Builder<'_, '_, '_> {
             .map(String::as_str)
             .chain(self.var_names.keys().copied())
             .collect();
-        let help = self
-            .suggest(name, names.into_iter())
-            .or_else(|| Some(format!("name it in `conditions` of {MANIFEST}, or declare a Bool variable")));
+        let help = self.suggest(name, names.into_iter()).or_else(|| {
+            Some(format!(
+                "name it in `conditions` of {MANIFEST}, or declare a Bool variable"
+            ))
+        });
         self.cx.at(
             Severity::Error,
             file,

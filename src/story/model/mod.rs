@@ -175,7 +175,11 @@ pub enum Piece {
     If(Box<Condition>, String, String),
     /// `{seq: a | b}` and the like: one of several texts, by how often this text was shown
     /// (the count, or the shuffled pick, the state keeps in text slot `slot`).
-    Alt { kind: AltKind, slot: u32, items: Box<[String]> },
+    Alt {
+        kind: AltKind,
+        slot: u32,
+        items: Box<[String]>,
+    },
 }
 
 /// How an alternative in a text picks its item.
