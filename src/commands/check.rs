@@ -1,8 +1,9 @@
 //! `interview check [DIR]`: every problem of a story, each with `file:line:col`.
 
 use super::{Error, Outcome, StorySource, load_files};
-use crate::story::LoadOptions;
+use crate::play::session::meta;
 use crate::story::diag::visible;
+use crate::story::{CommandWord, LoadOptions};
 use std::io::Write;
 
 /// Success when there is no error (warnings allowed), findings when there are errors (an
@@ -33,7 +34,11 @@ pub fn run(source: &StorySource) -> Result<Outcome, Error> {
         );
         return Ok(Outcome::Findings);
     }
-    let loaded = load_files(&read, &LoadOptions::default());
+    let options = LoadOptions {
+        commands: command_word,
+        ..LoadOptions::default()
+    };
+    let loaded = load_files(&read, &options);
     let mut out = anstream::stdout().lock();
     for d in &loaded.diagnostics {
         let _ = writeln!(out, "{}\n", d.render(true));
@@ -59,4 +64,17 @@ pub fn run(source: &StorySource) -> Result<Outcome, Error> {
     };
     let _ = writeln!(out, "{summary}");
     Ok(Outcome::findings_if(errors > 0))
+}
+
+/// The REPL's command that typing `word` runs, as the loader's lint of choice texts needs it:
+/// looked up in the game's own table of meta-commands, so a new command is checked at once.
+fn command_word(word: &str) -> Option<CommandWord> {
+    let command = meta::COMMANDS.iter().find(|c| c.is_named(word))?;
+    Some(CommandWord {
+        does: command.help,
+        takes_word: match command.args {
+            meta::Args::Slot => true,
+            meta::Args::None | meta::Args::OnOff => false,
+        },
+    })
 }

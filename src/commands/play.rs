@@ -9,7 +9,11 @@ use std::io::IsTerminal;
 /// the game cannot start. A `draft` plays around a missing scene or an unused ending
 /// (see `story::load::draft`) and says so in a banner.
 pub fn run(source: &StorySource, options: &Options, draft: bool) -> Result<Outcome, Error> {
-    let load = LoadOptions { lints: false, draft };
+    let load = LoadOptions {
+        lints: false,
+        draft,
+        ..LoadOptions::default()
+    };
     let (story, loaded) = load_with_options(source, &load)?;
     let config = Config {
         seed: options.seed,

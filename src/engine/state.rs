@@ -19,6 +19,10 @@ pub struct GameState {
     pub(crate) rolls: Vec<bool>,
     pub(crate) rng: Rng,
     pub(crate) turn: u32,
+    /// For each text slot ([`Story::text_slots`]): how often its text was shown (kept small:
+    /// a `seq` or `once` stops counting past its items, a `cycle` wraps), or for a shuffle the
+    /// item drawn. Read only by texts.
+    pub(crate) texts: Vec<u32>,
 }
 
 /// The game's random number generator: PCG32, small, fast and serializable.
@@ -48,6 +52,7 @@ impl GameState {
             rolls: Vec::new(),
             rng: Rng::from_seed(seed),
             turn: 0,
+            texts: vec![0; story.text_slots().len()],
         }
     }
 
@@ -84,5 +89,9 @@ impl GameState {
     }
     pub fn rng(&self) -> &Rng {
         &self.rng
+    }
+    /// The text slots' counts (see [`Story::text_slots`]).
+    pub fn texts(&self) -> &[u32] {
+        &self.texts
     }
 }

@@ -12,6 +12,12 @@ pub trait Dice {
     /// Picks an index of `weights` with odds proportional to the weights. At least one weight
     /// is positive; an index with weight 0 is never returned.
     fn pick(&mut self, weights: &[u32]) -> usize;
+
+    /// Picks one of `n` texts of a `{shuffle: ..}` (at least one), all equally likely. The
+    /// tools' dice, which never look at texts, pick the first.
+    fn shuffle(&mut self, n: usize) -> usize {
+        self.pick(&vec![1; n.max(1)])
+    }
 }
 
 impl Dice for Rng {
@@ -46,9 +52,15 @@ pub enum StepError {
 /// What a step did, besides changing the state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
+    /// The reply of the choice taken, rendered after its effects, when it has one (and it
+    /// shows something): shown first, before `passed` and the scene.
+    pub reply: Option<String>,
     /// The rendered text of scenes that were left at once (by an auto or a fallback), in
     /// order, before the scene the game now stands in.
     pub passed: Vec<String>,
+    /// The choice stayed in its scene (a reply with nowhere to go): the scene was not entered
+    /// again, so its text is not to be shown again, only its choices.
+    pub stayed: bool,
 }
 
 /// A choice as the player sees it.
@@ -100,7 +112,7 @@ pub fn new_game_with(
 
 fn start_with(story: &Story, state: &mut GameState, dice: &mut impl Dice) -> Result<Outcome, StepError> {
     let mut out = Outcome::default();
-    enter(story, state, story.start(), dice, Some(&mut out))?;
+    enter(story, state, story.start(), dice, Some(&mut out), false)?;
     Ok(out)
 }
 
@@ -207,47 +219,46 @@ fn choose_into(
     if !choice_available(state, choice) {
         return Err(StepError::Unavailable(index));
     }
-    take(
-        story,
-        state,
-        &choice.effects,
-        choice.once,
-        &choice.target,
-        dice,
-        out,
-    )
+    take(story, state, choice, dice, out)
 }
 
-/// Takes a transition: marks once, applies effects, picks the target, enters it. The texts of
-/// scenes passed go to `out`, when there is one.
+/// Takes a choice: marks once, applies effects, picks the target, renders the reply, enters
+/// the target (or stays). The reply and the texts of scenes passed go to `out`, when there is
+/// one.
 fn take(
     story: &Story,
     state: &mut GameState,
-    effects: &[Effect],
-    once: Option<u32>,
-    target: &Target,
+    choice: &Choice,
     dice: &mut impl Dice,
-    out: Option<&mut Outcome>,
+    mut out: Option<&mut Outcome>,
 ) -> Result<(), StepError> {
-    let next = resolve(story, state, target, dice)?;
+    let next = resolve(story, state, &choice.target, dice)?;
     // Saturating: a save may hold any turn, and the count must not overflow on the next step.
     state.turn = state.turn.saturating_add(1);
-    if let Some(slot) = once {
+    if let Some(slot) = choice.once {
         state.mark_once(slot);
     }
-    apply(story, state, effects);
-    let next = match next {
-        Resolved::Scene(s) => s,
+    apply(story, state, &choice.effects);
+    let (next, stay) = match next {
+        Resolved::Scene(s) => (s, false),
+        Resolved::Stay(s) => (s, true),
         Resolved::Branch(b) => {
             apply(story, state, &b.effects);
-            b.target
+            (b.target, false)
         }
     };
-    enter(story, state, next, dice, out)
+    advance(state, &choice.reply_alts, dice);
+    if let (Some(reply), Some(out)) = (&choice.reply, out.as_deref_mut()) {
+        let text = render_text(state, reply);
+        out.reply = (!text.is_empty()).then_some(text);
+    }
+    enter(story, state, next, dice, out, stay)
 }
 
 enum Resolved<'s> {
     Scene(SceneId),
+    /// Stay in this scene, without entering it again.
+    Stay(SceneId),
     Branch(&'s Branch),
 }
 
@@ -261,6 +272,7 @@ fn resolve<'s>(
 ) -> Result<Resolved<'s>, StepError> {
     match target {
         Target::Goto(s) => Ok(Resolved::Scene(*s)),
+        Target::Stay(s) => Ok(Resolved::Stay(*s)),
         Target::Branches(branches) => pick_branch(story, state, branches, dice).map(Resolved::Branch),
     }
 }
@@ -290,12 +302,17 @@ fn pick_branch<'s>(
 /// texts of the scenes left at once go to `out`, when there is one. At most
 /// [`limits::TRANSITIONS_PER_STEP`] transitions are followed (the limit is inclusive): the
 /// scene reached by the last one is entered, and it is an error only if it would move on.
+///
+/// With `stay`, the game is already in `scene` (a choice stayed there): it is not entered
+/// again (no visit, no `on_enter`, no new rolls, no autos, and its text, already on screen,
+/// is not passed); only its choices are looked at again, or its fallback taken.
 fn enter(
     story: &Story,
     state: &mut GameState,
     mut scene_id: SceneId,
     dice: &mut impl Dice,
     mut out: Option<&mut Outcome>,
+    mut stay: bool,
 ) -> Result<(), StepError> {
     // The state before the scene past the limit is entered: if that scene would move on too,
     // the step stops where the last transition allowed left it, as if never entered.
@@ -304,32 +321,39 @@ fn enter(
         if taken == limits::TRANSITIONS_PER_STEP {
             before_last = Some(state.clone());
         }
-        state.scene = scene_id;
         let scene = story.scene(scene_id);
-        if let Some(slot) = scene.visit_slot {
-            let visits = &mut state.tracked_visits[slot as usize];
-            *visits = visits.saturating_add(1);
-        }
-        apply(story, state, &scene.on_enter);
-        state.rolls.clear();
-        for &p in &scene.chances {
-            let hit = dice.pick(&[100 - u32::from(p), u32::from(p)]) == 1;
-            state.rolls.push(hit);
-        }
-        if scene.ending.is_some() {
-            return Ok(());
-        }
-        let (effects, once, target) = if let Some(a) = scene
-            .autos
-            .iter()
-            .find(|a| opt_holds(state, a.condition.as_ref()))
-        {
+        let stayed = std::mem::take(&mut stay);
+        let auto = if stayed {
+            None
+        } else {
+            state.scene = scene_id;
+            if let Some(slot) = scene.visit_slot {
+                let visits = &mut state.tracked_visits[slot as usize];
+                *visits = visits.saturating_add(1);
+            }
+            apply(story, state, &scene.on_enter);
+            state.rolls.clear();
+            for &p in &scene.chances {
+                let hit = dice.pick(&[100 - u32::from(p), u32::from(p)]) == 1;
+                state.rolls.push(hit);
+            }
+            advance(state, &scene.alts, dice);
+            if scene.ending.is_some() {
+                return Ok(());
+            }
+            scene
+                .autos
+                .iter()
+                .find(|a| opt_holds(state, a.condition.as_ref()))
+        };
+        let (effects, once, target) = if let Some(a) = auto {
             (&a.effects, None, &a.target)
         } else if scene
             .choices
             .iter()
             .any(|c| !c.fallback && choice_available(state, c))
         {
+            stayed_in(out, stayed);
             return Ok(());
         } else if let Some(f) = scene
             .choices
@@ -338,13 +362,17 @@ fn enter(
         {
             (&f.effects, f.once, &f.target)
         } else {
-            return Ok(()); // a dead end: the view shows no available choice
+            // A dead end: the view shows no available choice.
+            stayed_in(out, stayed);
+            return Ok(());
         };
         if let Some(before) = before_last.take() {
             *state = before;
             break;
         }
-        if let Some(out) = out.as_deref_mut() {
+        if let Some(out) = out.as_deref_mut()
+            && !stayed
+        {
             pass(state, &scene.text, out);
         }
         let next = resolve(story, state, target, dice)?;
@@ -354,6 +382,9 @@ fn enter(
         apply(story, state, effects);
         scene_id = match next {
             Resolved::Scene(s) => s,
+            // Never built for an auto or a fallback (the loader refuses a reply there); were
+            // it, entering the scene again is what staying from here would come to.
+            Resolved::Stay(s) => s,
             Resolved::Branch(b) => {
                 apply(story, state, &b.effects);
                 b.target
@@ -361,6 +392,29 @@ fn enter(
         };
     }
     Err(too_many_transitions(story, scene_id))
+}
+
+/// Counts one more showing of the texts with alternatives `alts` (slot, kind, items), or
+/// draws the item of a shuffle.
+#[inline]
+fn advance(state: &mut GameState, alts: &[(u32, AltKind, u32)], dice: &mut impl Dice) {
+    for &(slot, kind, n) in alts {
+        let Some(count) = state.texts.get_mut(slot as usize) else {
+            continue;
+        };
+        *count = match kind {
+            AltKind::Seq | AltKind::Once => count.saturating_add(1).min(n.saturating_add(1)),
+            AltKind::Cycle => *count % n.max(1) + 1,
+            AltKind::Shuffle => dice.shuffle(n as usize) as u32,
+        };
+    }
+}
+
+/// Records in `out` that the step stayed in its scene, when it did.
+fn stayed_in(out: Option<&mut Outcome>, stayed: bool) {
+    if let Some(out) = out {
+        out.stayed = stayed;
+    }
 }
 
 /// Apart, to keep the loop of [`enter`] small.
@@ -485,12 +539,32 @@ pub fn render_line(state: &GameState, line: &Line) -> String {
 
 fn push_line(state: &GameState, line: &Line, out: &mut String) {
     use std::fmt::Write;
+    let start = out.len();
+    // A construct that showed nothing (`{once: ..}` used up, an `{if ..}` without its other
+    // text) leaves no double space behind, nor a space at either end of the line.
+    let mut gap = false;
     for piece in &line.0 {
+        let before = out.len();
         match piece {
-            Piece::Lit(s) => out.push_str(s),
+            Piece::Lit(s) => match s.strip_prefix(' ') {
+                Some(rest) if gap && (out.len() == start || out.ends_with(' ')) => out.push_str(rest),
+                _ => out.push_str(s),
+            },
             Piece::Var(v) => {
                 let _ = write!(out, "{}", state.vars[v.index()]);
             }
+            Piece::If(c, yes, no) => out.push_str(if holds(state, c) { yes } else { no }),
+            Piece::Alt { kind, slot, items } => {
+                let count = state.texts.get(*slot as usize).copied().unwrap_or(0);
+                if let Some(i) = kind.pick(count, items.len()) {
+                    out.push_str(&items[i]);
+                }
+            }
         }
+        gap = out.len() == before && !matches!(piece, Piece::Lit(_));
+    }
+    if gap {
+        let trimmed = out[start..].trim_end_matches(' ').len();
+        out.truncate(start + trimmed);
     }
 }

@@ -2,7 +2,7 @@
 //! [`restore`] maps it back onto a story (the same one, or an edited one, saying exactly what
 //! no longer fits), and [`carry_over`] moves a game to an edited story (the REPL's `reload`).
 
-use super::{SaveError, Step};
+use super::SaveError;
 use crate::engine::{Game, GameState, Rng};
 use crate::story::{Story, Value, VarKind};
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,8 @@ impl SavedValue {
         match self {
             SavedValue::Bool(b) => Value::Bool(b),
             SavedValue::Int(i) => Value::Int(i),
-            SavedValue::Text(t) => Value::Text(t.into()),
+            // Folded as the story folds its values (a save from before may hold a tab).
+            SavedValue::Text(t) => Value::Text(crate::story::fold_text(&t).into()),
         }
     }
 }
@@ -56,11 +57,30 @@ pub struct SavedState {
     /// Visits by scene, for the scenes the story counts (those some condition reads).
     #[serde(deserialize_with = "unique_keys")]
     pub visits: BTreeMap<String, u32>,
-    /// The once-only choices already taken: scene id and the choice's position in it.
-    pub once: Vec<Step>,
+    /// The once-only choices already taken: by scene id and the choice's key (its `id`, or
+    /// its text), so that a choice added above another does not move the mark.
+    pub once: Vec<OnceTaken>,
     /// The `Chance` rolls of the current scene, made when it was entered.
     pub rolls: Vec<bool>,
     pub rng: Rng,
+    /// How often each text with alternatives (`{seq: ..}`) was shown, by its name (`scene#n`,
+    /// the n-th alternative written in that scene), or the item a shuffle drew; only those
+    /// that are not 0, and left out of the file when there are none.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "unique_keys"
+    )]
+    pub texts: BTreeMap<String, u32>,
+}
+
+/// A once-only choice taken, as a save names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OnceTaken {
+    /// The scene and the choice's key ([`crate::story::Choice::key`]): what saves write.
+    Key(String, String),
+    /// The scene and the choice's position in it: what saves written before keys hold.
+    Choice(String, usize),
 }
 
 /// The state by names.
@@ -79,11 +99,11 @@ pub fn capture(story: &Story, state: &GameState) -> SavedState {
         .collect();
     let mut once = Vec::new();
     for scene in story.scenes() {
-        for (index, choice) in scene.choices.iter().enumerate() {
+        for choice in &scene.choices {
             if let Some(slot) = choice.once
                 && state.once_used(slot)
             {
-                once.push(Step(scene.id.clone(), index));
+                once.push(OnceTaken::Key(scene.id.clone(), choice.key.clone()));
             }
         }
     }
@@ -95,6 +115,13 @@ pub fn capture(story: &Story, state: &GameState) -> SavedState {
         once,
         rolls: state.rolls.clone(),
         rng: state.rng.clone(),
+        texts: story
+            .text_slots()
+            .iter()
+            .zip(&state.texts)
+            .filter(|&(_, &n)| n != 0)
+            .map(|(key, &n)| (key.clone(), n))
+            .collect(),
     }
 }
 
@@ -120,7 +147,14 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
     let mut vars: Vec<Value> = story.vars().iter().map(|v| v.initial.clone()).collect();
     for (name, value) in &saved.vars {
         let Some(id) = story.var_by_name(name) else {
-            problems.push(format!("variable `{name}` is no longer in the story"));
+            // A choice count (`scene.id`) no condition reads any more changes nothing.
+            if name.contains('.') {
+                warnings.push(format!(
+                    "the choice `{name}` is no longer counted; its count is forgotten"
+                ));
+            } else {
+                problems.push(format!("variable `{name}` is no longer in the story"));
+            }
             continue;
         };
         let decl = story.var(id);
@@ -130,6 +164,11 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
                 decl.initial.kind(),
                 value.kind()
             ));
+            continue;
+        }
+        // A choice count past its new end compares as its end does.
+        if let (SavedValue::Int(i), true) = (value, name.contains('.')) {
+            vars[id.index()] = Value::Int((*i).clamp(decl.min, decl.max));
             continue;
         }
         if let SavedValue::Int(i) = value
@@ -145,10 +184,14 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
     }
     for decl in story.vars() {
         if !saved.vars.contains_key(&decl.name) {
-            warnings.push(format!(
-                "the new variable `{}` starts at {}",
-                decl.name, decl.initial
-            ));
+            warnings.push(if decl.name.contains('.') {
+                format!(
+                    "the choice `{}` was not counted before; its count starts at 0",
+                    decl.name
+                )
+            } else {
+                format!("the new variable `{}` starts at {}", decl.name, decl.initial)
+            });
         }
     }
     let Some(scene) = scene else {
@@ -185,18 +228,40 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
         rolls: Vec::new(),
         rng: saved.rng.clone(),
         turn: saved.turn,
+        texts: vec![0; story.text_slots().len()],
     };
-    for Step(scene_name, index) in &saved.once {
-        let slot = story
-            .scene_by_name(scene_name)
-            .and_then(|id| story.scene(id).choices.get(*index))
-            .and_then(|c| c.once);
-        match slot {
+    // Only texts read these: one that no longer exists is dropped without a word.
+    for (slot, key) in story.text_slots().iter().enumerate() {
+        if let Some(&n) = saved.texts.get(key) {
+            state.texts[slot] = n;
+        }
+    }
+    for taken in &saved.once {
+        let (scene_name, choice) = match taken {
+            OnceTaken::Key(scene, key) => (
+                scene,
+                story
+                    .scene_by_name(scene)
+                    .and_then(|id| story.scene(id).choices.iter().find(|c| c.key == *key)),
+            ),
+            OnceTaken::Choice(scene, index) => (
+                scene,
+                story
+                    .scene_by_name(scene)
+                    .and_then(|id| story.scene(id).choices.get(*index)),
+            ),
+        };
+        match choice.and_then(|c| c.once) {
             Some(slot) => state.mark_once(slot),
-            None => warnings.push(format!(
-                "the once-only choice {} of scene `{scene_name}` is no longer there; it is forgotten",
-                index.saturating_add(1)
-            )),
+            None => warnings.push(match taken {
+                OnceTaken::Key(_, key) => format!(
+                    "the once-only choice \"{key}\" of scene `{scene_name}` is no longer there; it is forgotten"
+                ),
+                OnceTaken::Choice(_, index) => format!(
+                    "the once-only choice {} of scene `{scene_name}` is no longer there; it is forgotten",
+                    index.saturating_add(1)
+                ),
+            }),
         }
     }
     let wanted = story.scene(scene).chances.len();

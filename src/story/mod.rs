@@ -16,5 +16,7 @@ pub mod span;
 mod syntax;
 
 pub use diag::{Diagnostic, Severity};
-pub use load::{LoadOptions, Loaded, MANIFEST, SourceFile, limits, load_story, load_story_with};
+pub use load::{
+    CommandWord, LoadOptions, Loaded, MANIFEST, SourceFile, fold_text, limits, load_story, load_story_with,
+};
 pub use model::*;

@@ -86,6 +86,9 @@ pub struct RawManifest<'a> {
     pub endings: OrderedMap<'a, Str<'a>>,
     #[serde(default, borrow)]
     pub notebook: RawText<'a>,
+    /// Named conditions, used anywhere a condition goes as `Is("name")`.
+    #[serde(default, borrow)]
+    pub conditions: OrderedMap<'a, RawCond<'a>>,
 }
 
 /// A declared variable with its type and initial value. Unknown fields of `Int(...)` are
@@ -128,6 +131,10 @@ pub struct RawScene<'a> {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename = "Choice")]
 pub struct RawChoice<'a> {
+    /// A name for the choice, unique in its scene: `Chosen("scene.id")` counts it, and saves
+    /// know it by it.
+    #[serde(default, borrow)]
+    pub id: Option<Str<'a>>,
     #[serde(borrow)]
     pub text: Str<'a>,
     #[serde(default, borrow)]
@@ -144,6 +151,10 @@ pub struct RawChoice<'a> {
     pub fallback: bool,
     #[serde(default, borrow)]
     pub locked: RawLocked<'a>,
+    /// Text shown right after the choice is taken; without `goto` or `branches`, the game
+    /// then stays in the scene (its text is not shown again).
+    #[serde(default, borrow)]
+    pub reply: Option<RawText<'a>>,
 }
 
 /// What the player sees of a choice whose condition fails.
@@ -167,6 +178,10 @@ pub struct RawAuto<'a> {
     pub branches: Option<Vec<RawBranch<'a>>>,
     #[serde(default, borrow)]
     pub effects: Effects<'a>,
+    /// Never valid (an auto is not chosen, so nothing replies to it): read only to say so
+    /// clearly rather than as an unknown field.
+    #[serde(default, borrow)]
+    pub reply: Option<RawText<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -198,6 +213,41 @@ pub enum RawCond<'a> {
     Visited(#[serde(borrow)] Str<'a>),
     Visits(#[serde(borrow)] Str<'a>, #[serde(borrow)] Str<'a>, i64),
     Chance(i64),
+    /// A named condition of the manifest's `conditions`.
+    Is(#[serde(borrow)] Str<'a>),
+    /// The choice `scene.id` was taken at least once.
+    Chosen(#[serde(borrow)] Str<'a>),
+    /// Compares how often the choice `scene.id` was taken.
+    TimesChosen(#[serde(borrow)] Str<'a>, #[serde(borrow)] Str<'a>, i64),
+}
+
+impl RawCond<'_> {
+    /// A copy that borrows nothing from the file.
+    pub fn to_owned_cond(&self) -> RawCond<'static> {
+        let s = |s: &Str| Str(Cow::Owned(s.as_str().to_owned()));
+        let all = |cs: &[RawCond]| cs.iter().map(RawCond::to_owned_cond).collect();
+        match self {
+            RawCond::Flag(v) => RawCond::Flag(s(v)),
+            RawCond::Not(c) => RawCond::Not(Box::new(c.to_owned_cond())),
+            RawCond::All(cs) => RawCond::All(all(cs)),
+            RawCond::Any(cs) => RawCond::Any(all(cs)),
+            RawCond::Compare(v, op, value) => RawCond::Compare(
+                s(v),
+                s(op),
+                match value {
+                    RawValue::Bool(b) => RawValue::Bool(*b),
+                    RawValue::Int(i) => RawValue::Int(*i),
+                    RawValue::Text(t) => RawValue::Text(s(t)),
+                },
+            ),
+            RawCond::Visited(v) => RawCond::Visited(s(v)),
+            RawCond::Visits(v, op, n) => RawCond::Visits(s(v), s(op), *n),
+            RawCond::Chance(p) => RawCond::Chance(*p),
+            RawCond::Is(n) => RawCond::Is(s(n)),
+            RawCond::Chosen(n) => RawCond::Chosen(s(n)),
+            RawCond::TimesChosen(n, op, k) => RawCond::TimesChosen(s(n), s(op), *k),
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,8 @@
 //! errors need to be explored once. [`Canon`] maps both to one state by forgetting what the
 //! rest of the game can never look at again:
 //!
-//! - the turn counter (no condition reads it);
+//! - the turn counter (no condition reads it), and how often each text with alternatives
+//!   (`{seq: ..}`) was shown (only texts read it; `explore`'s dice draw no shuffled text);
 //! - every variable, visit count and once-only mark that no condition can read any more from
 //!   the scene the game waits in (a static liveness analysis over the scene graph: a value is
 //!   live at a scene when some path from there reads it in a condition before a `Set` or a
@@ -290,6 +291,8 @@ impl Canon {
     /// Puts a state waiting in its scene (or ended) into canonical form.
     pub(crate) fn apply(&self, state: &mut GameState) {
         state.turn = 0;
+        // Only texts read the text counts: what a text shows never changes where the game goes.
+        state.texts.iter_mut().for_each(|n| *n = 0);
         let keep = self.keep(state.scene);
         for &i in keep.dead.iter() {
             let (v, init) = (&mut state.vars[i as usize], &self.initial[i as usize]);
@@ -368,29 +371,34 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
     let len = layout.len();
     let mut enter = vec![Bits::new(len); n];
     let mut wait = vec![Bits::new(len); n];
+    // What may be read after a choice stays in scene `t` (a reply with nowhere to go): its
+    // choices again, or its fallbacks when none is available (`t` is not entered again).
+    let mut stay = vec![Bits::new(len); n];
     // What may be read from a transition on: its branch conditions, then (after its once mark
     // and effects, and a branch's effects) what its target reads.
-    let transition = |enter: &[Bits], effects: &[Effect], once: Option<u32>, target: &Target| {
-        let mut live = Bits::new(len);
-        match target.branches() {
-            [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
-            bs => {
-                for b in bs {
-                    let mut after = enter[b.target.index()].clone();
-                    before_effects(&b.effects, &mut after);
-                    live.union(&after);
+    let transition =
+        |enter: &[Bits], stay: &[Bits], effects: &[Effect], once: Option<u32>, target: &Target| {
+            let mut live = Bits::new(len);
+            match target.branches() {
+                [] if target.is_stay() => target.scenes(&mut |t| live.union(&stay[t.index()])),
+                [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
+                bs => {
+                    for b in bs {
+                        let mut after = enter[b.target.index()].clone();
+                        before_effects(&b.effects, &mut after);
+                        live.union(&after);
+                    }
                 }
             }
-        }
-        before_effects(effects, &mut live);
-        if let Some(o) = once {
-            live.remove(layout.once(o));
-        }
-        for b in target.branches() {
-            reads_opt(layout, b.condition.as_ref(), &mut live);
-        }
-        live
-    };
+            before_effects(effects, &mut live);
+            if let Some(o) = once {
+                live.remove(layout.once(o));
+            }
+            for b in target.branches() {
+                reads_opt(layout, b.condition.as_ref(), &mut live);
+            }
+            live
+        };
     loop {
         let mut changed = false;
         for (i, scene) in story.scenes().iter().enumerate().rev() {
@@ -404,25 +412,33 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
                 if let Some(o) = c.once {
                     w.insert(layout.once(o));
                 }
-                w.union(&transition(&enter, &c.effects, c.once, &c.target));
+                w.union(&transition(&enter, &stay, &c.effects, c.once, &c.target));
             }
+            // The fallbacks, taken when no choice is available (on entering, or after a stay).
+            let mut f = Bits::new(len);
+            for c in scene.choices.iter().filter(|c| c.fallback) {
+                reads_opt(layout, c.condition.as_ref(), &mut f);
+                if let Some(o) = c.once {
+                    f.insert(layout.once(o));
+                }
+                f.union(&transition(&enter, &stay, &c.effects, c.once, &c.target));
+            }
+            let mut s = w.clone();
+            s.union(&f);
             // Entering: the autos, else waiting, or a fallback when nothing is available.
             let mut e = Bits::new(len);
             for a in &scene.autos {
                 reads_opt(layout, a.condition.as_ref(), &mut e);
-                e.union(&transition(&enter, &a.effects, None, &a.target));
+                e.union(&transition(&enter, &stay, &a.effects, None, &a.target));
             }
             if scene.autos.iter().all(|a| a.condition.is_some()) {
-                e.union(&w);
-                for c in scene.choices.iter().filter(|c| c.fallback) {
-                    reads_opt(layout, c.condition.as_ref(), &mut e);
-                    if let Some(o) = c.once {
-                        e.insert(layout.once(o));
-                    }
-                    e.union(&transition(&enter, &c.effects, c.once, &c.target));
-                }
+                e.union(&s);
             }
             before_effects(&scene.on_enter, &mut e);
+            if s != stay[i] {
+                stay[i] = s;
+                changed = true;
+            }
             if w != wait[i] {
                 wait[i] = w;
                 changed = true;

@@ -3,7 +3,8 @@
 //! One node per scene (endings drawn apart, scenes that cannot be reached from the start
 //! greyed and dashed), one edge per way out: each choice, each branch of a random pick, each
 //! automatic transition. Edges that depend on a condition are dashed; automatic ones are blue
-//! (`dot`) or thick (Mermaid). Reachability here ignores conditions, like `check`'s warning;
+//! (`dot`) or thick (Mermaid); a choice whose reply stays in its scene is a loop ending in a
+//! circle, green in `dot`. Reachability here ignores conditions, like `check`'s warning;
 //! `explore` tells what can really be reached.
 
 use super::line_as_written;
@@ -24,6 +25,8 @@ enum Kind {
     Choice,
     Fallback,
     Auto,
+    /// A choice with a reply that stays in its scene.
+    Stay,
 }
 
 /// One way from a scene to another.
@@ -44,6 +47,13 @@ fn edges(story: &Story) -> Vec<Edge> {
                 to: to.index(),
                 label,
                 kind,
+                conditional: cond.is_some(),
+            }),
+            Target::Stay(to) => edges.push(Edge {
+                from,
+                to: to.index(),
+                label: format!("(reply) {label}"),
+                kind: Kind::Stay,
                 conditional: cond.is_some(),
             }),
             Target::Branches(bs) => {
@@ -135,6 +145,12 @@ fn dot(story: &Story) -> String {
         "// Double boxes are endings, grey dashed boxes scenes that cannot be reached from the start;"
     );
     let _ = writeln!(out, "// dashed edges have a condition, blue edges are automatic.");
+    if edges.iter().any(|e| e.kind == Kind::Stay) {
+        let _ = writeln!(
+            out,
+            "// Green loops ending in a circle are replies that stay in their scene."
+        );
+    }
     let _ = writeln!(out, "digraph \"{}\" {{", esc(story.title()));
     let _ = writeln!(out, "    node [shape=box, style=rounded];");
     let _ = writeln!(out, "    \"\" [shape=point];");
@@ -155,8 +171,10 @@ fn dot(story: &Story) -> String {
         if e.conditional {
             attrs.push("style=dashed".into());
         }
-        if e.kind == Kind::Auto {
-            attrs.push("color=blue".into());
+        match e.kind {
+            Kind::Auto => attrs.push("color=blue".into()),
+            Kind::Stay => attrs.push("color=darkgreen, arrowhead=odot".into()),
+            Kind::Choice | Kind::Fallback => {}
         }
         let _ = writeln!(
             out,
@@ -203,6 +221,12 @@ fn mermaid(story: &Story) -> String {
         out,
         "%% dotted edges have a condition, thick edges are automatic."
     );
+    if edges.iter().any(|e| e.kind == Kind::Stay) {
+        let _ = writeln!(
+            out,
+            "%% Loops ending in a circle are replies that stay in their scene."
+        );
+    }
     let _ = writeln!(out, "flowchart TD");
     let _ = writeln!(out, "    start((\"start\")) --> s{}", story.start().index());
     for (i, scene) in story.scenes().iter().enumerate() {
@@ -216,6 +240,7 @@ fn mermaid(story: &Story) -> String {
     }
     for e in &edges {
         let arrow = match (e.conditional, e.kind) {
+            (_, Kind::Stay) => "--o",
             (true, _) => "-.->",
             (false, Kind::Auto) => "==>",
             (false, _) => "-->",

@@ -126,6 +126,11 @@ fn odds_with_same(weights: &[u32], same: &[u32], pick: usize) -> f64 {
 }
 
 impl Dice for Enumerator {
+    /// A text never changes where the game goes: no outcome to enumerate.
+    fn shuffle(&mut self, _n: usize) -> usize {
+        0
+    }
+
     fn pick(&mut self, weights: &[u32]) -> usize {
         let i = self.pos;
         self.pos += 1;
@@ -179,7 +184,7 @@ impl SameBranches {
             for choice in &scene.choices {
                 same.push(match &choice.target {
                     Target::Branches(bs) if bs.len() > 1 => equals(bs),
-                    Target::Branches(_) | Target::Goto(_) => None,
+                    Target::Branches(_) | Target::Goto(_) | Target::Stay(_) => None,
                 });
             }
         }
@@ -227,6 +232,11 @@ impl<'a> Forced<'a> {
 }
 
 impl Dice for Forced<'_> {
+    /// As [`Enumerator`]: shuffled texts take no pick of the path.
+    fn shuffle(&mut self, _n: usize) -> usize {
+        0
+    }
+
     fn pick(&mut self, weights: &[u32]) -> usize {
         let first = weights.iter().position(|&w| w > 0).unwrap_or(0);
         let pick = match self.picks.get(self.pos) {
@@ -329,6 +339,9 @@ pub(crate) fn line_as_written(story: &Story, line: &Line) -> String {
                 out.push_str(&story.var(*v).name);
                 out.push('}');
             }
+            // The first text of a construct, as a first look would show it.
+            Piece::If(_, yes, _) => out.push_str(yes),
+            Piece::Alt { items, .. } => out.push_str(items.first().map_or("", String::as_str)),
         }
     }
     out

@@ -10,7 +10,7 @@
 //! one space, so an expected text may be wrapped freely in the file.
 
 use super::{plural, squash};
-use crate::engine::{self, GameState, View};
+use crate::engine::{self, GameState, Outcome, View};
 use crate::story::{EndingId, Story, limits};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -184,7 +184,7 @@ pub fn play(story: &Story, w: &Walkthrough) -> Played {
     };
     let mut state = match engine::new_game(story, w.seed) {
         Ok((state, outcome)) => {
-            show(story, &state, &outcome.passed, &mut played);
+            show(story, &state, &outcome, &mut played);
             state
         }
         Err(e) => {
@@ -222,7 +222,7 @@ pub fn play(story: &Story, w: &Walkthrough) -> Played {
                 Ok(index) => match engine::choose(story, &mut state, index) {
                     Err(e) => fail(e.to_string()),
                     Ok(outcome) => {
-                        show(story, &state, &outcome.passed, &mut played);
+                        show(story, &state, &outcome, &mut played);
                         continue;
                     }
                 },
@@ -235,8 +235,9 @@ pub fn play(story: &Story, w: &Walkthrough) -> Played {
     played
 }
 
-/// Adds one screen to the transcript: the texts passed, the scene, its choices, the end.
-fn show(story: &Story, state: &GameState, passed: &[String], played: &mut Played) {
+/// Adds one screen to the transcript: the reply, the texts passed, the scene (unless the
+/// choice stayed in it: its text is on screen already), its choices, the end.
+fn show(story: &Story, state: &GameState, outcome: &Outcome, played: &mut Played) {
     let view = engine::view(story, state);
     let mut add = |text: &str| {
         let text = squash(text);
@@ -247,10 +248,15 @@ fn show(story: &Story, state: &GameState, passed: &[String], played: &mut Played
             played.transcript.push_str(&text);
         }
     };
-    for text in passed {
+    if let Some(reply) = &outcome.reply {
+        add(reply);
+    }
+    for text in &outcome.passed {
         add(text);
     }
-    add(&view.text);
+    if !outcome.stayed {
+        add(&view.text);
+    }
     for c in &view.choices {
         add(&c.text);
         if let Some(why) = &c.reason {

@@ -9,8 +9,8 @@
 //! `Text` as an interned number, each counted visit), then 1-bit fields (each `Bool`, each
 //! once-only mark, each `Chance` roll of the scene). A variable is stored as its difference
 //! (exclusive or) from its initial value, so a variable the canonical form resets is all zero
-//! bits. The turn and the RNG are not stored: the canonical form drops the turn, and `explore`
-//! never draws from the state's RNG.
+//! bits. The turn, the text counts and the RNG are not stored: the canonical form drops the
+//! turn and the text counts, and `explore` never draws from the state's RNG.
 //!
 //! Most of the work is done on differences, because the states `explore` handles one after
 //! the other differ in a few values: a state one step away from a stored one is packed from
@@ -526,6 +526,7 @@ impl StateStore {
     /// Rebuilds stored state number `id` into `state` (a state of the same story), in place.
     pub(crate) fn decode(&self, id: u32, state: &mut GameState) {
         state.turn = 0;
+        state.texts.iter_mut().for_each(|n| *n = 0);
         if state.rng != self.template.rng {
             state.rng.clone_from(&self.template.rng);
         }
@@ -561,6 +562,8 @@ impl StateStore {
     pub(crate) fn restore(&self, id: u32, writes: &[u32], state: &mut GameState) {
         let row = self.row(id);
         state.turn = 0;
+        // Not stored (see the module doc): as decoded, all zero.
+        state.texts.iter_mut().for_each(|n| *n = 0);
         self.decode_field(row, &self.scene, state);
         for &i in writes {
             self.decode_field(row, &self.var_field[i as usize], state);

@@ -31,7 +31,7 @@ fn check_temp(name: &str, files: &[(&str, Vec<u8>)], line: &str) -> Option<i32> 
 
 /// Runs `interview check` on a fixture and compares the exit code and the diagnostic
 /// headlines (the lines that start with `file:line:col`), in order.
-fn check(fixture: &str, code: i32, expect: &[&str]) {
+pub(crate) fn check(fixture: &str, code: i32, expect: &[&str]) {
     let dir = format!("{FIXTURES}/{fixture}");
     let out = interview().args(["check", &dir]).output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();

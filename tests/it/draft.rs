@@ -119,8 +119,8 @@ fn the_loader_makes_one_placeholder_per_way_back() {
     let draft = load_story_with(
         &files,
         &LoadOptions {
-            lints: true,
             draft: true,
+            ..LoadOptions::default()
         },
     );
     let story = draft.story.as_ref().expect("a draft loads");

@@ -16,7 +16,7 @@ const MANIFEST: &str = r#"Story(
 )"#;
 
 /// Loads a story from scene RON (plus scenes `end` and `other`, the two endings).
-fn story(scenes: &str) -> Story {
+pub(crate) fn story(scenes: &str) -> Story {
     let scenes = format!(
         "[{scenes}\n Scene(id: \"end\", text: \"Fin.\", ending: \"end\"),\n Scene(id: \"other\", text: \"Other.\", ending: \"other\")]"
     );
@@ -39,7 +39,7 @@ fn story(scenes: &str) -> Story {
 
 /// Plays choices (as numbers on screen, 1-based) and returns what the player sees at the end:
 /// the scene text, then the choices, one per line (`[x]` marks an unavailable one).
-fn play(story: &Story, seed: u64, inputs: &[usize]) -> String {
+pub(crate) fn play(story: &Story, seed: u64, inputs: &[usize]) -> String {
     let (mut state, _) = engine::new_game(story, seed).unwrap();
     for &n in inputs {
         let view = engine::view(story, &state);

@@ -87,17 +87,17 @@ fn the_piped_game_shows_story_text_and_echoed_input_harmlessly() {
     harness::assert_safe(&stdout);
     assert_no_raw(&stdout);
     for shown in [
-        "Title ^[]52;c;aGVsbG8gd29ybGQ=^G",             // the title
-        "Text ^[[2J^[[5;35m",                           // story text
-        "<U+009B>31m<U+0085><U+0090>",                  // C1 controls
-        "<U+202E>gnirts desrever<U+202C>",              // a bidi override
-        "Choice ^[]52;c;aGVsbG8gd29ybGQ=^G",            // choice text
-        "Light ^[]8;;http://evil.invalid/^[\\click",    // OSC 8 in a choice
-        "Notes Name <U+009B>31m<U+0085><U+0090> ^[[2J", // the notebook...
-        "Author ^[[2J",                                 // ...and `about`
-        "no choice starts with \"^[]52;c;aGk=^G\"",     // echoed input
-        "<U+202E>1",                                    // echoed input
-        "THE END: Ending <U+202E>",                     // the ending's title
+        "Title ^[]52;c;aGVsbG8gd29ybGQ=^G",          // the title
+        "Text ^[[2J^[[5;35m",                        // story text
+        "<U+009B>31m <U+0090>",                      // C1 controls (U+0085 is a line break: folded)
+        "<U+202E>gnirts desrever<U+202C>",           // a bidi override
+        "Choice ^[]52;c;aGVsbG8gd29ybGQ=^G",         // choice text
+        "Light ^[]8;;http://evil.invalid/^[\\click", // OSC 8 in a choice
+        "Notes Name <U+009B>31m <U+0090> ^[[2J",     // the notebook...
+        "Author ^[[2J",                              // ...and `about`
+        "no choice starts with \"^[]52;c;aGk=^G\"",  // echoed input
+        "<U+202E>1",                                 // echoed input
+        "THE END: Ending <U+202E>",                  // the ending's title
     ] {
         assert!(stdout.contains(shown), "no {shown:?} in:\n{stdout}");
     }

@@ -45,6 +45,7 @@ mod check;
 mod draft;
 mod engine;
 mod fast_reader;
+mod format2;
 mod hostile_corpus;
 mod hostile_limits;
 mod hostile_props;

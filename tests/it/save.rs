@@ -110,7 +110,9 @@ fn a_save_is_readable_ron() {
         ]
     );
     assert!(text.contains("        scene: \"shore\",\n        turn: 1,\n"));
-    assert!(text.contains("        once: [\n            Choice(\"shore\", 0),\n        ],\n"));
+    assert!(text.contains(
+        "        once: [\n            Key(\"shore\", \"Pick up the lamp from the boathouse\"),\n        ],\n"
+    ));
     assert!(text.contains("    choices: [\n        Choice(\"shore\", 0),\n    ],\n"));
 }
 

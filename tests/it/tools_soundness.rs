@@ -33,6 +33,8 @@ struct GenChoice {
 enum GenTarget {
     Goto(usize),
     Branches(Vec<(u32, usize, Option<usize>)>),
+    /// A reply with nowhere to go: the choice stays in its scene (autos: a plain goto there).
+    Stay,
 }
 
 const CONDITIONS: &[&str] = &[
@@ -47,6 +49,8 @@ const CONDITIONS: &[&str] = &[
     "Compare(\"t\", \"==\", \"x\")",
     "Compare(\"m\", \">=\", 3)",
     "Compare(\"m\", \"==\", 4)",
+    "TimesChosen(\"s0.c0\", \">=\", 2)",
+    "Chosen(\"s1.c0\")",
 ];
 
 const EFFECTS: &[&str] = &[
@@ -70,6 +74,7 @@ fn target(n_scenes: usize) -> impl Strategy<Value = usize> {
 fn gen_target(n: usize) -> impl Strategy<Value = GenTarget> {
     prop_oneof![
         target(n).prop_map(GenTarget::Goto),
+        Just(GenTarget::Stay),
         proptest::collection::vec(
             (1u32..4, target(n), proptest::option::of(0..CONDITIONS.len())),
             1..3
@@ -124,8 +129,11 @@ impl Gen {
         }
     }
 
-    fn target(&self, t: &GenTarget) -> String {
+    /// `here`: the scene the target is written in (an auto's `Stay` goes there).
+    fn target(&self, t: &GenTarget, here: usize, choice: bool) -> String {
         match t {
+            GenTarget::Stay if choice => "reply: \"{seq: r | s}\"".into(),
+            GenTarget::Stay => format!("goto: \"{}\"", self.name(here)),
             GenTarget::Goto(s) => format!("goto: \"{}\"", self.name(*s)),
             GenTarget::Branches(bs) => {
                 let bs: Vec<String> = bs
@@ -148,7 +156,7 @@ impl Gen {
         let mut scenes = String::from("[\n");
         for (i, s) in self.scenes.iter().enumerate() {
             scenes.push_str(&format!(
-                "Scene(id: \"s{i}\", text: [Text(\"Scene {i}, {{n}} {{shown}}.\"), If(Flag(\"a\"), \"A.\")],\n"
+                "Scene(id: \"s{i}\", text: [Text(\"Scene {i}, {{n}} {{shown}} {{cycle: p | q}} {{shuffle: x | y}}.\"), If(Flag(\"a\"), \"A {{if b: B}}.\")],\n"
             ));
             if let Some(e) = s.on_enter {
                 scenes.push_str(&format!("on_enter: [{}],\n", EFFECTS[e]));
@@ -158,12 +166,16 @@ impl Gen {
                 scenes.push_str(&format!(
                     "auto: [Auto(if: {}, {}{effects})],\n",
                     CONDITIONS[*c],
-                    self.target(t)
+                    self.target(t, i, false)
                 ));
             }
             scenes.push_str("choices: [\n");
             for (k, c) in s.choices.iter().enumerate() {
-                let mut fields = vec![format!("text: \"c{k}\""), self.target(&c.target)];
+                let fallback = c.fallback && k > 0;
+                let mut fields = vec![
+                    format!("id: \"c{k}\", text: \"c{k}\""),
+                    self.target(&c.target, i, !fallback),
+                ];
                 if let Some(cond) = c.cond {
                     fields.push(format!("if: {}", CONDITIONS[cond]));
                 }
@@ -173,7 +185,7 @@ impl Gen {
                 if c.once {
                     fields.push("once: true".into());
                 }
-                if c.fallback && k > 0 {
+                if fallback {
                     fields.push("fallback: true".into());
                 }
                 scenes.push_str(&format!("Choice({}),\n", fields.join(", ")));

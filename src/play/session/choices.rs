@@ -37,7 +37,11 @@ impl Session {
                 self.unsaved = true;
                 self.autosave(blocks);
                 self.passed(&outcome, blocks);
-                self.scene(blocks, true);
+                if outcome.stayed {
+                    self.choices_again(blocks);
+                } else {
+                    self.scene(blocks, true);
+                }
             }
             Err(e) => blocks.push(Block::Problem(format!(
                 "the story went wrong: {e}; nothing changed"
@@ -45,7 +49,11 @@ impl Session {
         }
     }
 
+    /// The reply of the choice taken, then the texts of the scenes passed.
     pub(super) fn passed(&self, outcome: &Outcome, blocks: &mut Vec<Block>) {
+        if let Some(reply) = &outcome.reply {
+            blocks.push(Block::Text(reply.clone()));
+        }
         for text in &outcome.passed {
             blocks.push(Block::Text(text.clone()));
         }
@@ -59,6 +67,17 @@ impl Session {
                 available: c.available,
                 reason: c.reason.clone(),
             });
+        }
+    }
+
+    /// The choices of the scene on screen, without its text again (after a reply that stayed).
+    fn choices_again(&mut self, blocks: &mut Vec<Block>) {
+        let view = engine::view(&self.story, &self.game.state);
+        Self::choice_blocks(&view, blocks);
+        if view.is_dead_end() {
+            blocks.push(Block::Problem(
+                "there is nothing to choose here (the story has a dead end): type `undo`, `restart`, `load` or `quit`".into(),
+            ));
         }
     }
 

@@ -64,6 +64,41 @@ pub(super) struct Builder<'c, 'r, 'a> {
     pub(super) suggest_budget: std::cell::Cell<usize>,
     /// Loading a draft: the placeholders for missing scenes (see `draft.rs`).
     pub(super) draft: Option<super::draft::Draft>,
+    /// The manifest's named conditions, in file order (duplicates left out).
+    pub(super) named: Vec<Named>,
+    pub(super) named_index: HashMap<String, usize>,
+    /// The named conditions being built, innermost last (to name a cycle).
+    pub(super) named_stack: Vec<usize>,
+    /// The name of each text slot (an alternative in a text), by slot: `scene#n`.
+    pub(super) text_slots: Vec<String>,
+    /// The scene whose texts are being built (`None`: the notebook, where alternatives are
+    /// refused), and how many alternatives it has so far.
+    pub(super) alt_scene: Option<(String, u32)>,
+    /// The text slots of the texts built since the last take.
+    pub(super) alts_here: Vec<(u32, AltKind, u32)>,
+    /// Choices with an `id`, by `scene.id`: the scene and the choice's position in it.
+    pub(super) choice_ids: HashMap<String, (SceneId, usize)>,
+    /// The hidden `Int` variable counting each choice some condition counts, by `scene.id`.
+    pub(super) counters: HashMap<String, VarId>,
+}
+
+/// A named condition of the manifest, built once (on first use, or after the scenes are
+/// declared) and copied into every place that uses it.
+pub(super) struct Named {
+    /// Its place in the manifest's map (duplicates counted).
+    pub(super) pos: usize,
+    pub(super) name: Arc<str>,
+    /// Its definition, copied out of the file (a few small trees).
+    pub(super) raw: Arc<RawCond<'static>>,
+    pub(super) state: NamedState,
+    pub(super) used: bool,
+}
+
+pub(super) enum NamedState {
+    Todo,
+    Building,
+    /// Built; `None` when it has an error (reported at its definition).
+    Done(Option<Condition>),
 }
 
 /// The edit-distance cells all suggestions of one story may cost: a fraction of a second.
@@ -92,6 +127,14 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             broken_ids: Default::default(),
             ids_unknown: false,
             draft: None,
+            named: Vec::new(),
+            named_index: HashMap::new(),
+            named_stack: Vec::new(),
+            text_slots: Vec::new(),
+            alt_scene: None,
+            alts_here: Vec::new(),
+            choice_ids: HashMap::new(),
+            counters: HashMap::new(),
         };
         if !valid_id(&manifest.id) {
             b.cx.error(
@@ -132,7 +175,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 },
                 RawVar::Text(t) => VarDecl {
                     name: name.to_string(),
-                    initial: Value::Text(Arc::from(t.as_str())),
+                    // Folded like any text: a tab or a line break never reaches the screen.
+                    initial: Value::Text(Arc::from(fold_whitespace(t))),
                     min: 0,
                     max: 0,
                 },
@@ -192,6 +236,33 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 title: title.to_string(),
             });
         }
+        for (n, (name, raw)) in manifest.conditions.0.iter().enumerate() {
+            if let Some(&first) = b.named_index.get(name.as_str()) {
+                let at = b.first_key_pos(&[Seg::Field("conditions")], b.named[first].pos);
+                b.dup_key(
+                    m,
+                    &[Seg::Field("conditions")],
+                    n,
+                    format!("the condition `{name}` is named twice (first at {at})"),
+                );
+                continue;
+            }
+            if !valid_id(name) {
+                b.cx.error(
+                    m,
+                    &[Seg::Field("conditions"), Seg::KeyOf(name)],
+                    format!("the condition name `{name}` must be 1 to 64 letters, digits or `_`"),
+                );
+            }
+            b.named_index.insert(name.to_string(), b.named.len());
+            b.named.push(Named {
+                pos: n,
+                name: Arc::from(name.as_str()),
+                raw: Arc::new(raw.to_owned_cond()),
+                state: NamedState::Todo,
+                used: false,
+            });
+        }
         b
     }
 
@@ -223,6 +294,48 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             span: Some((span.start, span.end)),
             source: Excerpt::around(&f.text, span.start, span.end, line),
         });
+    }
+
+    /// Names the choices that have an `id` as `scene.id` (after [`Builder::declare_scenes`]).
+    pub(super) fn declare_choice_ids(&mut self, lists: &[(usize, Vec<RawScene>)]) {
+        let mut n = 0u32;
+        for (file, list) in lists {
+            for (idx, scene) in list.iter().enumerate() {
+                let here = SceneId(n);
+                n += 1;
+                for (j, c) in scene.choices.iter().enumerate() {
+                    let Some(id) = &c.id else { continue };
+                    let path = [
+                        Seg::Index(idx),
+                        Seg::Field("choices"),
+                        Seg::Index(j),
+                        Seg::Field("id"),
+                    ];
+                    if !valid_id(id) {
+                        self.cx.error(
+                            *file,
+                            &path,
+                            format!("the choice id `{id}` must be 1 to 64 letters, digits or `_`"),
+                        );
+                        continue;
+                    }
+                    let key = format!("{}.{id}", scene.id);
+                    if let Some(&(_, first)) = self.choice_ids.get(&key) {
+                        self.cx.error(
+                            *file,
+                            &path,
+                            format!(
+                                "the choice id `{id}` is used twice in scene `{}` (first by its choice {})",
+                                scene.id,
+                                first + 1
+                            ),
+                        );
+                        continue;
+                    }
+                    self.choice_ids.insert(key, (here, j));
+                }
+            }
+        }
     }
 
     /// Numbers the scenes in file order (`locs[n]` is where scene `n` is written).
@@ -349,8 +462,10 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         Some(id)
     }
 
-    pub(super) fn scene(&mut self, file: usize, idx: usize, raw: &RawScene) -> Scene {
+    pub(super) fn scene(&mut self, file: usize, idx: usize, here: SceneId, raw: &RawScene) -> Scene {
         let base = Path::from(&[Seg::Index(idx)]);
+        self.alt_scene = Some((raw.id.to_string(), 0));
+        self.alts_here.clear();
         self.chances.clear();
         self.chance_allowed = true;
         if raw.choices.len() > limits::CHOICES_PER_SCENE {
@@ -365,16 +480,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 ),
             );
         }
-        let text_len: usize = raw
-            .text
-            .0
-            .iter()
-            .map(|p| match p {
-                RawPart::Text(t) | RawPart::If(_, t) => t.len(),
-                RawPart::IfElse(_, a, b) => a.len() + b.len(),
-            })
-            .sum::<usize>()
-            + raw.choices.iter().map(|c| c.text.len()).sum::<usize>();
+        let text_len: usize = raw_text_len(&raw.text)
+            + raw
+                .choices
+                .iter()
+                .map(|c| c.text.len() + c.reply.as_ref().map_or(0, raw_text_len))
+                .sum::<usize>();
         if text_len > limits::TEXT_PER_SCENE {
             self.cx.error(
                 file,
@@ -389,14 +500,32 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         let text = self.text(&raw.text, file, &with(&base, Seg::Field("text")));
         let on_enter = self.effects(&raw.on_enter, file, &with(&base, Seg::Field("on_enter")));
         let mut choices = Vec::with_capacity(raw.choices.len());
+        // How many choices of the scene have each key so far (twins get `#2`, `#3`).
+        let mut keys: HashMap<String, u32> = HashMap::new();
         for (j, c) in raw.choices.iter().enumerate() {
+            let key = match &c.id {
+                Some(id) => id.to_string(),
+                None => fold_whitespace(&c.text),
+            };
+            let twin = keys.entry(key.clone()).or_insert(0);
+            *twin += 1;
+            let key = if *twin > 1 { format!("{key}#{twin}") } else { key };
             let p = with2(&base, Seg::Field("choices"), Seg::Index(j));
             let condition = c
                 .condition
                 .as_ref()
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
             let text = self.line(&c.text, file, &with(&p, Seg::Field("text")));
-            let target = self.target(c.goto.as_deref(), c.branches.as_deref(), file, &p);
+            // The reply's alternatives advance when the choice is taken, not on entering.
+            let scene_alts = std::mem::take(&mut self.alts_here);
+            let reply = c.reply.as_ref().map(|r| self.reply(r, c.fallback, file, &p));
+            let reply_alts = std::mem::replace(&mut self.alts_here, scene_alts);
+            // A reply with nowhere to go stays in the scene (a fallback cannot: see `reply`).
+            let target = if c.reply.is_some() && c.goto.is_none() && c.branches.is_none() && !c.fallback {
+                Some(Target::Stay(here))
+            } else {
+                self.target(c.goto.as_deref(), c.branches.as_deref(), file, &p)
+            };
             let effects = self.effects(&c.effects, file, &with(&p, Seg::Field("effects")));
             let once = if c.once {
                 self.once_slots += 1;
@@ -420,6 +549,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             let cond_ok = c.condition.is_none() || condition.is_some();
             if let (Some(target), true) = (target, cond_ok) {
                 choices.push(Choice {
+                    key,
                     text,
                     target,
                     condition,
@@ -427,6 +557,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     once,
                     fallback: c.fallback,
                     locked,
+                    reply,
+                    reply_alts,
                 });
             }
         }
@@ -439,6 +571,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
             let target = self.target(a.goto.as_deref(), a.branches.as_deref(), file, &p);
             let effects = self.effects(&a.effects, file, &with(&p, Seg::Field("effects")));
+            if a.reply.is_some() {
+                self.cx.at(
+                    Severity::Error,
+                    file,
+                    &with(&p, Seg::Field("reply")),
+                    "an auto is taken without being chosen, so it cannot have a reply".into(),
+                    Some("reply on an auto".into()),
+                    Some("put the text in the scene it leads to, or make it a choice".into()),
+                );
+            }
             match (target, condition) {
                 (Some(t), Some(c)) => autos.push(Auto {
                     condition: Some(c),
@@ -522,7 +664,42 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             ending,
             visit_slot: None,
             chances: std::mem::take(&mut self.chances),
+            alts: {
+                self.alt_scene = None;
+                std::mem::take(&mut self.alts_here)
+            },
         }
+    }
+
+    /// The reply of a choice (at path `p`): text like any other, but not empty, and not on a
+    /// fallback (never shown, so nothing it says would be read in context).
+    fn reply(&mut self, raw: &RawText, fallback: bool, file: usize, p: &[Seg]) -> Text {
+        let rp = with(p, Seg::Field("reply"));
+        let empty = raw.0.iter().all(|part| match part {
+            RawPart::Text(s) => s.trim().is_empty(),
+            RawPart::If(..) | RawPart::IfElse(..) => false,
+        });
+        if empty {
+            self.cx.at(
+                Severity::Error,
+                file,
+                &rp,
+                "this reply is empty".into(),
+                Some("empty reply".into()),
+                Some("write what the player sees after taking the choice, or remove `reply`".into()),
+            );
+        }
+        if fallback {
+            self.cx.at(
+                Severity::Error,
+                file,
+                &rp,
+                "a fallback choice is taken without being shown, so it cannot have a reply".into(),
+                Some("reply on a fallback".into()),
+                Some("put the text in the scene it leads to".into()),
+            );
+        }
+        self.text(raw, file, &rp)
     }
 
     pub(super) fn notebook(&mut self, raw: &RawText) -> Text {
@@ -638,6 +815,16 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             }
         }
     }
+}
+
+/// The bytes of text in a raw text (every side of its parts).
+fn raw_text_len(t: &RawText) -> usize {
+    t.0.iter()
+        .map(|p| match p {
+            RawPart::Text(t) | RawPart::If(_, t) => t.len(),
+            RawPart::IfElse(_, a, b) => a.len() + b.len(),
+        })
+        .sum()
 }
 
 pub(super) fn with<'r>(p: &[Seg<'r>], s: Seg<'r>) -> Path<'r> {

@@ -3,7 +3,7 @@
 //! never read (warnings). Each is linear in the story's size.
 
 use super::*;
-use crate::play::session::meta;
+use std::fmt::Write as _;
 
 /// Variable usage, for the "set but never read" warning.
 #[derive(Default, Clone, Copy)]
@@ -298,7 +298,12 @@ pub(super) fn strongly_connected(n: usize, edges: &[Vec<SceneId>]) -> Vec<Vec<Sc
 /// text, a choice with no text, two choices that read the same as typed and can be on screen
 /// together, a choice whose first word is a command of the game or a number. Needs every
 /// choice kept, so it runs only on a story without errors (like the other lints).
-pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
+pub(super) fn lint_scenes(
+    cx: &mut Cx,
+    story: &Story,
+    locs: &[(usize, usize)],
+    commands: fn(&str) -> Option<CommandWord>,
+) {
     // Scenes written in the files (a draft's placeholders come after them).
     for (scene, &(file, idx)) in story.scenes.iter().zip(locs) {
         // A scene left at once by an automatic transition may well have nothing to say.
@@ -404,13 +409,14 @@ pub(super) fn lint_scenes(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
                 continue;
             };
             let word = first_word(lit);
-            if let Some(command) = command_named(word) {
+            if let Some(command) = (!word.is_empty()).then(|| commands(word)).flatten() {
                 let word = word.to_lowercase();
                 // What it does, without the details of its arguments.
-                let does = command.help.split(" (").next().unwrap_or(command.help);
-                let typing = match command.args {
-                    meta::Args::Slot => format!("`{word}`, or `{word}` and one word more,"),
-                    meta::Args::None | meta::Args::OnOff => format!("`{word}`"),
+                let does = command.does.split(" (").next().unwrap_or(command.does);
+                let typing = if command.takes_word {
+                    format!("`{word}`, or `{word}` and one word more,")
+                } else {
+                    format!("`{word}`")
                 };
                 cx.at(
                     Severity::Warning,
@@ -459,6 +465,13 @@ fn template<'s>(story: &Story, line: &'s Line) -> std::borrow::Cow<'s, str> {
                 out.push_str(&story.vars[v.index()].name);
                 out.push('}');
             }
+            // The condition as data: two choices alike but for it are not twins.
+            Piece::If(cond, yes, no) => {
+                let _ = write!(out, "{{if {cond:?}: {yes} | {no}}}");
+            }
+            Piece::Alt { kind, items, .. } => {
+                let _ = write!(out, "{{{kind:?}: {}}}", items.join(" | "));
+            }
         }
     }
     std::borrow::Cow::Owned(out)
@@ -481,6 +494,8 @@ fn empty_piece(story: &Story, piece: &Piece) -> bool {
     match piece {
         Piece::Lit(s) => s.trim().is_empty(),
         Piece::Var(v) => matches!(&story.vars[v.index()].initial, Value::Text(t) if t.trim().is_empty()),
+        Piece::If(_, yes, no) => yes.trim().is_empty() && no.trim().is_empty(),
+        Piece::Alt { items, .. } => items.iter().all(|i| i.trim().is_empty()),
     }
 }
 
@@ -525,14 +540,6 @@ fn first_word(text: &str) -> &str {
     let start = text.find(char::is_alphanumeric).unwrap_or(text.len());
     let rest = &text[start..];
     &rest[..rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len())]
-}
-
-/// The command typing `word` alone runs, if any: looked up in the game's own table of
-/// commands (names and aliases), so a new command is checked for at once.
-fn command_named(word: &str) -> Option<&'static meta::MetaCommand> {
-    (!word.is_empty())
-        .then(|| meta::COMMANDS.iter().find(|c| c.is_named(word)))
-        .flatten()
 }
 
 /// Whether two choice texts read the same as a player types them (case, runs of spaces,

@@ -59,7 +59,8 @@ impl Builder<'_, '_, '_> {
                 }
                 Some(Value::Int(*i))
             }
-            (VarKind::Text, RawValue::Text(t)) => Some(Value::Text(Arc::from(t.as_str()))),
+            // Folded like the values it is set to or compared with.
+            (VarKind::Text, RawValue::Text(t)) => Some(Value::Text(Arc::from(fold_whitespace(t)))),
             (kind, v) => {
                 let got = match v {
                     RawValue::Bool(_) => "a Bool",
@@ -128,12 +129,37 @@ impl Builder<'_, '_, '_> {
                     _ => placeholder,
                 }
             }
+            RawCond::Chosen(name) => self
+                .counter(name, 1, file, &with(p, Seg::Index(0)))
+                .map_or(placeholder, |v| Condition::Compare(v, Op::Ge, Value::Int(1))),
+            RawCond::TimesChosen(name, op, n) => {
+                let v = self.counter(name, *n, file, &with(p, Seg::Index(0)));
+                let op = self.op(op, file, &with(p, Seg::Index(1)));
+                match (v, op) {
+                    (Some(v), Some(op)) => Condition::Compare(v, op, Value::Int(*n)),
+                    _ => placeholder,
+                }
+            }
+            RawCond::Is(name) => self
+                .named_ref(name, file, &with(p, Seg::Index(0)))
+                .unwrap_or(placeholder),
             RawCond::Chance(percent) => {
                 if !(0..=100).contains(percent) {
                     self.cx.error(
                         file,
                         &with(p, Seg::Index(0)),
                         format!("Chance takes a percentage from 0 to 100, not {percent}"),
+                    );
+                    return placeholder;
+                }
+                if !self.named_stack.is_empty() {
+                    self.cx.at(
+                        Severity::Error,
+                        file,
+                        p,
+                        "Chance cannot be part of a named condition".into(),
+                        None,
+                        Some("each scene rolls its own chances: write `Chance(..)` where the condition is used".into()),
                     );
                     return placeholder;
                 }
@@ -152,6 +178,108 @@ impl Builder<'_, '_, '_> {
                 }
             }
         }
+    }
+
+    /// Builds every named condition not built yet (those no scene uses are checked too).
+    /// Called once the scenes are declared, before any scene is built.
+    pub(super) fn build_named(&mut self) {
+        for i in 0..self.named.len() {
+            if matches!(self.named[i].state, NamedState::Todo) {
+                self.build_one_named(i);
+            }
+        }
+    }
+
+    /// Builds named condition `i`, reporting errors at its definition in the manifest.
+    fn build_one_named(&mut self, i: usize) -> Option<Condition> {
+        self.named[i].state = NamedState::Building;
+        self.named_stack.push(i);
+        let before = self.cx.diags.iter().filter(|d| d.is_error()).count();
+        let (name, raw) = (self.named[i].name.clone(), self.named[i].raw.clone());
+        let m = self.manifest_file;
+        let built = self.cond(&raw, m, &[Seg::Field("conditions"), Seg::Key(&name)]);
+        let ok = self.cx.diags.iter().filter(|d| d.is_error()).count() == before;
+        self.named_stack.pop();
+        let built = ok.then_some(built);
+        self.named[i].state = NamedState::Done(built.clone());
+        built
+    }
+
+    /// `Is("name")`, at path `p` (of the name): the named condition, built if need be.
+    pub(super) fn named_ref(&mut self, name: &str, file: usize, p: &[Seg]) -> Option<Condition> {
+        let Some(&i) = self.named_index.get(name) else {
+            let help = self
+                .suggest(name, self.named_index.keys().map(String::as_str))
+                .or_else(|| Some(format!("name it in `conditions` of {MANIFEST}")));
+            self.cx.at(
+                Severity::Error,
+                file,
+                p,
+                format!("no condition is named `{name}`"),
+                Some("unknown condition".into()),
+                help,
+            );
+            return None;
+        };
+        self.named[i].used = true;
+        match &self.named[i].state {
+            NamedState::Done(c) => c.clone(),
+            NamedState::Todo => self.build_one_named(i),
+            NamedState::Building => {
+                let from = self.named_stack.iter().position(|&j| j == i).unwrap_or(0);
+                let mut cycle: Vec<String> = self.named_stack[from..]
+                    .iter()
+                    .map(|&j| format!("`{}`", self.named[j].name))
+                    .collect();
+                cycle.push(format!("`{name}`"));
+                self.cx.error(
+                    file,
+                    p,
+                    format!(
+                        "the named conditions use each other in a cycle: {}",
+                        cycle.join(" -> ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The hidden variable that counts the choice `scene.id` (made on first use): an `Int`
+    /// from 0 named `scene.id` (no story variable can have a `.` in its name), which the
+    /// choice adds 1 to when taken (see `load_story`). It stops one past the largest number
+    /// it is compared with (`n`, for this use): larger counts compare alike, and a count
+    /// that stops keeps saves and `explore`'s states finite.
+    fn counter(&mut self, name: &str, n: i64, file: usize, p: &[Seg]) -> Option<VarId> {
+        let cap = n.saturating_add(1).max(1);
+        if let Some(&v) = self.counters.get(name) {
+            let decl = &mut self.vars[v.index()];
+            decl.max = decl.max.max(cap);
+            return Some(v);
+        }
+        if !self.choice_ids.contains_key(name) {
+            let help = self
+                .suggest(name, self.choice_ids.keys().map(String::as_str))
+                .or_else(|| Some("write `scene.id`, and give that choice `id: \"id\"`".into()));
+            self.cx.at(
+                Severity::Error,
+                file,
+                p,
+                format!("no choice is known as `{name}`"),
+                Some("unknown choice".into()),
+                help,
+            );
+            return None;
+        }
+        let v = VarId(self.vars.len() as u32);
+        self.vars.push(VarDecl {
+            name: name.to_owned(),
+            initial: Value::Int(0),
+            min: 0,
+            max: cap,
+        });
+        self.counters.insert(name.to_owned(), v);
+        Some(v)
     }
 
     pub(super) fn visits(&mut self, scene: SceneId, op: Op, n: i64) -> Condition {

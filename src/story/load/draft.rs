@@ -92,6 +92,7 @@ pub(super) fn placeholders(
             )))]),
             on_enter: Vec::new(),
             choices: vec![Choice {
+                key: format!("Go back to `{from_id}`"),
                 text: lit(format!("Go back to `{from_id}`")),
                 target: Target::Goto(*from),
                 condition: None,
@@ -99,11 +100,14 @@ pub(super) fn placeholders(
                 once: None,
                 fallback: false,
                 locked: Locked::Hide,
+                reply: None,
+                reply_alts: Vec::new(),
             }],
             autos: Vec::new(),
             ending: None,
             visit_slot: None,
             chances: Vec::new(),
+            alts: Vec::new(),
         });
     }
     out

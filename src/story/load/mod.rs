@@ -25,6 +25,12 @@ use build::*;
 use checks::*;
 use cond::*;
 use hashbrown::HashMap;
+
+/// A text value as the story shows it: trimmed, every run of whitespace (line breaks and tabs
+/// included) one space, like any story text. `Text` variables hold their values folded.
+pub fn fold_text(s: &str) -> String {
+    fold_whitespace(s)
+}
 use parse::*;
 pub use parse::{choice_position, ron_options};
 use smallvec::SmallVec;
@@ -72,6 +78,19 @@ pub struct LoadOptions {
     /// A draft (`interview --draft`): a `goto` to a missing scene leads to a placeholder and an
     /// ending never used is allowed, both as warnings (see `draft.rs`). Never for `check`.
     pub draft: bool,
+    /// The words the game reads as commands before it reads a choice (the REPL's meta-commands,
+    /// given by the caller: the story module knows no REPL), for the warning about a choice
+    /// that starts with one. The default knows none.
+    pub commands: fn(&str) -> Option<CommandWord>,
+}
+
+/// A word the game reads as a command before it reads a choice: what the lints need of it.
+#[derive(Debug, Clone, Copy)]
+pub struct CommandWord {
+    /// What the command does, as its help line says it (`show the scene again`).
+    pub does: &'static str,
+    /// The command takes one more word (a slot name): `save` and `save her` both run it.
+    pub takes_word: bool,
 }
 
 impl Default for LoadOptions {
@@ -79,6 +98,7 @@ impl Default for LoadOptions {
         LoadOptions {
             lints: true,
             draft: false,
+            commands: |_| None,
         }
     }
 }
@@ -205,15 +225,18 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     b.broken_ids = broken_ids.iter().map(String::as_str).collect();
     b.ids_unknown = ids_unknown;
     let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
+    b.declare_choice_ids(&lists);
+    b.build_named();
     // The raw scenes are consumed one by one, so raw and validated forms of the whole story
     // never coexist.
     let mut scenes: Vec<Scene> = Vec::with_capacity(locs.len());
     for (file, list) in lists {
         for (idx, raw) in list.into_iter().enumerate() {
+            let here = SceneId(scenes.len() as u32);
             if let Some(d) = &mut b.draft {
-                d.current = SceneId(scenes.len() as u32);
+                d.current = here;
             }
-            scenes.push(b.scene(file, idx, &raw));
+            scenes.push(b.scene(file, idx, here, &raw));
         }
     }
     if let Some(d) = b.draft.take() {
@@ -226,7 +249,22 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     for (slot, s) in tracked.iter().enumerate() {
         scenes[s.index()].visit_slot = Some(slot as u32);
     }
+    let unused_conditions: Vec<Arc<str>> = b
+        .named
+        .iter()
+        .filter(|n| !n.used)
+        .map(|n| n.name.clone())
+        .collect();
     let scene_names = std::mem::take(&mut b.scene_names);
+    let text_slots = std::mem::take(&mut b.text_slots);
+    // Each counted choice adds 1 to its counter when taken, before its own effects.
+    for (key, &var) in &b.counters {
+        if let Some(&(scene, j)) = b.choice_ids.get(key)
+            && let Some(c) = scenes.get_mut(scene.index()).and_then(|s| s.choices.get_mut(j))
+        {
+            c.effects.insert(0, Effect::Add(var, 1));
+        }
+    }
     let Builder { vars, endings, .. } = b;
     let ending_names = endings
         .iter()
@@ -255,6 +293,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         var_names,
         once_slots,
         tracked,
+        text_slots,
         fingerprint,
     };
 
@@ -265,7 +304,17 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         if options.lints && !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
             lint_unreachable(&mut cx, &story, &locs, &manifest);
             lint_vars(&mut cx, &story, m);
-            lint_scenes(&mut cx, &story, &locs);
+            lint_scenes(&mut cx, &story, &locs, options.commands);
+            for name in &unused_conditions {
+                cx.at(
+                    Severity::Warning,
+                    m,
+                    &[Seg::Field("conditions"), Seg::KeyOf(name)],
+                    format!("the condition `{name}` is never used"),
+                    None,
+                    Some(format!("use it as `Is(\"{name}\")`, or remove it")),
+                );
+            }
         }
     }
 

@@ -93,10 +93,17 @@ impl Builder<'_, '_, '_> {
                 '{' => {
                     let mut name = String::new();
                     let mut closed = false;
+                    // Braces inside are an error, reported whole (not as a lone `}` after).
+                    let mut depth = 0usize;
                     for (_, c) in chars.by_ref() {
-                        if c == '}' {
-                            closed = true;
-                            break;
+                        match c {
+                            '}' if depth == 0 => {
+                                closed = true;
+                                break;
+                            }
+                            '}' => depth -= 1,
+                            '{' => depth += 1,
+                            _ => {}
                         }
                         name.push(c);
                     }
@@ -107,14 +114,25 @@ impl Builder<'_, '_, '_> {
                         continue;
                     }
                     self.cx.narrow = Some(format!("{{{name}}}"));
-                    let name = name.trim();
-                    let id = self.var_ref(name, file, p, None);
+                    let piece = match name.split_once(':') {
+                        _ if name.contains('{') => {
+                            self.cx.error(
+                                file,
+                                p,
+                                "braces cannot nest inside `{if ..}` or `{seq: ..}`: write `{{` for a brace"
+                                    .into(),
+                            );
+                            None
+                        }
+                        Some((head, body)) => self.construct(head, body, file, p),
+                        None => self.var_ref(name.trim(), file, p, None).map(Piece::Var),
+                    };
                     self.cx.narrow = None;
-                    if let Some(id) = id {
+                    if let Some(piece) = piece {
                         if !lit.is_empty() {
                             pieces.push(Piece::Lit(std::mem::take(&mut lit)));
                         }
-                        pieces.push(Piece::Var(id));
+                        pieces.push(piece);
                     }
                 }
                 '}' => {
@@ -128,6 +146,133 @@ impl Builder<'_, '_, '_> {
             pieces.push(Piece::Lit(lit));
         }
         Line(pieces)
+    }
+}
+
+impl Builder<'_, '_, '_> {
+    /// `{HEAD: BODY}` in a text: `{if name: yes | no}` (`if not name` too), or an alternative
+    /// `{seq: a | b}`, `{cycle: ..}`, `{once: ..}`, `{shuffle: ..}`. Errors point at the braces
+    /// (the caller narrows the position to them).
+    fn construct(&mut self, head: &str, body: &str, file: usize, p: &[Seg]) -> Option<Piece> {
+        let items: Vec<String> = body.split('|').map(|i| i.trim().to_owned()).collect();
+        let mut words = head.split_whitespace();
+        let kind = match words.next().unwrap_or("") {
+            "if" => {
+                let (negate, name) = match (words.next(), words.next(), words.next()) {
+                    (Some("not"), Some(name), None) => (true, name),
+                    (Some(name), None, None) => (false, name),
+                    _ => {
+                        self.cx.error(
+                            file,
+                            p,
+                            format!(
+                                "`{{{}:` needs one name: write `{{if name: shown | otherwise}}`",
+                                head.trim()
+                            ),
+                        );
+                        return None;
+                    }
+                };
+                if items.len() > 2 {
+                    self.cx.error(
+                        file,
+                        p,
+                        "`{if ..}` takes two texts at most: `{if name: shown | otherwise}`".into(),
+                    );
+                    return None;
+                }
+                let cond = self.inline_condition(name, file, p)?;
+                let cond = if negate {
+                    Condition::Not(Box::new(cond))
+                } else {
+                    cond
+                };
+                let mut items = items.into_iter();
+                let yes = items.next().unwrap_or_default();
+                let no = items.next().unwrap_or_default();
+                return Some(Piece::If(Box::new(cond), yes, no));
+            }
+            "seq" => AltKind::Seq,
+            "cycle" => AltKind::Cycle,
+            "once" => AltKind::Once,
+            "shuffle" => AltKind::Shuffle,
+            other => {
+                self.cx.at(
+                    Severity::Error,
+                    file,
+                    p,
+                    format!("`{{{other}:` is not a text construct"),
+                    Some("unknown construct".into()),
+                    Some(
+                        "use `{if name: ..}`, `{seq: ..}`, `{cycle: ..}`, `{once: ..}` or `{shuffle: ..}`"
+                            .into(),
+                    ),
+                );
+                return None;
+            }
+        };
+        if words.next().is_some() {
+            self.cx.error(
+                file,
+                p,
+                format!(
+                    "`{}:` takes no name: write `{{{}: a | b}}`",
+                    head.trim(),
+                    head.split_whitespace().next().unwrap_or("")
+                ),
+            );
+            return None;
+        }
+        let Some((scene, n)) = self.alt_scene.as_mut() else {
+            self.cx.error(
+                file,
+                p,
+                "the notebook cannot vary with how often it was shown: use `{if name: ..}`".into(),
+            );
+            return None;
+        };
+        let key = format!("{scene}#{n}");
+        *n += 1;
+        let slot = self.text_slots.len() as u32;
+        self.text_slots.push(key);
+        self.alts_here.push((slot, kind, items.len() as u32));
+        Some(Piece::Alt {
+            kind,
+            slot,
+            items: items.into_boxed_slice(),
+        })
+    }
+
+    /// The condition `name` in `{if name: ..}`: a named condition, else a `Bool` variable.
+    fn inline_condition(&mut self, name: &str, file: usize, p: &[Seg]) -> Option<Condition> {
+        if self.named_index.contains_key(name) {
+            return self.named_ref(name, file, p);
+        }
+        if let Some(&id) = self.var_names.get(name) {
+            return self
+                .var_ref(name, file, p, Some(VarKind::Bool))
+                .map(|_| Condition::Flag(id));
+        }
+        let names: Vec<&str> = self
+            .named_index
+            .keys()
+            .map(String::as_str)
+            .chain(self.var_names.keys().copied())
+            .collect();
+        let help = self.suggest(name, names.into_iter()).or_else(|| {
+            Some(format!(
+                "name it in `conditions` of {MANIFEST}, or declare a Bool variable"
+            ))
+        });
+        self.cx.at(
+            Severity::Error,
+            file,
+            p,
+            format!("no condition or Bool variable is named `{name}`"),
+            Some("unknown condition".into()),
+            help,
+        );
+        None
     }
 }
 

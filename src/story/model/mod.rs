@@ -171,6 +171,42 @@ pub enum Effect {
 pub enum Piece {
     Lit(String),
     Var(VarId),
+    /// `{if name: yes | no}`: one of two texts, by a condition.
+    If(Box<Condition>, String, String),
+    /// `{seq: a | b}` and the like: one of several texts, by how often this text was shown
+    /// (the count, or the shuffled pick, the state keeps in text slot `slot`).
+    Alt {
+        kind: AltKind,
+        slot: u32,
+        items: Box<[String]>,
+    },
+}
+
+/// How an alternative in a text picks its item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AltKind {
+    /// `seq`: the items in order, then the last one for good.
+    Seq,
+    /// `cycle`: the items in order, then again from the first.
+    Cycle,
+    /// `once`: the items in order, then nothing.
+    Once,
+    /// `shuffle`: an item drawn at random each time the text is shown.
+    Shuffle,
+}
+
+impl AltKind {
+    /// The item to show of `n`, the text having been shown `count` times (this time included)
+    /// or, for a shuffle, `count` being the item drawn. `None`: nothing (a `once` used up).
+    pub fn pick(self, count: u32, n: usize) -> Option<usize> {
+        let k = count.saturating_sub(1) as usize;
+        match self {
+            AltKind::Seq => Some(k.min(n.saturating_sub(1))),
+            AltKind::Cycle => Some(k % n.max(1)),
+            AltKind::Once => (k < n).then_some(k),
+            AltKind::Shuffle => Some((count as usize).min(n.saturating_sub(1))),
+        }
+    }
 }
 
 /// A run of pieces forming one paragraph (or one line of choice text). Most lines are one
@@ -198,6 +234,11 @@ pub struct Text(pub Vec<Para>);
 pub enum Target {
     Goto(SceneId),
     Branches(Vec<Branch>),
+    /// A choice with a reply and nowhere to go: the game stays in its own scene (named here),
+    /// without entering it again: no visit, no `on_enter`, no new rolls, no autos; its
+    /// choices are offered again (or its fallback taken when none is available). Only
+    /// choices that are not fallbacks have it.
+    Stay(SceneId),
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +259,9 @@ pub enum Locked {
 
 #[derive(Debug, Clone)]
 pub struct Choice {
+    /// What saves know the choice by: its `id`, or else its text as written (with `#2`,
+    /// `#3` for a second or third choice of the same text in the scene).
+    pub key: String,
     pub text: Line,
     pub target: Target,
     pub condition: Option<Condition>,
@@ -226,6 +270,10 @@ pub struct Choice {
     pub once: Option<u32>,
     pub fallback: bool,
     pub locked: Locked,
+    /// Shown right after the choice is taken (after its effects), before the next scene.
+    pub reply: Option<Text>,
+    /// The text slots of the reply's alternatives: advanced when the choice is taken.
+    pub reply_alts: Vec<(u32, AltKind, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +297,9 @@ pub struct Scene {
     pub visit_slot: Option<u32>,
     /// The odds of each `Chance` roll of this scene, by slot.
     pub chances: Vec<u8>,
+    /// The text slots of the alternatives in the scene's text and its choices' texts, with
+    /// their kind and number of items: advanced each time the scene is entered.
+    pub alts: Vec<(u32, AltKind, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -278,6 +329,9 @@ pub struct Story {
     pub(crate) once_slots: u32,
     /// The scenes whose visits are counted, by slot.
     pub(crate) tracked: Vec<SceneId>,
+    /// For each text slot (an alternative `{seq: ..}` in a text), the name saves know it by:
+    /// `scene#n`, the n-th alternative written in that scene (replies included).
+    pub(crate) text_slots: Vec<String>,
     pub(crate) fingerprint: u64,
 }
 
@@ -336,6 +390,10 @@ impl Story {
     /// The scenes whose visit counts the state keeps (those some condition reads), by slot.
     pub fn tracked_scenes(&self) -> &[SceneId] {
         &self.tracked
+    }
+    /// The name of each text slot (see [`Piece::Alt`]), by slot: `scene#n`.
+    pub fn text_slots(&self) -> &[String] {
+        &self.text_slots
     }
     /// How many once-only choices the story has.
     pub fn once_slots(&self) -> u32 {

@@ -118,16 +118,17 @@ impl Target {
     /// The random branches of this target; empty for a plain `Goto`.
     pub fn branches(&self) -> &[Branch] {
         match self {
-            Target::Goto(_) => &[],
+            Target::Goto(_) | Target::Stay(_) => &[],
             Target::Branches(bs) => bs,
         }
     }
 
-    /// Calls `f` on every scene this target may lead to whatever the state: the `Goto`, or
-    /// each branch without a condition and with a weight above 0.
+    /// Calls `f` on every scene this target may lead to whatever the state: the `Goto` (or
+    /// the scene a `Stay` stays in), or each branch without a condition and with a weight
+    /// above 0.
     pub fn always_possible(&self, f: &mut impl FnMut(SceneId)) {
         match self {
-            Target::Goto(s) => f(*s),
+            Target::Goto(s) | Target::Stay(s) => f(*s),
             Target::Branches(bs) => bs
                 .iter()
                 .filter(|b| b.condition.is_none() && b.weight > 0)
@@ -141,11 +142,19 @@ impl Target {
     }
 
     /// Calls `f` on every scene this target may lead to, in the order written (a scene named
-    /// by two branches comes twice).
+    /// by two branches comes twice; a `Stay` leads to its own scene, without entering it).
     pub fn scenes(&self, f: &mut impl FnMut(SceneId)) {
         match self {
-            Target::Goto(s) => f(*s),
+            Target::Goto(s) | Target::Stay(s) => f(*s),
             Target::Branches(bs) => bs.iter().for_each(|b| f(b.target)),
+        }
+    }
+
+    /// Whether this target stays in its scene (a choice with a reply and nowhere to go).
+    pub fn is_stay(&self) -> bool {
+        match self {
+            Target::Stay(_) => true,
+            Target::Goto(_) | Target::Branches(_) => false,
         }
     }
 
@@ -165,8 +174,18 @@ impl Line {
     pub fn vars(&self, f: &mut impl FnMut(VarId)) {
         for p in &self.0 {
             match p {
-                Piece::Lit(_) => {}
+                Piece::Lit(_) | Piece::If(..) | Piece::Alt { .. } => {}
                 Piece::Var(v) => f(*v),
+            }
+        }
+    }
+
+    /// Calls `f` on every condition of this line (`{if name: ..}`), nested ones included.
+    pub fn each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
+        for p in &self.0 {
+            match p {
+                Piece::Lit(_) | Piece::Var(_) | Piece::Alt { .. } => {}
+                Piece::If(c, _, _) => c.each(f),
             }
         }
     }
@@ -269,9 +288,19 @@ impl Auto {
 }
 
 impl Text {
-    /// Calls `f` on every condition of the text, nested ones included.
+    /// Calls `f` on every condition of the text (of paragraphs and inside lines), nested ones
+    /// included.
     pub fn each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
-        self.0.iter().filter_map(Para::condition).for_each(|c| c.each(f));
+        for p in &self.0 {
+            p.condition().iter().for_each(|c| c.each(f));
+            match p {
+                Para::Always(l) => l.each_condition(f),
+                Para::If(_, yes, no) => {
+                    yes.each_condition(f);
+                    no.iter().for_each(|l| l.each_condition(f));
+                }
+            }
+        }
     }
 
     /// Calls `f` on every variable the text may show.
@@ -304,8 +333,8 @@ impl Scene {
     }
 
     /// Calls `f` on everything this scene holds (see [`Part`]): its text, its effects on
-    /// entering, then each transition (condition, choice text, effects, branches, targets), and
-    /// its ending.
+    /// entering, then each transition (condition, choice text and reply, effects, branches,
+    /// targets), and its ending.
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(Part<'a>)) {
         // Destructured so a new field is seen here.
         let Scene {
@@ -318,6 +347,7 @@ impl Scene {
             ending,
             visit_slot: _,
             chances: _,
+            alts: _,
         } = self;
         walk_text(text, f);
         on_enter.iter().for_each(|e| f(Part::Effect(e)));
@@ -330,6 +360,10 @@ impl Scene {
             }
             if let Some(choice) = choice {
                 choice.text.vars(&mut |v| f(Part::Shown(v)));
+                choice.text.each_condition(&mut |c| f(Part::Condition(c)));
+                if let Some(reply) = &choice.reply {
+                    walk_text(reply, f);
+                }
             }
             t.effects.iter().for_each(|e| f(Part::Effect(e)));
             for b in t.target.branches() {
@@ -385,6 +419,15 @@ fn walk_text<'a>(text: &'a Text, f: &mut impl FnMut(Part<'a>)) {
             walk_condition(c, f);
         }
         p.lines(&mut |l| l.vars(&mut |v| f(Part::Shown(v))));
+        match p {
+            Para::Always(l) => l.each_condition(&mut |c| f(Part::Condition(c))),
+            Para::If(_, yes, no) => {
+                yes.each_condition(&mut |c| f(Part::Condition(c)));
+                if let Some(no) = no {
+                    no.each_condition(&mut |c| f(Part::Condition(c)));
+                }
+            }
+        }
     }
 }
 

@@ -480,8 +480,8 @@ impl<'s> Search<'s> {
         // The common case, a step to a scene with nothing new around it, without a call.
         if let Some(ci) = choice {
             match &self.story.scene(scene).choices[ci].target {
-                Target::Goto(t) if self.settled[t.index()] => return,
-                Target::Goto(_) | Target::Branches(_) => {}
+                Target::Goto(t) | Target::Stay(t) if self.settled[t.index()] => return,
+                Target::Goto(_) | Target::Stay(_) | Target::Branches(_) => {}
             }
         }
         self.saw_more(from, scene, choice, dice);
@@ -504,7 +504,7 @@ impl<'s> Search<'s> {
         let unseen = match choice {
             None => unseen_from(story.start()),
             Some(ci) => match &story.scene(scene).choices[ci].target {
-                Target::Goto(t) => unseen_from(*t),
+                Target::Goto(t) | Target::Stay(t) => unseen_from(*t),
                 Target::Branches(bs) => bs.iter().any(|b| unseen_from(b.target)),
             },
         };
