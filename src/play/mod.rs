@@ -1,13 +1,12 @@
 //! Playing a story: the loops between the player and a [`Session`].
 //!
-//! - [`matching`]: which choice a line names (pure; the tools pick choices with it too).
+//! Which choice a line names is [`crate::matching`] (pure; the tools pick choices with it too).
 //! - [`session`]: the REPL's core, without a terminal: one input line in, blocks of output out.
 //! - [`render`]: blocks to text: control characters made visible, wrapping, colour.
 //! - [`terminal`]: the rustyline front end (history, completion, Ctrl-C, Ctrl-D).
 //! - [`run`] picks the front end: rustyline when stdin and stdout are terminals, else a loop
 //!   that reads one input a line and prints the same text without prompts or colour.
 
-pub mod matching;
 pub mod render;
 pub mod session;
 pub mod terminal;

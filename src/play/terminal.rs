@@ -238,6 +238,13 @@ mod tests {
         assert_eq!(h.matching("\"i was bored--"), ["“I was bored—sorry.”"]);
         assert_eq!(h.matching("").len(), 4);
         assert!(h.matching("googling").is_empty());
+        // A choice written with a combining accent, typed precomposed (and the hint after it).
+        let h = Helper {
+            words: vec!["E\u{301}teindre la lampe".to_owned()],
+            hints: true,
+        };
+        assert_eq!(h.matching("\u{e9}tei"), ["E\u{301}teindre la lampe"]);
+        assert_eq!(h.rest_of("\u{e9}tei").as_deref(), Some("ndre la lampe"));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use super::Session;
 use super::meta;
 use super::undo::Undo;
 use crate::engine::{self, Outcome};
-use crate::play::matching::{Found, find_choice};
+use crate::matching::{Found, find_choice};
 use crate::play::render::Block;
 use crate::save::SaveError;
 

@@ -18,9 +18,9 @@ mod saves;
 mod story;
 mod undo;
 
-pub use super::matching::{Found, find_choice, pick, typed_start};
+pub use crate::matching::{Found, find_choice, pick, typed_start};
 
-use super::matching::is_number;
+use crate::matching::is_number;
 use super::render::{Block, Look, clean, render};
 use crate::commands::StorySource;
 use crate::engine::{self, Game, Outcome};
