@@ -239,6 +239,39 @@ pub fn help() -> Vec<String> {
 }
 
 impl Session {
+    /// What Ctrl-D says: goodbye, and where the game is kept and how to resume it.
+    pub fn goodbye(&self) -> Reply {
+        let text = if self.at_ending() || (self.game.state.turn() == 0 && !self.autosaved) {
+            "Goodbye.".to_owned()
+        } else if self.autosave_failed {
+            "Goodbye. Your game could not be autosaved: only what you saved with `save` is kept."
+                .to_owned()
+        } else {
+            format!(
+                "Goodbye. Your game (turn {}) is kept in the autosave, {}: `{}` resumes it.",
+                self.game.state.turn(),
+                self.saves.slot_path(&save::Slot::autosave()).display(),
+                self.resume_command()
+            )
+        };
+        Reply {
+            blocks: vec![Block::Info(text)],
+            ..Reply::default()
+        }
+    }
+
+    /// The command line that resumes this game.
+    fn resume_command(&self) -> String {
+        let mut line = "interview --continue".to_owned();
+        if let crate::commands::StorySource::Dir(dir) = &self.source {
+            line.push_str(&format!(" --scenes {}", dir.display()));
+        }
+        if self.saves.dir() != std::path::Path::new("saves") {
+            line.push_str(&format!(" --saves {}", self.saves.dir().display()));
+        }
+        line
+    }
+
     /// Whether to quit now; asks first when the game in progress is not saved.
     fn quit(&mut self, blocks: &mut Vec<Block>) -> bool {
         if self.unsaved && !self.at_ending() && self.game.state.turn() > 0 {

@@ -61,6 +61,15 @@ impl<'a> Input<'a> {
             Err(_) => Input::NotUtf8,
         }
     }
+
+    /// The input as the transcript and `--echo` show it.
+    pub fn echo(&self) -> String {
+        match self {
+            Input::Line(line) => (*line).to_owned(),
+            Input::TooLong => "(a line that is too long)".to_owned(),
+            Input::NotUtf8 => "(a line that is not UTF-8)".to_owned(),
+        }
+    }
 }
 
 /// What to print after an input, and whether the game ends.
@@ -68,6 +77,9 @@ impl<'a> Input<'a> {
 pub struct Reply {
     pub blocks: Vec<Block>,
     pub quit: bool,
+    /// Notes about the saves folder that are not part of the game's text: a terminal shows
+    /// them, a piped run writes them to stderr so its output stays as it was.
+    pub notices: Vec<String>,
 }
 
 /// How a session starts.
@@ -102,6 +114,8 @@ pub struct Session {
     unsaved: bool,
     transcript: bool,
     autosave_failed: bool,
+    /// An autosave was written by this session.
+    autosaved: bool,
 }
 
 impl Session {
@@ -163,10 +177,11 @@ impl Session {
             unsaved: false,
             transcript: false,
             autosave_failed: false,
+            autosaved: false,
         };
         session.passed(&outcome, &mut blocks);
         session.scene(&mut blocks, true);
-        Ok((session, Reply { blocks, quit: false }))
+        Ok((session, Reply { blocks, ..Reply::default() }))
     }
 
     pub fn story(&self) -> &Story {
@@ -191,11 +206,7 @@ impl Session {
     /// Handles one line of input.
     pub fn handle(&mut self, input: Input<'_>) -> Reply {
         let mut reply = Reply::default();
-        let echo = match input {
-            Input::Line(line) => line.to_owned(),
-            Input::TooLong => "(a line that is too long)".to_owned(),
-            Input::NotUtf8 => "(a line that is not UTF-8)".to_owned(),
-        };
+        let echo = input.echo();
         match input {
             Input::TooLong => {
                 self.pending = None;

@@ -14,6 +14,7 @@ impl Session {
         {
             Ok(shorter) => {
                 self.autosave_failed = false;
+                self.autosaved = true;
                 self.play_on_with(shorter, blocks);
             }
             Err(e) => {
