@@ -12,7 +12,7 @@ pub mod session;
 pub mod terminal;
 
 pub use render::{Block, Look, clean, render};
-pub use session::{Config, Found, Input, MAX_LINE, Reply, Session, find_choice, pick, typed_start};
+pub use session::{Config, Found, Front, Input, MAX_LINE, Reply, Session, find_choice, pick, typed_start};
 
 use crate::commands::{StorySource, load_or_report};
 use std::io::{BufRead, IsTerminal, Write};
@@ -58,7 +58,7 @@ pub fn run(source: &StorySource, options: &Options) -> u8 {
     };
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let config = options.config();
-    let (session, intro) = match Session::start(story, source.clone(), &config) {
+    let (session, intro) = match Session::start_for(story, source.clone(), &config, front(interactive)) {
         Ok(s) => s,
         Err(msg) => {
             for line in msg.lines() {
@@ -71,6 +71,14 @@ pub fn run(source: &StorySource, options: &Options) -> u8 {
         terminal::run(session, intro, options)
     } else {
         piped(session, intro, options)
+    }
+}
+
+/// The front end for a player at a terminal or not.
+pub fn front(interactive: bool) -> Front {
+    match interactive {
+        true => Front::Terminal,
+        false => Front::Pipe,
     }
 }
 
