@@ -193,11 +193,17 @@ mod tests {
     #[test]
     fn typed_starts_compare_in_nfc() {
         let decomposed = "E\u{301}teindre la lampe";
-        assert_eq!(typed_start(decomposed, "\u{e9}teindre"), Some("E\u{301}teindre".len()));
+        assert_eq!(
+            typed_start(decomposed, "\u{e9}teindre"),
+            Some("E\u{301}teindre".len())
+        );
         assert_eq!(typed_start(decomposed, "\u{c9}"), Some("E\u{301}".len()));
         assert_eq!(typed_start("\u{c9}teindre", "e\u{301}t"), Some("\u{c9}t".len()));
         assert_eq!(typed_start(decomposed, "e"), None);
         // Hangul typed as jamo finds the syllable.
-        assert_eq!(typed_start("\u{d55c}\u{ae00}", "\u{1112}\u{1161}\u{11ab}"), Some(3));
+        assert_eq!(
+            typed_start("\u{d55c}\u{ae00}", "\u{1112}\u{1161}\u{11ab}"),
+            Some(3)
+        );
     }
 }

@@ -10,7 +10,8 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
     let story = load(source)?;
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let config = options.config();
-    let (session, intro) = Session::start_for(story, source.clone(), &config, front(interactive)).map_err(Error::CannotStart)?;
+    let (session, intro) =
+        Session::start_for(story, source.clone(), &config, front(interactive)).map_err(Error::CannotStart)?;
     let code = match interactive {
         true => play::terminal::run(session, intro, options),
         false => play::piped(session, intro, options),

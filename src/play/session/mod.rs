@@ -20,10 +20,10 @@ mod undo;
 
 pub use crate::matching::{Found, find_choice, pick, typed_start};
 
-use crate::matching::is_number;
 use super::render::{Block, Look, clean, render};
 use crate::commands::StorySource;
 use crate::engine::{self, Game, Outcome};
+use crate::matching::is_number;
 use crate::save::{self, ChoicesText, SaveDir, SaveError, Slot};
 use crate::story::Story;
 use std::collections::VecDeque;
@@ -38,7 +38,9 @@ pub const UNDO_LIMIT: usize = 1000;
 pub(crate) const TRANSCRIPT: &str = "transcript.txt";
 pub(crate) const ENDINGS: &str = "endings.txt";
 pub(crate) const HISTORY: &str = "history.txt";
-const OWN_FILES: &[&str] = &[TRANSCRIPT, ENDINGS, HISTORY];
+/// The scenes read, across games: `STORY SCENE` a line, each once (for `brief`).
+pub(crate) const SEEN: &str = "seen.txt";
+const OWN_FILES: &[&str] = &[TRANSCRIPT, ENDINGS, HISTORY, SEEN];
 
 /// One line of input, as it arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +110,11 @@ enum Pending {
     Quit,
     /// Continue the unfinished game in the autosave (at the start, on a terminal)? The new
     /// game has started already, with what its start printed.
-    Continue { old: Box<Game>, turn: u32, passed: Outcome },
+    Continue {
+        old: Box<Game>,
+        turn: u32,
+        passed: Outcome,
+    },
     /// Save over a slot that holds another game?
     Overwrite(Slot),
 }
@@ -150,6 +156,13 @@ pub struct Session {
     mine: Vec<String>,
     /// Notices for the next reply.
     notices: Vec<String>,
+    /// The last input that was not an answer or `again`, for `again`.
+    last: Option<String>,
+    /// `brief`: a scene read in an earlier game shows its first paragraph only.
+    brief: bool,
+    /// The scenes of this story read in earlier games, and those recorded since.
+    seen_before: std::collections::HashSet<String>,
+    seen_now: std::collections::HashSet<String>,
     /// Changed since the last save or load.
     unsaved: bool,
     transcript: bool,
@@ -260,7 +273,12 @@ impl Session {
             old_autosave,
             mine: Vec::new(),
             notices: Vec::new(),
+            last: None,
+            brief: false,
+            seen_before: Default::default(),
+            seen_now: Default::default(),
         };
+        session.seen_before = session.read_seen();
         if let (Front::Terminal, Some((summary, saved_at, old))) = (front, ask) {
             blocks.push(Block::Ask(format!(
                 "There is an unfinished game in the autosave: {summary}, saved {}. Continue it? \
@@ -273,11 +291,23 @@ impl Session {
                 turn,
                 passed: outcome,
             });
-            return Ok((session, Reply { blocks, ..Reply::default() }));
+            return Ok((
+                session,
+                Reply {
+                    blocks,
+                    ..Reply::default()
+                },
+            ));
         }
         session.passed(&outcome, &mut blocks);
         session.scene(&mut blocks, true);
-        Ok((session, Reply { blocks, ..Reply::default() }))
+        Ok((
+            session,
+            Reply {
+                blocks,
+                ..Reply::default()
+            },
+        ))
     }
 
     pub fn story(&self) -> &Story {
@@ -395,8 +425,7 @@ impl Session {
             }
             (Pending::Continue { passed, .. }, false) => {
                 blocks.push(Block::Info(
-                    "A new game starts; the unfinished one is kept as a slot at your first move."
-                        .into(),
+                    "A new game starts; the unfinished one is kept as a slot at your first move.".into(),
                 ));
                 self.passed(&passed, blocks);
                 self.scene(blocks, true);
@@ -417,6 +446,10 @@ impl Session {
                 blocks,
             );
             return;
+        }
+        let again = matches!(meta::parse(trimmed), Some(Ok((c, _))) if c.name == "again");
+        if !again {
+            self.last = Some(trimmed.to_owned());
         }
         if is_number(trimmed) {
             self.by_choice(trimmed, blocks);

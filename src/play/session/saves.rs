@@ -1,7 +1,7 @@
 //! `save`, `load`, `saves` and the autosave.
 
 use super::Session;
-use super::undo::Undo;
+use super::undo::{Took, Undo};
 use crate::engine::Game;
 use crate::play::render::{Block, clean};
 use crate::save::{self, Slot};
@@ -80,7 +80,9 @@ impl Session {
         };
         if self.front == super::Front::Terminal && !self.is_mine(&slot) {
             let other = self.saves.list().ok().and_then(|rows| {
-                let row = rows.into_iter().find(|r| r.slot.as_str().eq_ignore_ascii_case(slot.as_str()))?;
+                let row = rows
+                    .into_iter()
+                    .find(|r| r.slot.as_str().eq_ignore_ascii_case(slot.as_str()))?;
                 Some(match row.save {
                     Ok(s) => format!(
                         "\u{201c}{}\u{201d}, turn {}, saved {}",
@@ -137,7 +139,7 @@ impl Session {
             Ok(loaded) => {
                 self.claim(&slot);
                 let before = self.replace_game(loaded.game);
-                self.push_undo(Undo::Whole(before));
+                self.push_undo(Undo::Whole(before, Took::Load(slot.as_str().to_owned())));
                 self.unsaved = false;
                 let mut text = format!(
                     "Loaded slot `{name}`, saved {} at turn {}.",
