@@ -269,10 +269,7 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
             Ok(bytes) => {
                 total += bytes.len();
                 let over = total > limits::STORY_BYTES;
-                read.files.push(SourceFile {
-                    name: shown.clone(),
-                    bytes,
-                });
+                read.files.push(SourceFile { name: shown.clone(), bytes });
                 if over {
                     read.problems.push(problem(
                         shown,
@@ -285,9 +282,7 @@ pub fn read_story(dir: &Path) -> Result<StoryFiles, FileError> {
                     break;
                 }
             }
-            Err(e) => read
-                .problems
-                .push(problem(shown, format!("the file cannot be read: {e}"))),
+            Err(e) => read.problems.push(problem(shown, format!("the file cannot be read: {e}"))),
         }
     }
     Ok(read)
@@ -335,10 +330,7 @@ pub fn read_text(path: &Path, limit: usize) -> Result<String, FileError> {
     }
     String::from_utf8(bytes).map_err(|_| FileError::Io {
         path: path.to_path_buf(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "stream did not contain valid UTF-8",
-        ),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "stream did not contain valid UTF-8"),
     })
 }
 
@@ -396,13 +388,7 @@ mod tests {
             path: "w/a.ron".into(),
             limit: limits::FILE_BYTES,
         };
-        assert_eq!(
-            e.to_string(),
-            "w/a.ron: the file is larger than the limit of 4194304 bytes (4 MiB)"
-        );
-        assert_eq!(
-            e.why(),
-            "the file is larger than the limit of 4194304 bytes (4 MiB)"
-        );
+        assert_eq!(e.to_string(), "w/a.ron: the file is larger than the limit of 4194304 bytes (4 MiB)");
+        assert_eq!(e.why(), "the file is larger than the limit of 4194304 bytes (4 MiB)");
     }
 }

@@ -61,10 +61,7 @@ const LOADS: usize = 5;
 /// the memory of the previous load (cheaper for a story that fits in the allocator's cache of
 /// freed memory, so the two grow differently with the story's size; see docs/PERFORMANCE.md).
 pub fn run(cfg: &BenchConfig) -> Result<Outcome, Error> {
-    let failed = |message: String| Error::Failed {
-        command: COMMAND,
-        message,
-    };
+    let failed = |message: String| Error::Failed { command: COMMAND, message };
     let dir = match &cfg.dir {
         Some(d) => d.clone(),
         None => {
@@ -155,10 +152,7 @@ fn timed_load(dir: &Path, lints: bool) -> Result<(f64, crate::story::Story), Err
         Some(s) => Ok((ms, s)),
         None => Err(Error::Failed {
             command: COMMAND,
-            message: format!(
-                "{} is not a valid story; run `interview check` on it",
-                dir.display()
-            ),
+            message: format!("{} is not a valid story; run `interview check` on it", dir.display()),
         }),
     }
 }

@@ -31,11 +31,7 @@ pub enum Outcome {
 impl Outcome {
     /// `Findings` when `found` is true.
     pub fn findings_if(found: bool) -> Outcome {
-        if found {
-            Outcome::Findings
-        } else {
-            Outcome::Success
-        }
+        if found { Outcome::Findings } else { Outcome::Success }
     }
 
     pub fn code(self) -> u8 {
@@ -54,17 +50,11 @@ pub enum Error {
     /// `plain` is the same message rendered without styles, as the text the user typed.
     Cli { error: clap::Error, plain: String },
     /// A file or folder named on the command line cannot be used: exit 2.
-    Usage {
-        command: &'static str,
-        source: FileError,
-    },
+    Usage { command: &'static str, source: FileError },
     /// A number or a value that makes no sense (`bench --n 1`): exit 2.
     Invalid { command: &'static str, message: String },
     /// The story folder cannot be read at all: exit 2.
-    Folder {
-        command: &'static str,
-        source: FileError,
-    },
+    Folder { command: &'static str, source: FileError },
     /// The story has errors (every diagnostic, rendered, and the summary line): exit 1.
     Story { report: String },
     /// The game cannot start (the autosave does not fit the story, …): exit 1.
@@ -97,10 +87,7 @@ impl fmt::Display for Error {
             }
             Error::Story { report } => f.write_str(report),
             Error::CannotStart(msg) => {
-                let lines: Vec<String> = msg
-                    .lines()
-                    .map(|l| format!("interview: {}", visible(l)))
-                    .collect();
+                let lines: Vec<String> = msg.lines().map(|l| format!("interview: {}", visible(l))).collect();
                 f.write_str(&lines.join("\n"))
             }
         }
@@ -192,36 +179,19 @@ mod tests {
             source: FileError::NoSuchFolder("a\u{1b}]52;c;x\u{7}\u{9b}".into()),
         };
         assert_eq!(folder.code(), 2);
-        assert_eq!(
-            folder.to_string(),
-            "interview check: a^[]52;c;x^G<U+009B>: no such folder"
-        );
+        assert_eq!(folder.to_string(), "interview check: a^[]52;c;x^G<U+009B>: no such folder");
         let usage = Error::Usage {
             command: "interview replay",
             source: FileError::NoSuchFile("w\u{202e}.ron".into()),
         };
-        assert_eq!(
-            (usage.code(), usage.to_string().as_str()),
-            (2, "interview replay: w<U+202E>.ron: no such file")
-        );
-        let story = Error::Story {
-            report: "x.ron:1:1: error: bad\ninterview: x has 1 error".into(),
-        };
+        assert_eq!((usage.code(), usage.to_string().as_str()), (2, "interview replay: w<U+202E>.ron: no such file"));
+        let story = Error::Story { report: "x.ron:1:1: error: bad\ninterview: x has 1 error".into() };
         assert_eq!(story.code(), 1);
         let start = Error::CannotStart("one\ntwo \u{1b}[2J".into());
-        assert_eq!(
-            (start.code(), start.to_string().as_str()),
-            (1, "interview: one\ninterview: two ^[[2J")
-        );
-        let failed = Error::Failed {
-            command: "interview bench",
-            message: "no".into(),
-        };
+        assert_eq!((start.code(), start.to_string().as_str()), (1, "interview: one\ninterview: two ^[[2J"));
+        let failed = Error::Failed { command: "interview bench", message: "no".into() };
         assert_eq!(failed.code(), 1);
-        let invalid = Error::Invalid {
-            command: "interview bench gen",
-            message: "n".into(),
-        };
+        let invalid = Error::Invalid { command: "interview bench gen", message: "n".into() };
         assert_eq!(invalid.code(), 2);
         assert_eq!((Outcome::Success.code(), Outcome::Findings.code()), (0, 1));
     }

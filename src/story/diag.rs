@@ -363,12 +363,7 @@ mod visible_tests {
 
     #[test]
     fn text_that_needs_nothing_is_borrowed() {
-        for s in [
-            "plain",
-            "caf\u{e9} \u{201c}quoted\u{201d}",
-            "\u{1f468}\u{200d}\u{1f469}",
-            "\u{645}\u{200c}\u{6cc}",
-        ] {
+        for s in ["plain", "caf\u{e9} \u{201c}quoted\u{201d}", "\u{1f468}\u{200d}\u{1f469}", "\u{645}\u{200c}\u{6cc}"] {
             assert!(matches!(visible(s), std::borrow::Cow::Borrowed(_)), "{s:?}");
         }
     }

@@ -222,7 +222,9 @@ impl Canon {
             once: story.once_slots() as usize,
         };
         let mut caps = vec![0u32; layout.visits];
-        story.each_condition(&mut |c| c.reads(&mut |r| visit_cap(r, &mut caps)));
+        story.each_condition(&mut |c| {
+            c.reads(&mut |r| visit_cap(r, &mut caps))
+        });
         fn visit_cap(r: Read<'_>, caps: &mut [u32]) {
             let (slot, n) = match r {
                 Read::Visits { slot, n, .. } => (slot, n),

@@ -18,7 +18,9 @@ pub(crate) use canon::Canon;
 use crate::engine::{self, Dice, GameState, StepError};
 use std::sync::Arc;
 
-use crate::story::{Branch, Effect, Line, Piece, SceneId, Story, Target, Value, VarDecl, VarId};
+use crate::story::{
+    Branch, Effect, Line, Piece, SceneId, Story, Target, Value, VarDecl, VarId,
+};
 
 /// Dice that replay a fixed list of outcomes, then take the first possible outcome of every
 /// further draw. They record each draw so [`Enumerator::advance`] can move on to the next
@@ -118,11 +120,7 @@ fn odds_with_same(weights: &[u32], same: &[u32], pick: usize) -> f64 {
             mine += u64::from(w);
         }
     }
-    if total > 0 {
-        mine as f64 / total as f64
-    } else {
-        0.0
-    }
+    if total > 0 { mine as f64 / total as f64 } else { 0.0 }
 }
 
 impl Dice for Enumerator {

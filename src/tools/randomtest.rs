@@ -91,15 +91,9 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
         let player_seed: u64 = seeds.random();
         // The inputs are not kept (a run of 10^8 steps would hold gigabytes): a failing run is
         // played again, the same, to list them.
-        let (end, state, steps) = play_one(
-            game,
-            seed,
-            player_seed,
-            config.max_steps,
-            &mut |scene, index, _| {
-                choices[scene][index] += 1;
-            },
-        );
+        let (end, state, steps) = play_one(game, seed, player_seed, config.max_steps, &mut |scene, index, _| {
+            choices[scene][index] += 1;
+        });
         if let Some(state) = &state {
             for (s, n) in scenes.iter_mut().enumerate() {
                 *n += u64::from(tracked.visits(state, SceneId(s as u32)));

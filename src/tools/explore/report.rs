@@ -3,9 +3,9 @@
 
 use super::search::{Found, Node, Origin, ROOT, START, Search};
 use super::{ChoiceRef, EndingReached, EndingRef, Path, Problem, Report, SceneRef, Step, Unreached};
+use crate::tools::{Enumerator, Forced, line_as_written, plural, shown_as};
 use crate::engine::{self, GameState};
 use crate::story::{EndingId, Story};
-use crate::tools::{Enumerator, Forced, line_as_written, plural, shown_as};
 use std::fmt::Write as _;
 
 impl Search<'_> {
@@ -155,6 +155,7 @@ impl Search<'_> {
         }
     }
 }
+
 
 /// One step of a path as the search keeps it.
 struct Link {

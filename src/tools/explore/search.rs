@@ -2,10 +2,10 @@
 //! rows, looked up in batches, random outcomes enumerated.
 
 use super::{Config, Report};
-use crate::engine::{self, GameState, StepError};
-use crate::story::{Effect, SceneId, Story, Target};
 use crate::tools::store::StateStore;
 use crate::tools::{Canon, Enumerator, Forced, SameBranches, Tracked, is_story_error};
+use crate::engine::{self, GameState, StepError};
+use crate::story::{Effect, SceneId, Story, Target};
 
 pub(super) const ROOT: u32 = u32::MAX;
 pub(super) const START: u32 = u32::MAX;
@@ -603,4 +603,5 @@ impl<'s> Search<'s> {
             }),
         }
     }
+
 }

@@ -39,11 +39,7 @@ pub fn cross_check(story: &Story, config: &Config) -> Result<Compared, Mismatch>
 }
 
 /// [`cross_check`] with a given reduction (a wrong one, in the tests).
-pub(crate) fn cross_check_with(
-    story: &Story,
-    config: &Config,
-    reduced: &Canon,
-) -> Result<Compared, Mismatch> {
+pub(crate) fn cross_check_with(story: &Story, config: &Config, reduced: &Canon) -> Result<Compared, Mismatch> {
     let reduced = explore_in_batches(story, config, reduced, BATCH, &mut |_, _| {});
     let whole = explore_in_batches(story, config, &Canon::whole(story), BATCH, &mut |_, _| {});
     let compared = Compared {
@@ -57,11 +53,7 @@ pub(crate) fn cross_check_with(
     }
     let (a, b) = (findings(&reduced), findings(&whole));
     let mut differences = Vec::new();
-    for key in a
-        .keys()
-        .chain(b.keys())
-        .collect::<std::collections::BTreeSet<_>>()
-    {
+    for key in a.keys().chain(b.keys()).collect::<std::collections::BTreeSet<_>>() {
         let (x, y) = (a.get(key), b.get(key));
         // A search cut short has not reached everything: only what it found counts, and what
         // the reduced search never reached must not be among it.
@@ -179,3 +171,4 @@ mod tests {
         assert!(caught > 0, "no wrong reduction of the example was caught");
     }
 }
+

@@ -2,10 +2,10 @@
 
 use super::EndingReached;
 use super::search::{ROOT, START};
-use crate::engine::{self, GameState};
-use crate::story::{EndingId, Story};
 use crate::tools::replay::{self, Walkthrough};
 use crate::tools::{Canon, shown_as, squash};
+use crate::engine::{self, GameState};
+use crate::story::{EndingId, Story};
 use std::collections::{HashMap, VecDeque};
 
 /// The seeds tried with an ending's shortest path before searching each seed's own game.
