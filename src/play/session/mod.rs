@@ -237,6 +237,8 @@ impl Session {
                     }
                 }
                 Err(SaveError::NoSave(_)) => {}
+                // No file there (the folder cannot be read): nothing to keep.
+                Err(_) if std::fs::symlink_metadata(saves.slot_path(&Slot::autosave())).is_err() => {}
                 // Another story's game, or a file that cannot be read: kept too.
                 Err(_) => {
                     old_autosave = Some(OldAutosave {
