@@ -3,7 +3,7 @@
 use super::Session;
 use super::undo::{Took, Undo};
 use crate::engine::Game;
-use crate::play::render::{Block, clean};
+use crate::play::render::{Block, clean, pad, width};
 use crate::save::{self, Slot};
 
 impl Session {
@@ -196,15 +196,12 @@ impl Session {
         let widths: Vec<usize> = (0..5)
             .map(|i| {
                 let cells = std::iter::once(&header).chain(&readable);
-                cells.map(|r| r[i].chars().count()).max().unwrap_or(0)
+                cells.map(|r| width(&r[i])).max().unwrap_or(0)
             })
             .collect();
         let line = |r: &[String; 5]| {
             let cells: Vec<String> = (0..5)
-                .map(|i| match i {
-                    3 => format!("{:>w$}", r[i], w = widths[i]),
-                    _ => format!("{:<w$}", r[i], w = widths[i]),
-                })
+                .map(|i| pad(&r[i], widths[i], i == 3))
                 .collect();
             cells.join("  ").trim_end().to_owned()
         };
@@ -214,9 +211,8 @@ impl Session {
             match &row.save {
                 Ok(_) => lines.extend(readable.next().map(line)),
                 Err(why) => lines.push(format!(
-                    "{:<w$}  (unreadable: {why})",
-                    row.slot.to_string(),
-                    w = widths[0]
+                    "{}  (unreadable: {why})",
+                    pad(row.slot.as_str(), widths[0], false)
                 )),
             }
         }
