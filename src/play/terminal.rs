@@ -182,8 +182,11 @@ impl Screen {
     /// line is returned, to be read as the next input.
     fn show(&mut self, editor: &mut Editor<Helper, DefaultHistory>, reply: &Reply) -> Option<String> {
         let mut blocks = reply.blocks.clone();
-        for note in &reply.notices {
-            blocks.insert(0, Block::Info(note.clone()));
+        for note in reply.notices.iter().rev() {
+            // A sentence on screen (on stderr, a message after `interview: `).
+            let mut chars = note.chars();
+            let note: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            blocks.insert(0, Block::Info(format!("{note}.")));
         }
         let look = self.look(editor);
         let text = render(&blocks, &look);
