@@ -185,7 +185,10 @@ impl Screen {
         for note in reply.notices.iter().rev() {
             // A sentence on screen (on stderr, a message after `interview: `).
             let mut chars = note.chars();
-            let note: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            let note: String = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
             blocks.insert(0, Block::Info(format!("{note}.")));
         }
         let look = self.look(editor);

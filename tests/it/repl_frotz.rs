@@ -96,7 +96,10 @@ fn a_piped_new_game_keeps_the_unfinished_autosave_as_a_slot() {
          slot `unfinished`: `load unfinished` brings it back\n"
     );
     assert!(!r.stdout.contains("unfinished"));
-    assert_eq!(std::fs::read(dir.path().join("saves/unfinished.ron")).unwrap(), autosave);
+    assert_eq!(
+        std::fs::read(dir.path().join("saves/unfinished.ron")).unwrap(),
+        autosave
+    );
     let r = run(dir.path(), &[], b"sit\n");
     assert!(r.stderr.contains("slot `unfinished-2`"), "{}", r.stderr);
     // A finished game is not kept.
@@ -124,13 +127,24 @@ fn brief_shows_the_first_paragraph_of_a_scene_read_in_an_earlier_game() {
     assert_eq!(first.stdout.matches("Dust lies on everything.").count(), 2);
     let second = run(dir.path(), &[], b"brief\n2\nlook\nverbose\n2\n");
     // Brief after the move; `look` and verbose show it all.
-    assert_eq!(second.stdout.matches("Dust lies on everything.").count(), 3, "{}", second.stdout);
+    assert_eq!(
+        second.stdout.matches("Dust lies on everything.").count(),
+        3,
+        "{}",
+        second.stdout
+    );
     assert_shows(
         &second.stdout,
-        &["Brief: a scene you read in an earlier game", "Verbose: every scene is shown in full."],
+        &[
+            "Brief: a scene you read in an earlier game",
+            "Verbose: every scene is shown in full.",
+        ],
     );
     let seen = std::fs::read_to_string(dir.path().join("saves/seen.txt")).unwrap();
-    assert_eq!(seen.lines().filter(|l| l.starts_with("door ")).count(), seen.lines().count());
+    assert_eq!(
+        seen.lines().filter(|l| l.starts_with("door ")).count(),
+        seen.lines().count()
+    );
     assert_eq!(seen.lines().count(), 1, "{seen}");
 }
 
@@ -141,12 +155,18 @@ fn readme_lists_every_command_and_alias() {
         let names = line.trim_start().split("  ").next().unwrap();
         for name in names.split(", ") {
             let name = name.split(' ').next().unwrap();
-            assert!(readme.contains(&format!("`{name}")), "README does not name `{name}`");
+            assert!(
+                readme.contains(&format!("`{name}")),
+                "README does not name `{name}`"
+            );
         }
     }
     for c in interview::play::session::meta::COMMANDS {
         for alias in c.aliases {
-            assert!(readme.contains(&format!("`{alias}`")), "README does not name `{alias}`");
+            assert!(
+                readme.contains(&format!("`{alias}`")),
+                "README does not name `{alias}`"
+            );
         }
     }
 }
@@ -242,7 +262,11 @@ mod pty {
         exits_with_0(&p);
 
         // `--plain`: no paging.
-        let mut p = spawn(&dir.path().join("saves"), "tests/fixtures/play/door", &["--plain"]);
+        let mut p = spawn(
+            &dir.path().join("saves"),
+            "tests/fixtures/play/door",
+            &["--plain"],
+        );
         p.expect("> ").unwrap();
         p.get_process_mut().set_window_size(80, 10).unwrap();
         p.send("help\r").unwrap();
@@ -265,13 +289,15 @@ mod pty {
         p.expect("Saved in slot `other`.").unwrap();
         p.expect("> ").unwrap();
         p.send(ControlCode::EndOfTransmission).unwrap();
-        p.expect("Goodbye. Your game (turn 1) is kept in the autosave,").unwrap();
+        p.expect("Goodbye. Your game (turn 1) is kept in the autosave,")
+            .unwrap();
         p.expect("--continue").unwrap();
         exits_with_0(&p);
 
         // A new run asks; `n` starts a new game, which keeps the old one at its first move.
         let mut p = door(&saves);
-        p.expect("There is an unfinished game in the autosave: “The Hall”, turn 1,").unwrap();
+        p.expect("There is an unfinished game in the autosave: “The Hall”, turn 1,")
+            .unwrap();
         p.expect("[y/n]").unwrap();
         p.send("n\r").unwrap();
         p.expect("A new game starts").unwrap();
@@ -282,7 +308,8 @@ mod pty {
         p.expect("> ").unwrap();
         // Saving over a slot another game wrote asks first.
         p.send("save other\r").unwrap();
-        p.expect("Slot `other` holds another game (“The Hall”, turn 1,").unwrap();
+        p.expect("Slot `other` holds another game (“The Hall”, turn 1,")
+            .unwrap();
         p.send("n\r").unwrap();
         p.expect("Not saved; slot `other` is as it was.").unwrap();
         p.expect("> ").unwrap();
@@ -360,7 +387,10 @@ mod pty {
         p.get_process_mut().set_window_size(160, 60).unwrap();
         p.send("look\r").unwrap();
         let seen = text(p.expect("> ").unwrap());
-        assert!(seen.contains("Waves break on black stones. Above you the lighthouse"), "{seen:?}");
+        assert!(
+            seen.contains("Waves break on black stones. Above you the lighthouse"),
+            "{seen:?}"
+        );
         at_most(&seen, 80);
         assert!(seen.lines().any(|l| l.chars().count() > 60), "{seen:?}");
         p.send(ControlCode::EndOfTransmission).unwrap();

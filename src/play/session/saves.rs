@@ -200,9 +200,7 @@ impl Session {
             })
             .collect();
         let line = |r: &[String; 5]| {
-            let cells: Vec<String> = (0..5)
-                .map(|i| pad(&r[i], widths[i], i == 3))
-                .collect();
+            let cells: Vec<String> = (0..5).map(|i| pad(&r[i], widths[i], i == 3)).collect();
             cells.join("  ").trim_end().to_owned()
         };
         let mut lines = vec![line(&header)];
