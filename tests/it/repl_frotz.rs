@@ -404,3 +404,33 @@ mod pty {
         exits_with_0(&p);
     }
 }
+
+#[test]
+fn a_choice_with_a_combining_accent_is_found_by_a_precomposed_letter() {
+    let dir = tempfile::tempdir().unwrap();
+    let story = dir.path().join("accents");
+    std::fs::create_dir_all(&story).unwrap();
+    std::fs::write(
+        story.join("story.ron"),
+        "Story(id: \"accents\", title: \"Accents\", author: \"T\", version: \"1\", about: \"\", \
+         start: \"a\", variables: {}, endings: { \"e\": \"Dark\" })",
+    )
+    .unwrap();
+    // `E` + U+0301 (combining acute) in the file.
+    std::fs::write(
+        story.join("scenes.ron"),
+        "[ Scene(id: \"a\", text: \"Choose.\", choices: [\n\
+           Choice(text: \"E\u{301}teindre la lampe\", goto: \"b\"),\n\
+           Choice(text: \"Ouvrir la porte\", goto: \"b\") ]),\n\
+         Scene(id: \"b\", text: \"Done.\", ending: \"e\") ]",
+    )
+    .unwrap();
+    let out = support::cmd()
+        .current_dir(dir.path())
+        .args(["--scenes", "accents"])
+        .write_stdin("\u{e9}teindre\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("THE END: Dark"), "{stdout}");
+}
