@@ -339,6 +339,50 @@ mod pty {
         exits_with_0(&p);
     }
 
+    #[test]
+    fn history_lines_are_kept_as_typed_by_two_games_and_after_a_hangup() {
+        use expectrl::process::unix::Signal;
+        let dir = tempfile::tempdir().unwrap();
+        let saves = dir.path().join("saves");
+        let mut a = door(&saves);
+        a.expect("> ").unwrap();
+        let mut b = door(&saves);
+        b.expect("> ").unwrap();
+        a.send("notes\r").unwrap();
+        a.expect("Fresh air").unwrap();
+        a.expect("> ").unwrap();
+        b.send("look\r").unwrap();
+        b.expect("A bare hall").unwrap();
+        b.expect("> ").unwrap();
+        // The terminal of `a` closes: what it typed is already in the file.
+        a.get_process_mut().kill(Signal::SIGHUP).unwrap();
+        let _ = a.get_process().wait();
+        b.send("about\r").unwrap();
+        b.expect("> ").unwrap();
+        b.send(ControlCode::EndOfTransmission).unwrap();
+        exits_with_0(&b);
+        let history = std::fs::read_to_string(saves.join("history.txt")).unwrap();
+        assert_eq!(history, "notes\nlook\nabout\n");
+    }
+
+    #[test]
+    fn a_history_that_cannot_be_read_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let saves = dir.path().join("saves");
+        std::fs::create_dir_all(&saves).unwrap();
+        let big = "x\n".repeat(600 * 1024);
+        std::fs::write(saves.join("history.txt"), &big).unwrap();
+        let mut p = door(&saves);
+        p.expect("> ").unwrap();
+        p.send("notes\r").unwrap();
+        p.expect("Fresh air").unwrap();
+        p.expect("> ").unwrap();
+        p.send(ControlCode::EndOfTransmission).unwrap();
+        exits_with_0(&p);
+        assert_eq!(std::fs::read_to_string(saves.join("history.txt")).unwrap(), big);
+        assert!(!saves.join("history.txt.old").exists());
+    }
+
     /// `s` without the terminal's escape sequences (rustyline's, around the prompt).
     fn strip(s: &str) -> String {
         let mut out = String::new();
