@@ -467,6 +467,11 @@ impl Session {
     /// Says a line could not be read, and shows the choices again (if there are any).
     fn bad_line(&self, msg: &str, blocks: &mut Vec<Block>) {
         blocks.push(Block::Problem(msg.to_owned()));
+        if let Some(p @ Pending::Continue { .. }) = &self.pending {
+            // Still at the question of the start: no game on screen yet.
+            blocks.push(Block::Ask(format!("{} Please type y or n.", p.question())));
+            return;
+        }
         let view = engine::view(&self.story, &self.game.state);
         if view.ending.is_none() && !view.is_dead_end() {
             Self::choice_blocks(&view, blocks);
