@@ -29,6 +29,12 @@ struct Cli {
     /// ending is ignored (`check` stays strict).
     #[arg(long)]
     draft: bool,
+    /// Wrap the story's text at N columns (default: the terminal's width, at most 80).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    width: Option<u16>,
+    /// With piped input: print each input as `> input` before its reply.
+    #[arg(long)]
+    echo: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -236,6 +242,8 @@ fn run() -> Result<Outcome, Error> {
                 plain: cli.plain,
                 saves: cli.saves,
                 resume: cli.resume,
+                width: cli.width.map(usize::from),
+                echo: cli.echo,
             };
             commands::play::run(&source, &options, cli.draft)
         }

@@ -1,10 +1,16 @@
 //! Matching what a player typed to the choices on screen: by number, or by an unambiguous
 //! start of a choice's text. Pure functions of a [`View`](engine::View) and a string, shared by
-//! the REPL and the tools (`replay`, `explore`'s walkthroughs) so both read input alike.
+//! the REPL (choices, Tab completion, hints) and the tools (`replay`, `explore`'s walkthroughs)
+//! so all read input alike. Both sides are compared in one Unicode normal form (NFC): a choice
+//! written with combining accents is found by text typed on a keyboard that sends precomposed
+//! letters, and the other way round.
 
 use crate::engine;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
-fn is_number(s: &str) -> bool {
+/// Whether `s` is a choice's number as typed: ASCII digits only.
+pub fn is_number(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -86,7 +92,8 @@ pub fn pick(view: &engine::View, typed: &str) -> Result<usize, String> {
 /// punctuation a text starts with (`just` starts `“Just googling.”`); typographic quotes,
 /// apostrophes, dashes and the ellipsis read as their plain forms (`'`, `"`, `-`, `...`) and a
 /// run of dashes as one. Text that is only punctuation (`"`, `...`) is compared as it is.
-/// `None` when `typed` is empty.
+/// Both are compared in NFC, so `e` + U+0301 and `é` are the same letter; the offset is still
+/// one in `text` as given. `None` when `typed` is empty.
 pub fn typed_start(text: &str, typed: &str) -> Option<usize> {
     let typed = plain_form(typed);
     let text = plain_form(text);
@@ -106,8 +113,7 @@ pub fn typed_start(text: &str, typed: &str) -> Option<usize> {
 /// just after the character it comes from.
 fn plain_form(s: &str) -> Vec<(char, usize)> {
     let mut out: Vec<(char, usize)> = Vec::with_capacity(s.len());
-    for (at, c) in s.char_indices() {
-        let end = at + c.len_utf8();
+    for (c, end) in nfc_chars(s) {
         let plain: &str = match c {
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '\u{2039}' | '\u{203a}' => "'",
             '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{ab}' | '\u{bb}' => "\"",
@@ -136,8 +142,33 @@ fn plain_form(s: &str) -> Vec<(char, usize)> {
     out
 }
 
+/// The characters of `s` in NFC, each with the byte offset in `s` just after the run of
+/// characters it comes from. A run is a character with the combining marks (and Hangul vowel
+/// and final jamo) after it: NFC composes within such runs only, so each is normalised alone
+/// and every composed character keeps an offset in `s`.
+fn nfc_chars(s: &str) -> Vec<(char, usize)> {
+    let joins = |c: char| is_combining_mark(c) || ('\u{1161}'..='\u{11c2}').contains(&c);
+    let mut out = Vec::with_capacity(s.len());
+    let mut start = 0;
+    let mut chars = s.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let end = at + c.len_utf8();
+        if chars.peek().is_some_and(|&(_, next)| joins(next)) {
+            continue;
+        }
+        let run = &s[start..end];
+        if run.len() == c.len_utf8() {
+            out.push((c, end));
+        } else {
+            out.extend(run.nfc().map(|n| (n, end)));
+        }
+        start = end;
+    }
+    out
+}
+
 /// Quotes what the player typed in a message (cut when long).
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let cut: String = s.chars().take(60).collect();
     if cut.len() < s.len() {
         format!("\"{cut}...\"")
@@ -157,5 +188,22 @@ mod tests {
         assert!(typed_start("Wait \u{2014} listen", "wait - l").is_some());
         assert_eq!(typed_start("Open", ""), None);
         assert_eq!(typed_start("Open", "opened"), None);
+    }
+
+    #[test]
+    fn typed_starts_compare_in_nfc() {
+        let decomposed = "E\u{301}teindre la lampe";
+        assert_eq!(
+            typed_start(decomposed, "\u{e9}teindre"),
+            Some("E\u{301}teindre".len())
+        );
+        assert_eq!(typed_start(decomposed, "\u{c9}"), Some("E\u{301}".len()));
+        assert_eq!(typed_start("\u{c9}teindre", "e\u{301}t"), Some("\u{c9}t".len()));
+        assert_eq!(typed_start(decomposed, "e"), None);
+        // Hangul typed as jamo finds the syllable.
+        assert_eq!(
+            typed_start("\u{d55c}\u{ae00}", "\u{1112}\u{1161}\u{11ab}"),
+            Some(3)
+        );
     }
 }

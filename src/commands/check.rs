@@ -74,7 +74,7 @@ fn command_word(word: &str) -> Option<CommandWord> {
         does: command.help,
         takes_word: match command.args {
             meta::Args::Slot => true,
-            meta::Args::None | meta::Args::OnOff => false,
+            meta::Args::None | meta::Args::OnOff | meta::Args::Count => false,
         },
     })
 }

@@ -1,7 +1,7 @@
 //! `interview` without a subcommand: play the story, in the terminal or from a pipe.
 
 use super::{Error, Outcome, StorySource, load_with_options};
-use crate::play::{self, Block, Config, Options, Session};
+use crate::play::{self, Block, Options, Session, front};
 use crate::story::LoadOptions;
 use std::io::IsTerminal;
 
@@ -15,21 +15,18 @@ pub fn run(source: &StorySource, options: &Options, draft: bool) -> Result<Outco
         ..LoadOptions::default()
     };
     let (story, loaded) = load_with_options(source, &load)?;
-    let config = Config {
-        seed: options.seed,
-        saves: options.saves.clone(),
-        resume: options.resume,
-    };
-    let (session, mut intro) = Session::start(story, source.clone(), &config).map_err(Error::CannotStart)?;
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let config = options.config();
+    let (session, mut intro) =
+        Session::start_for(story, source.clone(), &config, front(interactive)).map_err(Error::CannotStart)?;
     if draft {
         intro
             .blocks
             .insert(1.min(intro.blocks.len()), Block::Info(draft_banner(&loaded)));
     }
-    let code = if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        play::terminal::run(session, intro, options)
-    } else {
-        play::piped(session, intro)
+    let code = match interactive {
+        true => play::terminal::run(session, intro, options),
+        false => play::piped(session, intro, options),
     };
     Ok(Outcome::findings_if(code != 0))
 }

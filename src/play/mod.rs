@@ -1,19 +1,18 @@
 //! Playing a story: the loops between the player and a [`Session`].
 //!
-//! - [`matching`]: which choice a line names (pure; the tools pick choices with it too).
+//! Which choice a line names is [`crate::matching`] (pure; the tools pick choices with it too).
 //! - [`session`]: the REPL's core, without a terminal: one input line in, blocks of output out.
 //! - [`render`]: blocks to text: control characters made visible, wrapping, colour.
 //! - [`terminal`]: the rustyline front end (history, completion, Ctrl-C, Ctrl-D).
 //! - [`run`] picks the front end: rustyline when stdin and stdout are terminals, else a loop
 //!   that reads one input a line and prints the same text without prompts or colour.
 
-pub mod matching;
 pub mod render;
 pub mod session;
 pub mod terminal;
 
 pub use render::{Block, Look, clean, render};
-pub use session::{Config, Found, Input, MAX_LINE, Reply, Session, find_choice, pick, typed_start};
+pub use session::{Config, Found, Front, Input, MAX_LINE, Reply, Session, find_choice, pick, typed_start};
 
 use crate::commands::{StorySource, load_or_report};
 use std::io::{BufRead, IsTerminal, Write};
@@ -29,7 +28,27 @@ pub struct Options {
     pub saves: PathBuf,
     /// `--continue`: resume the autosave.
     pub resume: bool,
+    /// `--width N`: wrap at N columns (in a terminal, instead of min(its width, 80); from a
+    /// pipe, where nothing is wrapped otherwise).
+    pub width: Option<usize>,
+    /// `--echo`: from a pipe, print each input as `> input` before its reply.
+    pub echo: bool,
 }
+
+impl Options {
+    /// The session's configuration.
+    pub fn config(&self) -> Config {
+        Config {
+            seed: self.seed,
+            saves: self.saves.clone(),
+            resume: self.resume,
+        }
+    }
+}
+
+/// The widest prose is wrapped in a terminal unless `--width` says otherwise: a comfortable
+/// measure, as in a book.
+pub const MEASURE: usize = 80;
 
 /// Plays the story; returns the exit code (0 at the end, 1 when the story cannot be played).
 pub fn run(source: &StorySource, options: &Options) -> u8 {
@@ -37,12 +56,9 @@ pub fn run(source: &StorySource, options: &Options) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let config = Config {
-        seed: options.seed,
-        saves: options.saves.clone(),
-        resume: options.resume,
-    };
-    let (session, intro) = match Session::start(story, source.clone(), &config) {
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let config = options.config();
+    let (session, intro) = match Session::start_for(story, source.clone(), &config, front(interactive)) {
         Ok(s) => s,
         Err(msg) => {
             for line in msg.lines() {
@@ -51,10 +67,18 @@ pub fn run(source: &StorySource, options: &Options) -> u8 {
             return 1;
         }
     };
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+    if interactive {
         terminal::run(session, intro, options)
     } else {
-        piped(session, intro)
+        piped(session, intro, options)
+    }
+}
+
+/// The front end for a player at a terminal or not.
+pub fn front(interactive: bool) -> Front {
+    match interactive {
+        true => Front::Terminal,
+        false => Front::Pipe,
     }
 }
 
@@ -112,25 +136,56 @@ pub fn read_line(input: &mut impl BufRead, max: usize) -> std::io::Result<ReadLi
     Ok(ReadLine::Line(line))
 }
 
-/// The loop for a pipe or a file on stdin: no prompt, no colour, no wrapping.
-pub(crate) fn piped(mut session: Session, intro: Reply) -> u8 {
+/// What the game says on stderr (from a pipe, notes stay out of the output a test compares).
+fn notices(reply: &Reply) {
+    for note in &reply.notices {
+        let _ = writeln!(anstream::stderr(), "interview: {}", clean(note));
+    }
+}
+
+/// The byte-order mark some editors put at the start of a file: not part of the first input.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The loop for a pipe or a file on stdin: no prompt, no colour, no wrapping (unless
+/// `--width`), each input echoed as `> input` with `--echo`.
+pub(crate) fn piped(mut session: Session, intro: Reply, options: &Options) -> u8 {
+    let look = Look {
+        color: false,
+        width: options.width,
+    };
     let mut out = anstream::AutoStream::new(std::io::stdout().lock(), anstream::ColorChoice::Never);
-    if write!(out, "{}", render(&intro.blocks, &Look::PLAIN)).is_err() {
+    notices(&intro);
+    if write!(out, "{}", render(&intro.blocks, &look)).is_err() {
         return 0;
     }
     let mut stdin = std::io::stdin().lock();
+    let mut first = true;
     loop {
-        let reply = match read_line(&mut stdin, MAX_LINE) {
-            Ok(ReadLine::Line(bytes)) => session.handle(Input::from_bytes(&bytes)),
-            Ok(ReadLine::TooLong) => session.handle(Input::TooLong),
+        let line = match read_line(&mut stdin, MAX_LINE) {
+            Ok(ReadLine::Line(mut bytes)) => {
+                if std::mem::take(&mut first) && bytes.starts_with(BOM) {
+                    bytes.drain(..BOM.len());
+                }
+                bytes
+            }
+            Ok(ReadLine::TooLong) => {
+                first = false;
+                vec![0; MAX_LINE + 1]
+            }
             Ok(ReadLine::Eof) => return 0,
             Err(e) => {
                 let _ = writeln!(anstream::stderr(), "interview: reading the input: {e}");
                 return 0;
             }
         };
+        let input = Input::from_bytes(&line);
+        if options.echo && writeln!(out, "> {}\n", clean(&input.echo())).is_err() {
+            return 0;
+        }
+        let reply = session.handle(input);
+        notices(&reply);
         // A closed stdout (`| head`) ends the game quietly.
-        if write!(out, "{}", render(&reply.blocks, &Look::PLAIN)).is_err() || out.flush().is_err() {
+        if write!(out, "{}", render(&reply.blocks, &look)).is_err() || out.flush().is_err() {
             return 0;
         }
         if reply.quit {

@@ -30,7 +30,8 @@ pub enum Block {
     Problem(String),
     /// A yes/no question.
     Ask(String),
-    /// Lines shown as they are, never wrapped (help, lists).
+    /// Lines of a table (help, lists), aligned by the caller; a line too wide for the screen
+    /// wraps under its second column, never inside a word.
     Table(Vec<String>),
 }
 
@@ -63,16 +64,59 @@ fn paint(look: &Look, style: Style, text: &str) -> String {
     }
 }
 
+/// The wrapping used everywhere: at spaces only, never inside a word (a word longer than the
+/// line stays whole), widths by display width (CJK and emoji two columns, combining marks none).
+fn options(width: usize) -> textwrap::Options<'static> {
+    textwrap::Options::new(width)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+}
+
 fn wrap(look: &Look, text: &str, first: &str, rest: &str) -> String {
     match look.width {
         Some(w) if w > rest.len() + 10 => {
-            let options = textwrap::Options::new(w)
-                .initial_indent(first)
-                .subsequent_indent(rest);
+            let options = options(w).initial_indent(first).subsequent_indent(rest);
             textwrap::fill(text, options)
         }
         _ => format!("{first}{text}"),
     }
+}
+
+/// How many columns `s` takes on a terminal.
+pub fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` padded with spaces to `columns` display columns (left-aligned, or right-aligned).
+pub fn pad(s: &str, columns: usize, right: bool) -> String {
+    let fill = " ".repeat(columns.saturating_sub(width(s)));
+    match right {
+        true => format!("{fill}{s}"),
+        false => format!("{s}{fill}"),
+    }
+}
+
+/// A line of a table wrapped to `w` columns: its continuation lines are indented to where its
+/// second column starts (after the first gap of two spaces), or two past its own indent, so
+/// `help` and `saves` stay aligned in a narrow terminal.
+fn wrap_row(line: &str, w: usize) -> String {
+    if width(line) <= w {
+        return line.to_owned();
+    }
+    let lead = line.len() - line.trim_start().len();
+    let body = &line[lead..];
+    let second = body.find("  ").map(|gap| {
+        let after = &body[gap..];
+        lead + gap + (after.len() - after.trim_start().len())
+    });
+    let hang = match second.map(|at| width(&line[..at])) {
+        // At least 12 columns left for the text beside it.
+        Some(col) if col + 12 <= w => col,
+        _ => width(&line[..lead]) + 2,
+    };
+    let indent = " ".repeat(hang);
+    let first = &line[..lead];
+    textwrap::fill(body, options(w).initial_indent(first).subsequent_indent(&indent))
 }
 
 /// Draws blocks: a blank line between blocks (not between choices), a blank line at the end.
@@ -140,7 +184,13 @@ pub fn render(blocks: &[Block], look: &Look) -> String {
                 out.push_str(&paint(look, Style::new().bold(), &text));
             }
             Block::Table(lines) => {
-                let lines: Vec<Cow<str>> = lines.iter().map(|l| clean(l)).collect();
+                let lines: Vec<String> = lines
+                    .iter()
+                    .map(|l| match look.width {
+                        Some(w) => wrap_row(&clean(l), w),
+                        None => clean(l).into_owned(),
+                    })
+                    .collect();
                 out.push_str(&lines.join("\n"));
             }
         }
@@ -205,5 +255,35 @@ mod tests {
             render(&blocks, &look),
             "1. Climb the long\n   stairs to the\n   lamp\n\n"
         );
+    }
+
+    #[test]
+    fn tables_wrap_under_their_second_column_without_breaking_words() {
+        let look = Look {
+            color: false,
+            width: Some(40),
+        };
+        let help = "  save [slot]          save the game (slot: letters, digits, - and _; default `default`)";
+        let out = render(&[Block::Table(vec![help.into()])], &look);
+        assert_eq!(
+            out,
+            "  save [slot]          save the game\n                       (slot: letters,\n                       digits, - and\n                       _; default\n                       `default`)\n\n"
+        );
+        for line in out.lines() {
+            assert!(width(line) <= 40, "{line:?}");
+        }
+        // A word longer than the line stays whole.
+        let long = "x".repeat(50);
+        let out = render(&[Block::Text(format!("a {long} b"))], &look);
+        assert_eq!(out, format!("a\n{long}\nb\n\n"));
+    }
+
+    #[test]
+    fn padding_counts_display_columns() {
+        assert_eq!(width("\u{4e2d}\u{6587}"), 4);
+        assert_eq!(width("e\u{301}"), 1);
+        assert_eq!(width("\u{1f600}"), 2);
+        assert_eq!(pad("\u{4e2d}", 4, false), "\u{4e2d}  ");
+        assert_eq!(pad("e\u{301}", 3, true), "  e\u{301}");
     }
 }

@@ -1,26 +1,35 @@
 //! The terminal front end: rustyline with history (kept in the saves folder), completion of
 //! the commands and of the current choices, hints, colour and wrapping to the terminal.
 //!
-//! A thin loop: every line goes to the [`Session`], every reply is rendered and printed. Ctrl-C
-//! cancels the line (and a pending question); Ctrl-D ends the game cleanly.
+//! A thin loop: every line goes to the [`Session`], every reply is rendered and printed (a page
+//! at a time when it is taller than the terminal). Ctrl-C cancels the line (and a pending
+//! question); Ctrl-D ends the game cleanly, saying where it is kept.
+//!
+//! Nothing typed is lost: rustyline keeps the bytes it read past a line for the next one (its
+//! `buffer-redux` feature; without it, type-ahead was dropped with each line's reader), a paste
+//! of several lines is split into inputs taken in order, and a line typed at `[more]` is the
+//! next input. Each history line is appended to the file as it is entered.
 
-use super::Options;
-use super::render::{Look, clean, render};
-use super::session::records::read_record;
+use super::render::{Block, Look, clean, render};
+use super::session::records::RECORD_LIMIT;
 use super::session::{HISTORY, Input, MAX_LINE, Reply, Session, typed_start};
+use super::{MEASURE, Options};
 use crate::save;
 use rustyline::completion::Completer;
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
-use rustyline::history::{DefaultHistory, History};
+use rustyline::history::DefaultHistory;
 use rustyline::validate::Validator;
 use rustyline::{ColorMode, CompletionType, Config, Context, Editor};
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::Write;
 
 const HISTORY_LINES: usize = 1000;
 const PROMPT: &str = "> ";
+/// The prompt between two pages of a long reply.
+const MORE: &str = "[more] ";
 
 /// What rustyline asks while a line is edited: the words valid now (set before each line).
 struct Helper {
@@ -91,6 +100,139 @@ impl Highlighter for Helper {
 impl Validator for Helper {}
 impl rustyline::Helper for Helper {}
 
+/// The input history in the saves folder: each line is appended as it is entered, so two
+/// games on one folder both keep theirs and a closed terminal loses nothing. A file that
+/// cannot be read (or is over [`RECORD_LIMIT`]) is left as it is and not written to.
+struct HistoryFile {
+    path: std::path::PathBuf,
+    /// Whether lines are appended (the file was read, or there was none).
+    keep: bool,
+}
+
+impl HistoryFile {
+    /// Opens the history and returns its last [`HISTORY_LINES`] lines; a note for the player
+    /// when it cannot be used. A history that has grown past twice that (or half the limit)
+    /// is cut to its last lines, atomically: the older ones were never read again.
+    fn open(saves: &save::SaveDir) -> (HistoryFile, Vec<String>, Option<String>) {
+        let path = saves.own_file(HISTORY);
+        let (bytes, note) = match save::read_regular(&path, RECORD_LIMIT) {
+            Ok(bytes) => (bytes.unwrap_or_default(), None),
+            Err(e) => {
+                let note = format!("the input history is not used, and left as it is: {e}");
+                return (HistoryFile { path, keep: false }, Vec::new(), Some(note));
+            }
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let all: Vec<&str> = text.lines().collect();
+        let lines: Vec<String> = all[all.len().saturating_sub(HISTORY_LINES)..]
+            .iter()
+            .map(|l| clean(l).into_owned())
+            .collect();
+        let history = HistoryFile { path, keep: true };
+        if all.len() > 2 * HISTORY_LINES || bytes.len() as u64 > RECORD_LIMIT / 2 {
+            let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            let _ = save::write_atomic(&history.path, text.as_bytes());
+        }
+        (history, lines, note)
+    }
+
+    /// Appends one line as it was typed (made visible: the file is one a person may print).
+    fn append(&mut self, line: &str) -> Option<String> {
+        if !self.keep {
+            return None;
+        }
+        let text = format!("{}\n", clean(line));
+        match save::append_regular(&self.path, text.as_bytes()) {
+            Ok(()) => None,
+            Err(e) => {
+                self.keep = false;
+                Some(format!("could not keep the history: {e}"))
+            }
+        }
+    }
+}
+
+/// Where the output goes, and how it is drawn.
+struct Screen {
+    out: anstream::AutoStream<std::io::Stdout>,
+    color: bool,
+    /// `--plain`: no wrapping, no paging.
+    plain: bool,
+    /// `--width N`.
+    width: Option<usize>,
+}
+
+impl Screen {
+    fn look(&self, editor: &mut Editor<Helper, DefaultHistory>) -> Look {
+        Look {
+            color: self.color,
+            // One column short of the edge: a full line would make some terminals wrap twice.
+            width: match (self.plain, self.width) {
+                (true, _) => None,
+                (false, Some(w)) => Some(w),
+                (false, None) => editor
+                    .dimensions()
+                    .map(|(cols, _)| usize::from(cols).saturating_sub(1).clamp(20, MEASURE)),
+            },
+        }
+    }
+
+    /// Prints a reply, a page at a time when it is taller than the terminal: `[more]` waits
+    /// for Enter. A line typed at `[more]` is not lost: the rest of the reply is printed and the
+    /// line is returned, to be read as the next input.
+    fn show(&mut self, editor: &mut Editor<Helper, DefaultHistory>, reply: &Reply) -> Option<String> {
+        let mut blocks = reply.blocks.clone();
+        for note in reply.notices.iter().rev() {
+            // A sentence on screen (on stderr, a message after `interview: `).
+            let mut chars = note.chars();
+            let note: String = chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default();
+            blocks.insert(0, Block::Info(format!("{note}.")));
+        }
+        let look = self.look(editor);
+        let text = render(&blocks, &look);
+        let rows = match self.plain {
+            true => None,
+            false => editor.dimensions().map(|(_, rows)| usize::from(rows)),
+        };
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let page = rows.map_or(usize::MAX, |r| r.saturating_sub(2).max(3));
+        let mut at = 0;
+        let mut typed = None;
+        // Paging only when the rest does not fit with the prompt below it.
+        while typed.is_none() && lines.len() - at > page.saturating_add(1) {
+            let _ = write!(self.out, "{}", lines[at..at + page].concat());
+            let _ = self.out.flush();
+            at += page;
+            match editor.readline(MORE) {
+                Ok(line) => {
+                    // The `[more]` line goes away: the page goes on in its place.
+                    let _ = write!(self.out, "\x1b[1A\r\x1b[2K");
+                    if !line.trim().is_empty() {
+                        typed = Some(line);
+                    }
+                }
+                Err(_) => {
+                    let _ = writeln!(self.out);
+                    break;
+                }
+            }
+        }
+        let _ = write!(self.out, "{}", lines[at..].concat());
+        let _ = self.out.flush();
+        typed
+    }
+}
+
+/// The lines of what rustyline returns: a paste of several lines comes back as one, and each
+/// of them is an input, in order. (A final line break ends the last line, it adds none.)
+fn split_lines(text: &str) -> Vec<String> {
+    let text = text.strip_suffix(['\n', '\r']).unwrap_or(text);
+    text.split(['\n', '\r']).map(str::to_owned).collect()
+}
+
 /// Plays in a terminal; returns the exit code.
 pub fn run(mut session: Session, intro: Reply, options: &Options) -> u8 {
     let stdout = std::io::stdout();
@@ -116,62 +258,65 @@ pub fn run(mut session: Session, intro: Reply, options: &Options) -> u8 {
     let mut editor = match editor {
         Ok(e) => e,
         // No usable terminal after all: play as from a pipe.
-        Err(_) => return super::piped(session, intro),
+        Err(_) => return super::piped(session, intro, options),
     };
     editor.set_helper(Some(Helper {
         words: Vec::new(),
         hints: color && !options.plain,
     }));
     let saves = save::SaveDir::new(&options.saves);
-    let history_path = saves.own_file(HISTORY);
-    // A history that cannot be read is left alone, never replaced; one too large is set aside.
-    let keep_history = match read_record(&saves, HISTORY, "the input history") {
-        Ok((bytes, note)) => {
-            if let Some(note) = note {
-                let _ = writeln!(anstream::stderr(), "interview: {}", clean(&note));
-            }
-            for line in String::from_utf8_lossy(&bytes).lines() {
-                let _ = editor.add_history_entry(clean(line).into_owned());
-            }
-            true
-        }
-        Err(_) => false,
-    };
-    let mut out = anstream::AutoStream::new(stdout, choice);
-    let look = |editor: &mut Editor<Helper, DefaultHistory>| Look {
+    let (mut history, lines, note) = HistoryFile::open(&saves);
+    if let Some(note) = note {
+        let _ = writeln!(anstream::stderr(), "interview: {}", clean(&note));
+    }
+    for line in lines {
+        let _ = editor.add_history_entry(line);
+    }
+    let mut screen = Screen {
+        out: anstream::AutoStream::new(stdout, choice),
         color,
-        // One column short of the edge: a full line would make some terminals wrap twice.
-        width: match options.plain {
-            true => None,
-            false => editor
-                .dimensions()
-                .map(|(cols, _)| usize::from(cols).saturating_sub(1).max(20)),
-        },
+        plain: options.plain,
+        width: options.width,
     };
-    let l = look(&mut editor);
-    let _ = write!(out, "{}", render(&intro.blocks, &l));
-    let _ = out.flush();
+    // Lines already typed (a paste, type-ahead, a line typed at `[more]`), read in order
+    // before the terminal is read again.
+    let mut queue: VecDeque<String> = VecDeque::new();
+    queue.extend(screen.show(&mut editor, &intro));
     loop {
         let words = session.completions();
         if let Some(h) = editor.helper_mut() {
             h.words = words;
         }
         let asking = session.is_asking();
-        let reply = match editor.readline(PROMPT) {
-            Ok(line) => {
+        let read = match queue.pop_front() {
+            Some(line) => Ok(line),
+            None => editor.readline(PROMPT).inspect(|_| {
+                let _ = writeln!(screen.out);
+            }),
+        };
+        let reply = match read {
+            Ok(text) => {
+                let mut lines = split_lines(&text).into_iter();
+                let line = lines.next().unwrap_or_default();
+                for (n, rest) in lines.enumerate() {
+                    queue.insert(n, rest);
+                }
                 if !asking && !line.trim().is_empty() && line.len() <= MAX_LINE {
                     let _ = editor.add_history_entry(clean(&line).into_owned());
+                    if let Some(note) = history.append(&line) {
+                        let _ = writeln!(anstream::stderr(), "interview: {}", clean(&note));
+                    }
                 }
-                let _ = writeln!(out);
                 session.handle(Input::from_bytes(line.as_bytes()))
             }
             Err(ReadlineError::Interrupted) => session.interrupt(),
             Err(ReadlineError::Eof) => {
-                let _ = writeln!(out);
+                let _ = writeln!(screen.out);
+                screen.show(&mut editor, &session.goodbye());
                 break;
             }
             Err(ReadlineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
-                let _ = writeln!(out);
+                let _ = writeln!(screen.out);
                 session.handle(Input::NotUtf8)
             }
             Err(e) => {
@@ -179,35 +324,14 @@ pub fn run(mut session: Session, intro: Reply, options: &Options) -> u8 {
                 break;
             }
         };
-        let l = look(&mut editor);
-        let _ = write!(out, "{}", render(&reply.blocks, &l));
-        let _ = out.flush();
+        if let Some(typed) = screen.show(&mut editor, &reply) {
+            queue.push_front(typed);
+        }
         if reply.quit {
             break;
         }
     }
-    if keep_history {
-        save_history(&editor, &history_path);
-    }
     0
-}
-
-fn save_history(editor: &Editor<Helper, DefaultHistory>, path: &std::path::Path) {
-    let history = editor.history();
-    let skip = history.len().saturating_sub(HISTORY_LINES);
-    // What was typed, made visible: the file is one a person may print.
-    let text: String = history
-        .iter()
-        .skip(skip)
-        .map(|l| format!("{}\n", clean(l)))
-        .collect();
-    if let Err(e) = save::write_atomic(path, text.as_bytes()) {
-        let _ = writeln!(
-            anstream::stderr(),
-            "interview: could not keep the history: {}",
-            clean(&e.to_string())
-        );
-    }
 }
 
 #[cfg(test)]
@@ -238,6 +362,13 @@ mod tests {
         assert_eq!(h.matching("\"i was bored--"), ["“I was bored—sorry.”"]);
         assert_eq!(h.matching("").len(), 4);
         assert!(h.matching("googling").is_empty());
+        // A choice written with a combining accent, typed precomposed (and the hint after it).
+        let h = Helper {
+            words: vec!["E\u{301}teindre la lampe".to_owned()],
+            hints: true,
+        };
+        assert_eq!(h.matching("\u{e9}tei"), ["E\u{301}teindre la lampe"]);
+        assert_eq!(h.rest_of("\u{e9}tei").as_deref(), Some("ndre la lampe"));
     }
 
     #[test]

@@ -53,6 +53,7 @@ mod hostile_terminal;
 mod play_hostile;
 mod pty;
 mod repl;
+mod repl_frotz;
 mod save;
 mod save_crash;
 mod story;

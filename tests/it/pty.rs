@@ -56,8 +56,7 @@ fn play_complete_cancel_and_leave_in_a_terminal() {
         .unwrap();
     p.expect("> ").unwrap();
 
-    // Ctrl-C drops the line being typed: only `notes` runs. (Each input waits for the prompt:
-    // rustyline drops what is typed ahead of it.)
+    // Ctrl-C drops the line being typed: only `notes` runs.
     p.send("xyzzy").unwrap();
     p.expect("xyzzy").unwrap();
     p.send(ControlCode::EndOfText).unwrap();
@@ -85,8 +84,13 @@ fn play_complete_cancel_and_leave_in_a_terminal() {
     let history = std::fs::read_to_string(saves.join("history.txt")).unwrap();
     assert_eq!(history, "Take the key from the hook\nnotes\n2\nquit\n");
 
-    // The next run remembers the history: Up brings back the last line.
+    // The next run asks whether to continue the unfinished game (`n`: a new one), and
+    // remembers the history: Up brings back the last line.
     let mut p = spawn(&saves);
+    p.expect("Continue it?").unwrap();
+    p.expect("> ").unwrap();
+    p.send("n\r").unwrap();
+    p.expect("A new game starts").unwrap();
     p.expect("> ").unwrap();
     p.send("\x1b[A").unwrap();
     p.expect("quit").unwrap();

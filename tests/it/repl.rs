@@ -460,7 +460,7 @@ fn undo_goes_back_more_than_a_hundred_steps() {
     for n in (0..150).rev() {
         let out = say(&mut s, "u");
         assert!(
-            out.starts_with(&format!("Taken back: you are at turn {n}.")),
+            out.starts_with(&format!("Taken back: your last choice (you are at turn {n}).")),
             "{out}"
         );
     }
@@ -612,7 +612,9 @@ fn the_transcript_records_each_input_as_typed() {
         ]
     );
     assert!(
-        transcript.contains("> xyzzy\n\nno choice starts with \"xyzzy\"\n"),
+        transcript.contains(
+            "> xyzzy\n\nno choice starts with \"xyzzy\", and no command is called that: `help` lists the commands\n"
+        ),
         "{transcript}"
     );
 }

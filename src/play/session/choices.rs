@@ -4,7 +4,7 @@ use super::Session;
 use super::meta;
 use super::undo::Undo;
 use crate::engine::{self, Outcome};
-use crate::play::matching::{Found, find_choice};
+use crate::matching::{Found, find_choice};
 use crate::play::render::Block;
 use crate::save::SaveError;
 
@@ -23,7 +23,11 @@ impl Session {
                     blocks.push(Block::Problem(SaveError::BadSlot(rest).to_string()));
                     return;
                 }
-                self.not_a_choice(&found.message(&view, typed), blocks);
+                let mut msg = found.message(&view, typed);
+                if matches!(found, Found::Nothing) && meta::find(first).is_none() {
+                    msg.push_str(", and no command is called that: `help` lists the commands");
+                }
+                self.not_a_choice(&msg, blocks);
             }
         }
     }
@@ -84,8 +88,17 @@ impl Session {
     /// The scene on screen. `arrived`: the game just got here (an ending is recorded).
     pub(super) fn scene(&mut self, blocks: &mut Vec<Block>, arrived: bool) {
         let view = engine::view(&self.story, &self.game.state);
+        let id = self.story.scene(view.scene).id.clone();
         if !view.text.is_empty() {
-            blocks.push(Block::Text(view.text.clone()));
+            let (_, key) = self.ending_key(&id);
+            let text = match arrived && self.brief && self.seen_before.contains(&key) {
+                true => view.text.split("\n\n").next().unwrap_or_default().to_owned(),
+                false => view.text.clone(),
+            };
+            blocks.push(Block::Text(text));
+        }
+        if arrived {
+            self.record_seen(&id);
         }
         if let Some(e) = view.ending {
             let ending = self.story.ending(e).clone();

@@ -20,6 +20,8 @@ pub enum Args {
     Slot,
     /// An optional `on` or `off`; anything else is a mistake the command explains.
     OnOff,
+    /// An optional count: `undo`, `undo 3`.
+    Count,
 }
 
 /// The arguments a line gave, of the command's [`Args`] shape.
@@ -28,6 +30,7 @@ pub enum Arg<'a> {
     None,
     Slot(Option<&'a str>),
     OnOff(Option<bool>),
+    Count(Option<usize>),
 }
 
 /// One meta-command.
@@ -51,11 +54,21 @@ pub static COMMANDS: &[MetaCommand] = &[
         run: |s, _, r| s.scene(&mut r.blocks, false),
     },
     MetaCommand {
+        name: "again",
+        aliases: &["g"],
+        args: Args::None,
+        help: "repeat your last input",
+        run: |s, _, r| s.again(r),
+    },
+    MetaCommand {
         name: "notes",
         aliases: &["status"],
         args: Args::None,
         help: "your notebook",
-        run: |s, _, r| s.notes(&mut r.blocks),
+        run: |s, _, r| {
+            s.notes(&mut r.blocks);
+            s.remind(&mut r.blocks);
+        },
     },
     MetaCommand {
         name: "save",
@@ -76,14 +89,23 @@ pub static COMMANDS: &[MetaCommand] = &[
         aliases: &[],
         args: Args::None,
         help: "list the saved games",
-        run: |s, _, r| s.list_saves(&mut r.blocks),
+        run: |s, _, r| {
+            s.list_saves(&mut r.blocks);
+            s.remind(&mut r.blocks);
+        },
     },
     MetaCommand {
         name: "undo",
         aliases: &["u"],
-        args: Args::None,
-        help: "take back the last step",
-        run: |s, _, r| s.undo(&mut r.blocks),
+        args: Args::Count,
+        help: "take back the last step (the last N steps)",
+        run: |s, a, r| {
+            let n = match a {
+                Arg::Count(n) => n,
+                _ => None,
+            };
+            s.undo(n, &mut r.blocks)
+        },
     },
     MetaCommand {
         name: "restart",
@@ -97,7 +119,10 @@ pub static COMMANDS: &[MetaCommand] = &[
         aliases: &[],
         args: Args::None,
         help: "the endings you have found",
-        run: |s, _, r| s.endings(&mut r.blocks),
+        run: |s, _, r| {
+            s.endings(&mut r.blocks);
+            s.remind(&mut r.blocks);
+        },
     },
     MetaCommand {
         name: "transcript",
@@ -111,6 +136,34 @@ pub static COMMANDS: &[MetaCommand] = &[
             };
             s.set_transcript(on, &mut r.blocks)
         },
+    },
+    MetaCommand {
+        name: "script",
+        aliases: &[],
+        args: Args::None,
+        help: "start the transcript (as `transcript on`)",
+        run: |s, _, r| s.set_transcript(Some(true), &mut r.blocks),
+    },
+    MetaCommand {
+        name: "unscript",
+        aliases: &[],
+        args: Args::None,
+        help: "stop the transcript (as `transcript off`)",
+        run: |s, _, r| s.set_transcript(Some(false), &mut r.blocks),
+    },
+    MetaCommand {
+        name: "brief",
+        aliases: &[],
+        args: Args::None,
+        help: "scenes read in an earlier game: first paragraph only",
+        run: |s, _, r| s.set_brief(true, &mut r.blocks),
+    },
+    MetaCommand {
+        name: "verbose",
+        aliases: &[],
+        args: Args::None,
+        help: "every scene in full (the default)",
+        run: |s, _, r| s.set_brief(false, &mut r.blocks),
     },
     MetaCommand {
         name: "reload",
@@ -127,15 +180,25 @@ pub static COMMANDS: &[MetaCommand] = &[
         run: |s, _, r| s.about(&mut r.blocks),
     },
     MetaCommand {
+        name: "version",
+        aliases: &[],
+        args: Args::None,
+        help: "the versions of the story and of Interview",
+        run: |s, _, r| s.version(&mut r.blocks),
+    },
+    MetaCommand {
         name: "help",
-        aliases: &["?"],
+        aliases: &["h", "?"],
         args: Args::None,
         help: "this list",
-        run: |_, _, r| r.blocks.push(Block::Table(help())),
+        run: |s, _, r| {
+            r.blocks.push(Block::Table(help()));
+            s.remind(&mut r.blocks);
+        },
     },
     MetaCommand {
         name: "quit",
-        aliases: &["q"],
+        aliases: &["q", "exit"],
         args: Args::None,
         help: "leave the game",
         run: |s, _, r| r.quit = s.quit(&mut r.blocks),
@@ -168,13 +231,17 @@ impl MetaCommand {
                 .join(", "),
             Args::Slot => format!("{} [slot]", self.name),
             Args::OnOff => format!("{} on|off", self.name),
+            Args::Count => {
+                let names: Vec<&str> = std::iter::once(&self.name).chain(self.aliases).copied().collect();
+                format!("{} [N]", names.join(", "))
+            }
         }
     }
 
     /// The help line; a command with arguments names its aliases here (`(also `restore`)`).
     fn help_line(&self) -> String {
         let mut line = format!("  {:<21}{}", self.usage(), self.help);
-        if self.args != Args::None && !self.aliases.is_empty() {
+        if matches!(self.args, Args::Slot | Args::OnOff) && !self.aliases.is_empty() {
             let also: Vec<String> = self.aliases.iter().map(|a| format!("`{a}`")).collect();
             line.push_str(&format!(" (also {})", also.join(", ")));
         }
@@ -188,7 +255,7 @@ impl MetaCommand {
             .chain(self.aliases)
             .filter(|n| n.chars().count() > 1);
         match self.args {
-            Args::None | Args::Slot => names.map(|n| (*n).to_owned()).collect(),
+            Args::None | Args::Slot | Args::Count => names.map(|n| (*n).to_owned()).collect(),
             Args::OnOff => names
                 .flat_map(|n| [format!("{n} on"), format!("{n} off")])
                 .collect(),
@@ -210,6 +277,11 @@ pub fn parse(line: &str) -> Option<Result<(&'static MetaCommand, Arg<'_>), Strin
         (Args::Slot, []) => Arg::Slot(None),
         (Args::Slot, [one]) => Arg::Slot(Some(one)),
         (Args::Slot, _) => return None,
+        (Args::Count, []) => Arg::Count(None),
+        (Args::Count, [n]) if crate::matching::is_number(n) => {
+            Arg::Count(Some(n.parse().unwrap_or(usize::MAX)))
+        }
+        (Args::Count, _) => return None,
         (Args::OnOff, []) => Arg::OnOff(None),
         (Args::OnOff, [a]) if a.eq_ignore_ascii_case("on") => Arg::OnOff(Some(true)),
         (Args::OnOff, [a]) if a.eq_ignore_ascii_case("off") => Arg::OnOff(Some(false)),
@@ -239,6 +311,38 @@ pub fn help() -> Vec<String> {
 }
 
 impl Session {
+    /// What Ctrl-D says: goodbye, and where the game is kept and how to resume it.
+    pub fn goodbye(&self) -> Reply {
+        let text = if self.at_ending() || (self.game.state.turn() == 0 && !self.autosaved) {
+            "Goodbye.".to_owned()
+        } else if self.autosave_failed {
+            "Goodbye. Your game could not be autosaved: only what you saved with `save` is kept.".to_owned()
+        } else {
+            format!(
+                "Goodbye. Your game (turn {}) is kept in the autosave, {}: `{}` resumes it.",
+                self.game.state.turn(),
+                self.saves.slot_path(&save::Slot::autosave()).display(),
+                self.resume_command()
+            )
+        };
+        Reply {
+            blocks: vec![Block::Info(text)],
+            ..Reply::default()
+        }
+    }
+
+    /// The command line that resumes this game.
+    fn resume_command(&self) -> String {
+        let mut line = "interview --continue".to_owned();
+        if let crate::commands::StorySource::Dir(dir) = &self.source {
+            line.push_str(&format!(" --scenes {}", dir.display()));
+        }
+        if self.saves.dir() != std::path::Path::new("saves") {
+            line.push_str(&format!(" --saves {}", self.saves.dir().display()));
+        }
+        line
+    }
+
     /// Whether to quit now; asks first when the game in progress is not saved.
     fn quit(&mut self, blocks: &mut Vec<Block>) -> bool {
         if self.unsaved && !self.at_ending() && self.game.state.turn() > 0 {
@@ -249,6 +353,37 @@ impl Session {
             return false;
         }
         true
+    }
+
+    /// `version`.
+    fn version(&self, blocks: &mut Vec<Block>) {
+        let s = &self.story;
+        let story = match s.version().is_empty() {
+            true => s.title().to_owned(),
+            false => format!("{}, version {}", s.title(), s.version()),
+        };
+        blocks.push(Block::Info(format!(
+            "{story}. Interview {}.",
+            env!("CARGO_PKG_VERSION")
+        )));
+    }
+
+    /// `again`: the last input once more (not a yes or no, nor `again` itself).
+    fn again(&mut self, reply: &mut Reply) {
+        match self.last.clone() {
+            Some(line) => self.line(&line, reply),
+            None => reply
+                .blocks
+                .push(Block::Problem("there is nothing to repeat yet".into())),
+        }
+    }
+
+    /// After `help`, `notes`, `saves` or `endings`: the choices again, so they are on screen.
+    fn remind(&self, blocks: &mut Vec<Block>) {
+        let view = engine::view(&self.story, &self.game.state);
+        if view.ending.is_none() && !view.is_dead_end() {
+            Self::choice_blocks(&view, blocks);
+        }
     }
 
     fn notes(&self, blocks: &mut Vec<Block>) {
@@ -329,30 +464,37 @@ mod tests {
     }
 
     #[test]
-    fn help_is_as_it_was() {
+    fn help_and_completion_list_every_command() {
         assert_eq!(
             help(),
             [
                 "Type a choice's number, or the start of its text. Commands:",
                 "  look, l              show the scene again",
+                "  again, g             repeat your last input",
                 "  notes, status        your notebook",
                 "  save [slot]          save the game (slot: letters, digits, - and _; default `default`)",
                 "  load [slot]          load a saved game (also `restore`)",
                 "  saves                list the saved games",
-                "  undo, u              take back the last step",
+                "  undo, u [N]          take back the last step (the last N steps)",
                 "  restart              start the story again",
                 "  endings              the endings you have found",
                 "  transcript on|off    copy the session to a text file in the saves folder",
+                "  script               start the transcript (as `transcript on`)",
+                "  unscript             stop the transcript (as `transcript off`)",
+                "  brief                scenes read in an earlier game: first paragraph only",
+                "  verbose              every scene in full (the default)",
                 "  reload               re-read the story folder (--scenes) and play on",
                 "  about                about this story and this game",
-                "  help, ?              this list",
-                "  quit, q              leave the game",
+                "  version              the versions of the story and of Interview",
+                "  help, h, ?           this list",
+                "  quit, q, exit        leave the game",
             ]
         );
         assert_eq!(
             completions(),
             [
                 "look",
+                "again",
                 "notes",
                 "status",
                 "save",
@@ -364,11 +506,28 @@ mod tests {
                 "endings",
                 "transcript on",
                 "transcript off",
+                "script",
+                "unscript",
+                "brief",
+                "verbose",
                 "reload",
                 "about",
+                "version",
                 "help",
-                "quit"
+                "quit",
+                "exit"
             ]
         );
+    }
+
+    #[test]
+    fn undo_takes_a_count() {
+        fn arg(l: &str) -> Option<Arg<'_>> {
+            parse(l).map(|r| r.unwrap().1)
+        }
+        assert_eq!(arg("undo"), Some(Arg::Count(None)));
+        assert_eq!(arg("u 3"), Some(Arg::Count(Some(3))));
+        assert_eq!(arg("undo the knot"), None);
+        assert_eq!(arg("EXIT"), Some(Arg::None));
     }
 }

@@ -18,13 +18,13 @@ mod saves;
 mod story;
 mod undo;
 
-pub use super::matching::{Found, find_choice, pick, typed_start};
+pub use crate::matching::{Found, find_choice, pick, typed_start};
 
-use super::matching::is_number;
 use super::render::{Block, Look, clean, render};
 use crate::commands::StorySource;
 use crate::engine::{self, Game, Outcome};
-use crate::save::{ChoicesText, SaveDir, SaveError, Slot};
+use crate::matching::is_number;
+use crate::save::{self, ChoicesText, SaveDir, SaveError, Slot};
 use crate::story::Story;
 use std::collections::VecDeque;
 use undo::Undo;
@@ -38,7 +38,9 @@ pub const UNDO_LIMIT: usize = 1000;
 pub(crate) const TRANSCRIPT: &str = "transcript.txt";
 pub(crate) const ENDINGS: &str = "endings.txt";
 pub(crate) const HISTORY: &str = "history.txt";
-const OWN_FILES: &[&str] = &[TRANSCRIPT, ENDINGS, HISTORY];
+/// The scenes read, across games: `STORY SCENE` a line, each once (for `brief`).
+pub(crate) const SEEN: &str = "seen.txt";
+const OWN_FILES: &[&str] = &[TRANSCRIPT, ENDINGS, HISTORY, SEEN];
 
 /// One line of input, as it arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,15 @@ impl<'a> Input<'a> {
             Err(_) => Input::NotUtf8,
         }
     }
+
+    /// The input as the transcript and `--echo` show it.
+    pub fn echo(&self) -> String {
+        match self {
+            Input::Line(line) => (*line).to_owned(),
+            Input::TooLong => "(a line that is too long)".to_owned(),
+            Input::NotUtf8 => "(a line that is not UTF-8)".to_owned(),
+        }
+    }
 }
 
 /// What to print after an input, and whether the game ends.
@@ -68,6 +79,9 @@ impl<'a> Input<'a> {
 pub struct Reply {
     pub blocks: Vec<Block>,
     pub quit: bool,
+    /// Notes about the saves folder that are not part of the game's text: a terminal shows
+    /// them, a piped run writes them to stderr so its output stays as it was.
+    pub notices: Vec<String>,
 }
 
 /// How a session starts.
@@ -81,10 +95,47 @@ pub struct Config {
     pub resume: bool,
 }
 
+/// Who plays: a player at a terminal is asked before anything is replaced; from a pipe the
+/// game goes on as the inputs say (and keeps what it replaces, saying so in a notice).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Front {
+    Terminal,
+    Pipe,
+}
+
+/// A question waiting for its yes or no.
+#[derive(Debug, Clone)]
 enum Pending {
     Restart,
     Quit,
+    /// Continue the unfinished game in the autosave (at the start, on a terminal)? The new
+    /// game has started already, with what its start printed.
+    Continue {
+        old: Box<Game>,
+        turn: u32,
+        passed: Outcome,
+    },
+    /// Save over a slot that holds another game?
+    Overwrite(Slot),
+}
+
+impl Pending {
+    fn question(&self) -> String {
+        match self {
+            Pending::Restart => "Restart from the beginning?".into(),
+            Pending::Quit => "Quit without saving?".into(),
+            Pending::Continue { .. } => "Continue the unfinished game?".into(),
+            Pending::Overwrite(slot) => format!("Save over slot `{slot}`?"),
+        }
+    }
+}
+
+/// An unfinished game in the autosave when a new one started: kept as a slot before the new
+/// game's first autosave replaces it.
+#[derive(Debug, Clone)]
+struct OldAutosave {
+    /// "“The Hall”, turn 3".
+    summary: String,
 }
 
 /// A game being played, with everything around it.
@@ -98,10 +149,26 @@ pub struct Session {
     choices_text: ChoicesText,
     saves: SaveDir,
     pending: Option<Pending>,
+    front: Front,
+    /// The autosave to keep as a slot before the first autosave of this game.
+    old_autosave: Option<OldAutosave>,
+    /// The slots this session saved or loaded: saving over them asks nothing.
+    mine: Vec<String>,
+    /// Notices for the next reply.
+    notices: Vec<String>,
+    /// The last input that was not an answer or `again`, for `again`.
+    last: Option<String>,
+    /// `brief`: a scene read in an earlier game shows its first paragraph only.
+    brief: bool,
+    /// The scenes of this story read in earlier games, and those recorded since.
+    seen_before: std::collections::HashSet<String>,
+    seen_now: std::collections::HashSet<String>,
     /// Changed since the last save or load.
     unsaved: bool,
     transcript: bool,
     autosave_failed: bool,
+    /// An autosave was written by this session.
+    autosaved: bool,
 }
 
 impl Session {
@@ -109,6 +176,18 @@ impl Session {
     /// the player, a line or two: the story cannot start, or the autosave cannot be resumed
     /// (which file, why, and what to do instead).
     pub fn start(story: Story, source: StorySource, config: &Config) -> Result<(Session, Reply), String> {
+        Session::start_for(story, source, config, Front::Pipe)
+    }
+
+    /// [`Session::start`] for a player at a terminal or for a pipe. Without `--continue`,
+    /// when the autosave holds an unfinished game, a terminal asks whether to continue it;
+    /// either way it is kept as a slot before a new game's first autosave replaces it.
+    pub fn start_for(
+        story: Story,
+        source: StorySource,
+        config: &Config,
+        front: Front,
+    ) -> Result<(Session, Reply), String> {
         let saves = SaveDir::new(&config.saves);
         // Temporary files of a game killed in the middle of a write.
         saves.remove_leftovers(OWN_FILES);
@@ -140,6 +219,34 @@ impl Session {
                 }
             }
         }
+        let mut old_autosave = None;
+        let mut ask = None;
+        if !config.resume {
+            match saves.load(&Slot::autosave(), &story) {
+                Ok(loaded) => {
+                    let state = &loaded.game.state;
+                    let ended = engine::ending(&story, state).is_some();
+                    if !ended && state.turn() > 0 {
+                        let summary = format!(
+                            "\u{201c}{}\u{201d}, turn {}",
+                            story.scene(state.scene()).title,
+                            state.turn()
+                        );
+                        ask = Some((summary.clone(), loaded.saved_at, loaded.game));
+                        old_autosave = Some(OldAutosave { summary });
+                    }
+                }
+                Err(SaveError::NoSave(_)) => {}
+                // No file there (the folder cannot be read): nothing to keep.
+                Err(_) if std::fs::symlink_metadata(saves.slot_path(&Slot::autosave())).is_err() => {}
+                // Another story's game, or a file that cannot be read: kept too.
+                Err(_) => {
+                    old_autosave = Some(OldAutosave {
+                        summary: "a game this story cannot load".into(),
+                    })
+                }
+            }
+        }
         let (game, outcome) = match resumed {
             Some(loaded) => {
                 let mut text = format!("Continuing your game (turn {}).", loaded.game.state.turn());
@@ -163,10 +270,46 @@ impl Session {
             unsaved: false,
             transcript: false,
             autosave_failed: false,
+            autosaved: false,
+            front,
+            old_autosave,
+            mine: Vec::new(),
+            notices: Vec::new(),
+            last: None,
+            brief: false,
+            seen_before: Default::default(),
+            seen_now: Default::default(),
         };
+        session.seen_before = session.read_seen();
+        if let (Front::Terminal, Some((summary, saved_at, old))) = (front, ask) {
+            blocks.push(Block::Ask(format!(
+                "There is an unfinished game in the autosave: {summary}, saved {}. Continue it? \
+                 (n starts a new game and keeps that one as a slot) [y/n]",
+                save::format_date(saved_at)
+            )));
+            let turn = old.state.turn();
+            session.pending = Some(Pending::Continue {
+                old: Box::new(old),
+                turn,
+                passed: outcome,
+            });
+            return Ok((
+                session,
+                Reply {
+                    blocks,
+                    ..Reply::default()
+                },
+            ));
+        }
         session.passed(&outcome, &mut blocks);
         session.scene(&mut blocks, true);
-        Ok((session, Reply { blocks, quit: false }))
+        Ok((
+            session,
+            Reply {
+                blocks,
+                ..Reply::default()
+            },
+        ))
     }
 
     pub fn story(&self) -> &Story {
@@ -191,19 +334,15 @@ impl Session {
     /// Handles one line of input.
     pub fn handle(&mut self, input: Input<'_>) -> Reply {
         let mut reply = Reply::default();
-        let echo = match input {
-            Input::Line(line) => line.to_owned(),
-            Input::TooLong => "(a line that is too long)".to_owned(),
-            Input::NotUtf8 => "(a line that is not UTF-8)".to_owned(),
-        };
+        let echo = input.echo();
         match input {
             Input::TooLong => {
-                self.pending = None;
+                self.forget_question();
                 let msg = format!("that line is too long (over {MAX_LINE} bytes); nothing was done");
                 self.bad_line(&msg, &mut reply.blocks);
             }
             Input::NotUtf8 => {
-                self.pending = None;
+                self.forget_question();
                 let msg = "that line is not valid text (UTF-8); nothing was done";
                 self.bad_line(msg, &mut reply.blocks);
             }
@@ -216,16 +355,27 @@ impl Session {
             let text = format!("> {}\n\n{}", clean(&echo), render(&reply.blocks, &Look::PLAIN));
             self.log(&text, &mut reply.blocks);
         }
+        reply.notices = std::mem::take(&mut self.notices);
         reply
     }
 
-    /// Ctrl-C at the prompt: forget a pending question.
+    /// Ctrl-C at the prompt: forget a pending question. (Not the question at the start,
+    /// whether to continue the autosave: Ctrl-C there is a no, which loses nothing.)
     pub fn interrupt(&mut self) -> Reply {
         let mut reply = Reply::default();
-        if self.pending.take().is_some() {
-            reply.blocks.push(Block::Info("Cancelled.".into()));
+        match self.pending.take() {
+            Some(p @ Pending::Continue { .. }) => self.answer(p, "n", &mut reply),
+            Some(_) => reply.blocks.push(Block::Info("Cancelled.".into())),
+            None => {}
         }
         reply
+    }
+
+    /// A line that cannot be read drops the question asked, but for the one at the start.
+    fn forget_question(&mut self) {
+        if !matches!(self.pending, Some(Pending::Continue { .. })) {
+            self.pending = None;
+        }
     }
 
     /// The words valid now, for completion: the commands, `load SLOT` for each save, and the
@@ -255,22 +405,37 @@ impl Session {
             "y" | "yes" => true,
             "n" | "no" => false,
             _ => {
+                let question = pending.question();
                 self.pending = Some(pending);
-                let question = match pending {
-                    Pending::Restart => "Restart from the beginning?",
-                    Pending::Quit => "Quit without saving?",
-                };
                 reply
                     .blocks
                     .push(Block::Ask(format!("{question} Please type y or n.")));
                 return;
             }
         };
+        let blocks = &mut reply.blocks;
         match (pending, yes) {
-            (Pending::Restart, true) => self.restart(&mut reply.blocks),
+            (Pending::Restart, true) => self.restart(blocks),
             (Pending::Quit, true) => reply.quit = true,
-            (Pending::Restart, false) => reply.blocks.push(Block::Info("Not restarted.".into())),
-            (Pending::Quit, false) => reply.blocks.push(Block::Info("Playing on.".into())),
+            (Pending::Restart, false) => blocks.push(Block::Info("Not restarted.".into())),
+            (Pending::Quit, false) => blocks.push(Block::Info("Playing on.".into())),
+            (Pending::Continue { old, turn, .. }, true) => {
+                self.old_autosave = None;
+                self.replace_game(*old);
+                blocks.push(Block::Info(format!("Continuing your game (turn {turn}).")));
+                self.scene(blocks, false);
+            }
+            (Pending::Continue { passed, .. }, false) => {
+                blocks.push(Block::Info(
+                    "A new game starts; the unfinished one is kept as a slot at your first move.".into(),
+                ));
+                self.passed(&passed, blocks);
+                self.scene(blocks, true);
+            }
+            (Pending::Overwrite(slot), true) => self.save_to(slot, blocks),
+            (Pending::Overwrite(slot), false) => {
+                blocks.push(Block::Info(format!("Not saved; slot `{slot}` is as it was.")))
+            }
         }
     }
 
@@ -283,6 +448,10 @@ impl Session {
                 blocks,
             );
             return;
+        }
+        let again = matches!(meta::parse(trimmed), Some(Ok((c, _))) if c.name == "again");
+        if !again {
+            self.last = Some(trimmed.to_owned());
         }
         if is_number(trimmed) {
             self.by_choice(trimmed, blocks);
@@ -298,6 +467,11 @@ impl Session {
     /// Says a line could not be read, and shows the choices again (if there are any).
     fn bad_line(&self, msg: &str, blocks: &mut Vec<Block>) {
         blocks.push(Block::Problem(msg.to_owned()));
+        if let Some(p @ Pending::Continue { .. }) = &self.pending {
+            // Still at the question of the start: no game on screen yet.
+            blocks.push(Block::Ask(format!("{} Please type y or n.", p.question())));
+            return;
+        }
         let view = engine::view(&self.story, &self.game.state);
         if view.ending.is_none() && !view.is_dead_end() {
             Self::choice_blocks(&view, blocks);

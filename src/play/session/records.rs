@@ -1,10 +1,10 @@
 //! The records kept in the saves folder besides saves: the endings found and the transcript.
 
-use super::{ENDINGS, Session, TRANSCRIPT};
+use super::{ENDINGS, SEEN, Session, TRANSCRIPT};
 use crate::play::render::Block;
 use crate::save::{self, SaveDir, SaveError};
 use crate::story::diag::visible;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// The largest record file read (the endings found, the input history).
 pub(crate) const RECORD_LIMIT: u64 = 1024 * 1024;
@@ -50,7 +50,7 @@ impl Session {
             .collect())
     }
 
-    fn ending_key(&self, ending: &str) -> (String, String) {
+    pub(super) fn ending_key(&self, ending: &str) -> (String, String) {
         let id = |s: &str| visible(&s.replace(char::is_whitespace, "_")).into_owned();
         (id(self.story.id()), id(ending))
     }
@@ -109,6 +109,49 @@ impl Session {
             all.len()
         )));
         blocks.push(Block::Table(mine.iter().map(|t| format!("  {t}")).collect()));
+    }
+
+    /// The scenes of this story read in earlier games (from `seen.txt`; nothing when it cannot
+    /// be read). The record holds each scene once, so it stays small; one over the limit is
+    /// set aside and begun again.
+    pub(super) fn read_seen(&self) -> HashSet<String> {
+        let Ok((bytes, _)) = read_record(&self.saves, SEEN, "the record of scenes read") else {
+            return HashSet::new();
+        };
+        let (story, _) = self.ending_key("");
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .filter(|(s, _)| s.trim() == story)
+            .map(|(_, scene)| scene.trim().to_owned())
+            .collect()
+    }
+
+    /// Records a scene as read, once (a record that cannot be written is not needed to play).
+    pub(super) fn record_seen(&mut self, scene: &str) {
+        let (story, scene) = self.ending_key(scene);
+        if self.seen_before.contains(&scene) || !self.seen_now.insert(scene.clone()) {
+            return;
+        }
+        let _ = save::append_regular(
+            &self.saves.own_file(SEEN),
+            format!("{story} {scene}\n").as_bytes(),
+        );
+    }
+
+    /// `brief` and `verbose`.
+    pub(super) fn set_brief(&mut self, brief: bool, blocks: &mut Vec<Block>) {
+        self.brief = brief;
+        blocks.push(Block::Info(
+            match brief {
+                true => {
+                    "Brief: a scene you read in an earlier game shows its first paragraph only \
+                         (`look` shows it all; `verbose` goes back)."
+                }
+                false => "Verbose: every scene is shown in full.",
+            }
+            .into(),
+        ));
     }
 
     pub(super) fn log(&mut self, text: &str, blocks: &mut Vec<Block>) {

@@ -1,19 +1,23 @@
 //! `save`, `load`, `saves` and the autosave.
 
 use super::Session;
-use super::undo::Undo;
+use super::undo::{Took, Undo};
 use crate::engine::Game;
-use crate::play::render::{Block, clean};
+use crate::play::render::{Block, clean, pad, width};
 use crate::save::{self, Slot};
 
 impl Session {
     pub(super) fn autosave(&mut self, blocks: &mut Vec<Block>) {
+        if self.old_autosave.is_some() && !self.keep_old_autosave(blocks) {
+            return;
+        }
         match self
             .saves
             .write_with(&Slot::autosave(), &self.story, &self.game, &mut self.choices_text)
         {
             Ok(shorter) => {
                 self.autosave_failed = false;
+                self.autosaved = true;
                 self.play_on_with(shorter, blocks);
             }
             Err(e) => {
@@ -25,11 +29,93 @@ impl Session {
         }
     }
 
+    /// Before a new game's first autosave: the unfinished game the autosave held is copied
+    /// to a free slot (`unfinished`, `unfinished-2`, ...), and a notice says which. When it
+    /// cannot be copied, the autosave is not written (and the next move tries again).
+    fn keep_old_autosave(&mut self, blocks: &mut Vec<Block>) -> bool {
+        let Some(old) = self.old_autosave.clone() else {
+            return true;
+        };
+        let kept = (1..1000)
+            .map(|n| match n {
+                1 => "unfinished".to_owned(),
+                n => format!("unfinished-{n}"),
+            })
+            .filter_map(|name| Slot::parse_for_saving(&name).ok())
+            .find(|slot| std::fs::symlink_metadata(self.saves.slot_path(slot)).is_err());
+        let copied = kept.ok_or_else(|| "no free slot".to_owned()).and_then(|slot| {
+            match self.saves.read(&Slot::autosave()) {
+                Ok(bytes) => save::write_atomic(&self.saves.slot_path(&slot), &bytes)
+                    .map(|()| slot)
+                    .map_err(|e| e.to_string()),
+                // Gone since the start: nothing to keep.
+                Err(save::SaveError::NoSave(_)) => Ok(slot),
+                Err(e) => Err(e.to_string()),
+            }
+        });
+        match copied {
+            Ok(slot) => {
+                self.old_autosave = None;
+                self.notices.push(format!(
+                    "the unfinished game that was in the autosave ({}) is kept in slot `{slot}`: \
+                     `load {slot}` brings it back",
+                    old.summary
+                ));
+                true
+            }
+            Err(e) => {
+                blocks.push(Block::Problem(format!(
+                    "could not keep the unfinished game in the autosave as a slot ({e}); this game \
+                     is not autosaved until it can be"
+                )));
+                false
+            }
+        }
+    }
+
     pub(super) fn save(&mut self, name: &str, blocks: &mut Vec<Block>) {
         let slot = match Slot::parse_for_saving(name) {
             Ok(s) => s,
             Err(e) => return blocks.push(Block::Problem(e.to_string())),
         };
+        if self.front == super::Front::Terminal && !self.is_mine(&slot) {
+            let other = self.saves.list().ok().and_then(|rows| {
+                let row = rows
+                    .into_iter()
+                    .find(|r| r.slot.as_str().eq_ignore_ascii_case(slot.as_str()))?;
+                Some(match row.save {
+                    Ok(s) => format!(
+                        "\u{201c}{}\u{201d}, turn {}, saved {}",
+                        clean(&s.scene_title),
+                        s.state.turn,
+                        save::format_date(s.saved_at)
+                    ),
+                    Err(_) => "a save that cannot be read".to_owned(),
+                })
+            });
+            if let Some(other) = other {
+                blocks.push(Block::Ask(format!(
+                    "Slot `{slot}` holds another game ({other}). Save over it? [y/n]"
+                )));
+                self.pending = Some(super::Pending::Overwrite(slot));
+                return;
+            }
+        }
+        self.save_to(slot, blocks);
+    }
+
+    /// Whether this session saved or loaded `slot` (any case).
+    fn is_mine(&self, slot: &Slot) -> bool {
+        self.mine.iter().any(|m| m.eq_ignore_ascii_case(slot.as_str()))
+    }
+
+    fn claim(&mut self, slot: &Slot) {
+        if !self.is_mine(slot) {
+            self.mine.push(slot.as_str().to_owned());
+        }
+    }
+
+    pub(super) fn save_to(&mut self, slot: Slot, blocks: &mut Vec<Block>) {
         match self
             .saves
             .write_with(&slot, &self.story, &self.game, &mut self.choices_text)
@@ -38,6 +124,7 @@ impl Session {
                 self.play_on_with(shorter, blocks);
                 self.unsaved = false;
                 blocks.push(Block::Info(format!("Saved in slot `{slot}`.")));
+                self.claim(&slot);
             }
             Err(e) => blocks.push(Block::Problem(format!("could not save: {e}"))),
         }
@@ -50,8 +137,9 @@ impl Session {
         };
         match self.saves.load(&slot, &self.story) {
             Ok(loaded) => {
+                self.claim(&slot);
                 let before = self.replace_game(loaded.game);
-                self.push_undo(Undo::Whole(before));
+                self.push_undo(Undo::Whole(before, Took::Load(slot.as_str().to_owned())));
                 self.unsaved = false;
                 let mut text = format!(
                     "Loaded slot `{name}`, saved {} at turn {}.",
@@ -108,16 +196,11 @@ impl Session {
         let widths: Vec<usize> = (0..5)
             .map(|i| {
                 let cells = std::iter::once(&header).chain(&readable);
-                cells.map(|r| r[i].chars().count()).max().unwrap_or(0)
+                cells.map(|r| width(&r[i])).max().unwrap_or(0)
             })
             .collect();
         let line = |r: &[String; 5]| {
-            let cells: Vec<String> = (0..5)
-                .map(|i| match i {
-                    3 => format!("{:>w$}", r[i], w = widths[i]),
-                    _ => format!("{:<w$}", r[i], w = widths[i]),
-                })
-                .collect();
+            let cells: Vec<String> = (0..5).map(|i| pad(&r[i], widths[i], i == 3)).collect();
             cells.join("  ").trim_end().to_owned()
         };
         let mut lines = vec![line(&header)];
@@ -126,9 +209,8 @@ impl Session {
             match &row.save {
                 Ok(_) => lines.extend(readable.next().map(line)),
                 Err(why) => lines.push(format!(
-                    "{:<w$}  (unreadable: {why})",
-                    row.slot.to_string(),
-                    w = widths[0]
+                    "{}  (unreadable: {why})",
+                    pad(row.slot.as_str(), widths[0], false)
                 )),
             }
         }

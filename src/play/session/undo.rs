@@ -17,8 +17,29 @@ use crate::story::Story;
 pub(super) enum Undo {
     /// A choice: the state before it, and the number of choices made before it.
     Choice { state: GameState, len: usize },
-    /// A load or a restart: the game it replaced.
-    Whole(Game),
+    /// A load or a restart: the game it replaced, and which it was.
+    Whole(Game, Took),
+}
+
+/// What an undo entry takes back, as `undo` says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Took {
+    Choice,
+    Load(String),
+    Restart,
+}
+
+impl Took {
+    fn describe(&self, count: usize) -> String {
+        match (self, count) {
+            (Took::Choice, 1) => "your last choice".into(),
+            (Took::Choice, n) => format!("your last {n} choices"),
+            (Took::Load(slot), 1) => format!("the load of slot `{slot}`"),
+            (Took::Load(slot), n) => format!("the load of slot `{slot}` ({n} times)"),
+            (Took::Restart, 1) => "the restart".into(),
+            (Took::Restart, n) => format!("{n} restarts"),
+        }
+    }
 }
 
 impl Undo {
@@ -29,7 +50,7 @@ impl Undo {
                 state: save::carry_state(from, &state, to).ok()?.0,
                 len,
             },
-            Undo::Whole(game) => Undo::Whole(save::carry_over(from, &game, to).ok()?.0),
+            Undo::Whole(game, took) => Undo::Whole(save::carry_over(from, &game, to).ok()?.0, took),
         })
     }
 }
@@ -42,27 +63,52 @@ impl Session {
         }
     }
 
-    /// `undo`: takes back the last choice, load or restart.
-    pub(super) fn undo(&mut self, blocks: &mut Vec<Block>) {
-        let Some(entry) = self.undo.pop_back() else {
+    /// `undo` (`undo N`): takes back the last choice, load or restart (the last N of them),
+    /// and says what it took back.
+    pub(super) fn undo(&mut self, count: Option<usize>, blocks: &mut Vec<Block>) {
+        let count = count.unwrap_or(1);
+        if count == 0 {
+            return blocks.push(Block::Problem("`undo 0` takes nothing back".into()));
+        }
+        if self.undo.is_empty() {
             return blocks.push(Block::Problem("there is nothing to undo".into()));
-        };
-        match entry {
-            Undo::Choice { state, len } => {
-                self.game.state = state;
-                self.game.trail.truncate(len);
-                self.choices_text.truncate(len);
-            }
-            Undo::Whole(game) => {
-                self.replace_game(game);
+        }
+        // What was taken back, runs of the same kind counted: (kind, how many).
+        let mut took: Vec<(Took, usize)> = Vec::new();
+        for _ in 0..count {
+            let Some(entry) = self.undo.pop_back() else {
+                break;
+            };
+            let kind = match entry {
+                Undo::Choice { state, len } => {
+                    self.game.state = state;
+                    self.game.trail.truncate(len);
+                    self.choices_text.truncate(len);
+                    Took::Choice
+                }
+                Undo::Whole(game, kind) => {
+                    self.replace_game(game);
+                    kind
+                }
+            };
+            match took.last_mut() {
+                Some((last, n)) if *last == kind => *n += 1,
+                _ => took.push((kind, 1)),
             }
         }
         self.unsaved = true;
         self.autosave(blocks);
-        blocks.push(Block::Info(format!(
-            "Taken back: you are at turn {}.",
+        let what: Vec<String> = took.iter().map(|(k, n)| k.describe(*n)).collect();
+        let mut text = format!(
+            "Taken back: {} (you are at turn {}).",
+            what.join(", "),
             self.game.state.turn()
-        )));
+        );
+        let done: usize = took.iter().map(|(_, n)| n).sum();
+        if done < count {
+            text.push_str(" There was nothing more to undo.");
+        }
+        blocks.push(Block::Info(text));
         self.scene(blocks, false);
     }
 
@@ -76,7 +122,7 @@ impl Session {
             if let Undo::Choice { state, len } = entry {
                 match len.checked_sub(dropped) {
                     Some(kept) => *len = kept,
-                    None => *entry = Undo::Whole(Game::at(state.clone(), seed)),
+                    None => *entry = Undo::Whole(Game::at(state.clone(), seed), Took::Choice),
                 }
             }
         }
@@ -107,7 +153,7 @@ impl Session {
         match Game::new(&self.story, seed) {
             Ok((game, outcome)) => {
                 let before = self.replace_game(game);
-                self.push_undo(Undo::Whole(before));
+                self.push_undo(Undo::Whole(before, Took::Restart));
                 self.unsaved = true;
                 self.autosave(blocks);
                 blocks.push(Block::Info("The story starts again.".into()));
