@@ -154,17 +154,7 @@ enum Entry {
 }
 
 fn problem(file: String, message: String) -> Diagnostic {
-    Diagnostic {
-        severity: Severity::Error,
-        file: Arc::from(file),
-        line: 1,
-        col: 1,
-        message,
-        label: None,
-        help: None,
-        span: None,
-        source: None,
-    }
+    Diagnostic::of_file(Severity::Error, Arc::from(file), message)
 }
 
 /// Reads every `*.ron` file of a folder, sorted by name. Each file's size is checked before it

@@ -67,13 +67,7 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
             }
         }
     }
-    let mut out = anstream::stdout().lock();
-    if options.json {
-        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
-        let _ = writeln!(out, "{}", visible(&json));
-    } else {
-        let _ = write!(out, "{}", visible(&render(&report)));
-    }
+    super::print_report(&report, options.json, render);
     Ok(Outcome::findings_if(found))
 }
 

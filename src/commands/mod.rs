@@ -185,13 +185,17 @@ pub fn load_files(read: &StoryFiles, options: &LoadOptions) -> Loaded {
     loaded
 }
 
-/// Reads and loads a story; on failure prints why and returns the exit code. The old form of
-/// [`load_with`], kept for `play::run` until it calls `load`.
-pub fn load_or_report(source: &StorySource) -> Result<(Story, Loaded), u8> {
-    load_with(source).map_err(|e| {
-        anstream::eprintln!("{e}");
-        e.code()
-    })
+/// Prints a tool's report on standard output: as pretty JSON with `json`, else as `text`
+/// renders it; either way made `visible` (story text may hold escapes).
+pub(crate) fn print_report<R: serde::Serialize>(report: &R, json: bool, text: impl FnOnce(&R) -> String) {
+    use std::io::Write as _;
+    let mut out = anstream::stdout().lock();
+    if json {
+        let json = serde_json::to_string_pretty(report).unwrap_or_default();
+        let _ = writeln!(out, "{}", visible(&json));
+    } else {
+        let _ = write!(out, "{}", visible(&text(report)));
+    }
 }
 
 #[cfg(test)]

@@ -14,8 +14,7 @@ pub mod terminal;
 pub use render::{Block, Look, clean, render};
 pub use session::{Config, Found, Front, Input, MAX_LINE, Reply, Session, find_choice, pick, typed_start};
 
-use crate::commands::{StorySource, load_or_report};
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
 /// What the command line says about playing.
@@ -49,30 +48,6 @@ impl Options {
 /// The widest prose is wrapped in a terminal unless `--width` says otherwise: a comfortable
 /// measure, as in a book.
 pub const MEASURE: usize = 80;
-
-/// Plays the story; returns the exit code (0 at the end, 1 when the story cannot be played).
-pub fn run(source: &StorySource, options: &Options) -> u8 {
-    let (story, _) = match load_or_report(source) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
-    let config = options.config();
-    let (session, intro) = match Session::start_for(story, source.clone(), &config, front(interactive)) {
-        Ok(s) => s,
-        Err(msg) => {
-            for line in msg.lines() {
-                let _ = writeln!(anstream::stderr(), "interview: {}", clean(line));
-            }
-            return 1;
-        }
-    };
-    if interactive {
-        terminal::run(session, intro, options)
-    } else {
-        piped(session, intro, options)
-    }
-}
 
 /// The front end for a player at a terminal or not.
 pub fn front(interactive: bool) -> Front {

@@ -234,6 +234,22 @@ impl miette::SourceCode for Excerpt {
 }
 
 impl Diagnostic {
+    /// A diagnostic about a whole file (it cannot be read, it is skipped, ...): at `1:1`, with
+    /// no excerpt.
+    pub fn of_file(severity: Severity, file: Arc<str>, message: String) -> Diagnostic {
+        Diagnostic {
+            severity,
+            file,
+            line: 1,
+            col: 1,
+            message,
+            label: None,
+            help: None,
+            span: None,
+            source: None,
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -14,6 +14,7 @@ pub mod model;
 pub mod raw;
 pub mod span;
 mod syntax;
+pub mod typing;
 
 pub use diag::{Diagnostic, Severity};
 pub use load::{

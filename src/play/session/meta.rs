@@ -334,7 +334,7 @@ impl Session {
     /// The command line that resumes this game.
     fn resume_command(&self) -> String {
         let mut line = "interview --continue".to_owned();
-        if let crate::commands::StorySource::Dir(dir) = &self.source {
+        if let crate::files::StorySource::Dir(dir) = &self.source {
             line.push_str(&format!(" --scenes {}", dir.display()));
         }
         if self.saves.dir() != std::path::Path::new("saves") {

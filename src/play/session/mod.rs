@@ -21,8 +21,8 @@ mod undo;
 pub use crate::matching::{Found, find_choice, pick, typed_start};
 
 use super::render::{Block, Look, clean, render};
-use crate::commands::StorySource;
 use crate::engine::{self, Game, Outcome};
+use crate::files::StorySource;
 use crate::matching::is_number;
 use crate::save::{self, ChoicesText, SaveDir, SaveError, Slot};
 use crate::story::Story;

@@ -1,8 +1,8 @@
 //! The story being played: `about` and `reload`.
 
 use super::Session;
-use crate::commands::StorySource;
 use crate::files;
+use crate::files::StorySource;
 use crate::play::render::Block;
 use crate::save;
 use crate::story::load_story;

@@ -543,7 +543,7 @@ fn first_word(text: &str) -> &str {
 }
 
 /// Whether two choice texts read the same as a player types them (case, runs of spaces,
-/// leading quotes and typographic forms aside, as [`crate::matching::typed_start`] compares),
+/// leading quotes and typographic forms aside, as [`crate::story::typing::typed_start`] compares),
 /// trailing punctuation ignored: `Go on` and `go on.` cannot be told apart by typing `go on`.
 fn same_as_typed(a: &str, b: &str) -> bool {
     let trim = |s: &'_ str| -> String {
@@ -551,7 +551,7 @@ fn same_as_typed(a: &str, b: &str) -> bool {
         if t.is_empty() { s.to_owned() } else { t.to_owned() }
     };
     let (a, b) = (trim(a), trim(b));
-    crate::matching::typed_start(&a, &b).is_some() && crate::matching::typed_start(&b, &a).is_some()
+    crate::story::typing::typed_start(&a, &b).is_some() && crate::story::typing::typed_start(&b, &a).is_some()
 }
 
 impl Builder<'_, '_, '_> {

@@ -187,17 +187,8 @@ impl<'a> Cx<'a> {
             .files
             .get(file)
             .map_or_else(|| Arc::from(MANIFEST), |f| f.name.clone());
-        self.diags.push(Diagnostic {
-            severity: Severity::Error,
-            file: name,
-            line: 1,
-            col: 1,
-            message,
-            label: None,
-            help: None,
-            span: None,
-            source: None,
-        });
+        self.diags
+            .push(Diagnostic::of_file(Severity::Error, name, message));
     }
 
     pub(super) fn position(&self, file: usize, path: &[Seg]) -> String {
