@@ -50,6 +50,7 @@ mod hostile_corpus;
 mod hostile_limits;
 mod hostile_props;
 mod hostile_terminal;
+mod layout;
 mod play_hostile;
 mod pty;
 mod repl;

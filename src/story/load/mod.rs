@@ -14,6 +14,7 @@ mod cond;
 mod draft;
 pub mod limits;
 mod parse;
+mod refs;
 mod text;
 
 use super::diag::{Diagnostic, Excerpt, Severity};
