@@ -240,9 +240,13 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
         let (scene_name, choice) = match taken {
             OnceTaken::Key(scene, key) => (
                 scene,
-                story
-                    .scene_by_name(scene)
-                    .and_then(|id| story.scene(id).choices.iter().find(|c| c.key == *key)),
+                story.scene_by_name(scene).and_then(|id| {
+                    story
+                        .scene(id)
+                        .choices
+                        .iter()
+                        .find(|c| c.once.is_some() && c.key == *key)
+                }),
             ),
             OnceTaken::Choice(scene, index) => (
                 scene,

@@ -176,7 +176,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 RawVar::Text(t) => VarDecl {
                     name: name.to_string(),
                     // Folded like any text: a tab or a line break never reaches the screen.
-                    initial: Value::Text(Arc::from(fold_whitespace(t))),
+                    initial: Value::Text(fold_arc(t)),
                     min: 0,
                     max: 0,
                 },
@@ -406,16 +406,27 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         let text = self.text(&raw.text, file, &with(&base, Seg::Field("text")));
         let on_enter = self.effects(&raw.on_enter, file, &with(&base, Seg::Field("on_enter")));
         let mut choices = Vec::with_capacity(raw.choices.len());
-        // How many choices of the scene have each key so far (twins get `#2`, `#3`).
-        let mut keys: HashMap<String, u32> = HashMap::new();
+        // The keys of the scene's once-only choices so far, by which a save names the ones taken
+        // (twins get `#2`, `#3`); a scene has at most `CHOICES_PER_SCENE`, so a scan is enough.
+        let mut keys: Vec<String> = Vec::new();
         for (j, c) in raw.choices.iter().enumerate() {
-            let key = match &c.id {
-                Some(id) => id.to_string(),
-                None => fold_whitespace(&c.text),
+            let key = if c.once {
+                let base = match &c.id {
+                    Some(id) => id.to_string(),
+                    None => fold_whitespace(&c.text),
+                };
+                let twin = 1 + keys.iter().filter(|k| **k == base).count();
+                let key = if twin > 1 {
+                    format!("{base}#{twin}")
+                } else {
+                    base.clone()
+                };
+                keys.push(base);
+                key
+            } else {
+                // Only once-only choices are saved by key.
+                String::new()
             };
-            let twin = keys.entry(key.clone()).or_insert(0);
-            *twin += 1;
-            let key = if *twin > 1 { format!("{key}#{twin}") } else { key };
             let p = with2(&base, Seg::Field("choices"), Seg::Index(j));
             let condition = c
                 .condition

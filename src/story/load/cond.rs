@@ -60,7 +60,7 @@ impl Builder<'_, '_, '_> {
                 Some(Value::Int(*i))
             }
             // Folded like the values it is set to or compared with.
-            (VarKind::Text, RawValue::Text(t)) => Some(Value::Text(Arc::from(fold_whitespace(t)))),
+            (VarKind::Text, RawValue::Text(t)) => Some(Value::Text(fold_arc(t))),
             (kind, v) => {
                 let got = match v {
                     RawValue::Bool(_) => "a Bool",

@@ -35,6 +35,9 @@ impl Builder<'_, '_, '_> {
     /// The scene a `goto` names: [`Builder::scene_ref`], except in a draft, where a missing
     /// scene is a warning and the transition leads to a placeholder.
     pub(super) fn goto_ref(&mut self, name: &str, file: usize, path: &[Seg]) -> Option<SceneId> {
+        if self.draft.is_none() {
+            return self.scene_ref(name, file, path);
+        }
         let missing =
             !self.scene_names.contains_key(name) && !self.ids_unknown && !self.broken_ids.contains(name);
         let Some(draft) = self.draft.as_mut().filter(|_| missing) else {

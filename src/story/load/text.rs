@@ -278,13 +278,7 @@ impl Builder<'_, '_, '_> {
 
 /// Trims and folds every run of whitespace into one space, in one pass.
 pub(super) fn fold_whitespace(s: &str) -> String {
-    // Fast path: already folded (plain ASCII, single spaces inside, none at the ends).
-    let b = s.as_bytes();
-    let folded = !s.starts_with(' ')
-        && !s.ends_with(' ')
-        && !flags_any(b, |c| !(b' '..0x80).contains(&c))
-        && memchr::memmem::find(b, b"  ").is_none();
-    if folded {
+    if is_folded(s) {
         return s.to_owned();
     }
     let mut out = String::with_capacity(s.len());
@@ -295,6 +289,26 @@ pub(super) fn fold_whitespace(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Whether `s` is already folded, surely: plain ASCII, single spaces inside, none at the ends
+/// (the fast path; a text that is not sure is folded anyway, to the same result).
+fn is_folded(s: &str) -> bool {
+    let b = s.as_bytes();
+    !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !flags_any(b, |c| !(b' '..0x80).contains(&c))
+        && memchr::memmem::find(b, b"  ").is_none()
+}
+
+/// [`fold_whitespace`] into the shared string a `Text` value holds, with one copy when the text
+/// is already folded.
+pub(super) fn fold_arc(s: &str) -> Arc<str> {
+    if is_folded(s) {
+        Arc::from(s)
+    } else {
+        Arc::from(fold_whitespace(s))
+    }
 }
 
 /// Whether `flag` holds for any byte: a branch-free scan the compiler vectorizes, for the

@@ -259,8 +259,9 @@ pub enum Locked {
 
 #[derive(Debug, Clone)]
 pub struct Choice {
-    /// What saves know the choice by: its `id`, or else its text as written (with `#2`,
-    /// `#3` for a second or third choice of the same text in the scene).
+    /// What saves know a once-only choice by: its `id`, or else its text as written (with
+    /// `#2`, `#3` for a second or third once-only choice of the same text in the scene).
+    /// Empty for a choice that is not once-only: no save names it.
     pub key: String,
     pub text: Line,
     pub target: Target,
