@@ -5,10 +5,9 @@
 
 use crate::support::{self, assert_shows, bin, interview, load};
 use interview::story::{SourceFile, Story, load_story};
-use interview::tools::explore::{self, Config, Report};
+use interview::tools::explore::{self, Config, Report, cross_check};
 use interview::tools::replay::{self, Walkthrough};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 const FIXTURES: &str = "tests/fixtures/tools";
@@ -488,218 +487,9 @@ fn a_progress_line_on_a_terminal() {
 
 // --- The state reduction changes no result --------------------------------------------------
 
-/// A small random story, as its two files.
-#[derive(Debug, Clone)]
-struct Gen {
-    scenes: Vec<GenScene>,
-}
-
-#[derive(Debug, Clone)]
-struct GenScene {
-    on_enter: Option<usize>,
-    choices: Vec<GenChoice>,
-    auto: Option<(usize, GenTarget, Option<usize>)>,
-}
-
-#[derive(Debug, Clone)]
-struct GenChoice {
-    cond: Option<usize>,
-    effect: Option<usize>,
-    target: GenTarget,
-    once: bool,
-    fallback: bool,
-}
-
-#[derive(Debug, Clone)]
-enum GenTarget {
-    Goto(usize),
-    Branches(Vec<(u32, usize, Option<usize>)>),
-}
-
-const CONDITIONS: &[&str] = &[
-    "Flag(\"a\")",
-    "Not(Flag(\"b\"))",
-    "Compare(\"n\", \">=\", 2)",
-    "Compare(\"n\", \"==\", 0)",
-    "Visits(\"s1\", \">=\", 2)",
-    "Visited(\"s2\")",
-    "Chance(50)",
-    "Any([Flag(\"b\"), Compare(\"n\", \"<\", 1)])",
-    "Compare(\"t\", \"==\", \"x\")",
-    "Compare(\"m\", \">=\", 3)",
-    "Compare(\"m\", \"==\", 4)",
-];
-
-const EFFECTS: &[&str] = &[
-    "Set(\"a\", true)",
-    "Set(\"a\", false)",
-    "Toggle(\"b\")",
-    "Add(\"n\", 1)",
-    "Add(\"n\", -1)",
-    "Set(\"n\", 0)",
-    "Set(\"t\", \"x\")",
-    "Set(\"shown\", 3)",
-    "Add(\"m\", 1)",
-    "Add(\"m\", 2)",
-];
-
-/// Scenes `s0..`, then the endings `e0` and `e1`.
-fn target(n_scenes: usize) -> impl Strategy<Value = usize> {
-    0..n_scenes + 2
-}
-
-fn gen_target(n: usize) -> impl Strategy<Value = GenTarget> {
-    prop_oneof![
-        target(n).prop_map(GenTarget::Goto),
-        proptest::collection::vec(
-            (1u32..4, target(n), proptest::option::of(0..CONDITIONS.len())),
-            1..3
-        )
-        .prop_map(GenTarget::Branches),
-    ]
-}
-
-fn gen_story() -> impl Strategy<Value = Gen> {
-    (3usize..6).prop_flat_map(|n| {
-        let choice = (
-            proptest::option::of(0..CONDITIONS.len()),
-            proptest::option::of(0..EFFECTS.len()),
-            gen_target(n),
-            proptest::bool::weighted(0.2),
-            proptest::bool::weighted(0.15),
-        )
-            .prop_map(|(cond, effect, target, once, fallback)| GenChoice {
-                cond,
-                effect,
-                target,
-                once,
-                fallback,
-            });
-        let scene = (
-            proptest::option::of(0..EFFECTS.len()),
-            proptest::collection::vec(choice, 1..4),
-            proptest::option::weighted(
-                0.25,
-                (
-                    0..CONDITIONS.len(),
-                    gen_target(n),
-                    proptest::option::of(0..EFFECTS.len()),
-                ),
-            ),
-        )
-            .prop_map(|(on_enter, choices, auto)| GenScene {
-                on_enter,
-                choices,
-                auto,
-            });
-        proptest::collection::vec(scene, n).prop_map(|scenes| Gen { scenes })
-    })
-}
-
-impl Gen {
-    fn name(&self, i: usize) -> String {
-        if i < self.scenes.len() {
-            format!("s{i}")
-        } else {
-            format!("e{}", i - self.scenes.len())
-        }
-    }
-
-    fn target(&self, t: &GenTarget) -> String {
-        match t {
-            GenTarget::Goto(s) => format!("goto: \"{}\"", self.name(*s)),
-            GenTarget::Branches(bs) => {
-                let bs: Vec<String> = bs
-                    .iter()
-                    .map(|(w, s, c)| {
-                        let cond = c.map_or(String::new(), |c| format!(", if: {}", CONDITIONS[c]));
-                        format!("Branch(weight: {w}, goto: \"{}\"{cond})", self.name(*s))
-                    })
-                    .collect();
-                format!("branches: [{}]", bs.join(", "))
-            }
-        }
-    }
-
-    fn files(&self) -> Vec<SourceFile> {
-        let manifest = r#"Story(id: "gen", title: "Gen", start: "s0",
-            variables: { "a": Bool(false), "b": Bool(false), "n": Int(value: 0, min: 0, max: 3),
-                         "t": Text("y"), "shown": Int(value: 0), "m": Int(value: 0, max: 8) },
-            endings: { "x0": "X0", "x1": "X1" })"#;
-        let mut scenes = String::from("[\n");
-        for (i, s) in self.scenes.iter().enumerate() {
-            scenes.push_str(&format!(
-                "Scene(id: \"s{i}\", text: [Text(\"Scene {i}, {{n}} {{shown}}.\"), If(Flag(\"a\"), \"A.\")],\n"
-            ));
-            if let Some(e) = s.on_enter {
-                scenes.push_str(&format!("on_enter: [{}],\n", EFFECTS[e]));
-            }
-            if let Some((c, t, e)) = &s.auto {
-                let effects = e.map_or(String::new(), |e| format!(", effects: [{}]", EFFECTS[e]));
-                scenes.push_str(&format!(
-                    "auto: [Auto(if: {}, {}{effects})],\n",
-                    CONDITIONS[*c],
-                    self.target(t)
-                ));
-            }
-            scenes.push_str("choices: [\n");
-            for (k, c) in s.choices.iter().enumerate() {
-                let mut fields = vec![format!("text: \"c{k}\""), self.target(&c.target)];
-                if let Some(cond) = c.cond {
-                    fields.push(format!("if: {}", CONDITIONS[cond]));
-                }
-                if let Some(e) = c.effect {
-                    fields.push(format!("effects: [{}]", EFFECTS[e]));
-                }
-                if c.once {
-                    fields.push("once: true".into());
-                }
-                if c.fallback && k > 0 {
-                    fields.push("fallback: true".into());
-                }
-                scenes.push_str(&format!("Choice({}),\n", fields.join(", ")));
-            }
-            scenes.push_str("]),\n");
-        }
-        scenes.push_str("Scene(id: \"e0\", text: \"End 0.\", ending: \"x0\"),\n");
-        scenes.push_str("Scene(id: \"e1\", text: \"End 1.\", ending: \"x1\"),\n]\n");
-        vec![
-            SourceFile {
-                name: "story.ron".into(),
-                bytes: manifest.as_bytes().to_vec(),
-            },
-            SourceFile {
-                name: "scenes.ron".into(),
-                bytes: scenes.into_bytes(),
-            },
-        ]
-    }
-}
-
-/// What a report says, in a form two searches can be compared by: every finding with the
-/// length of its path.
-fn findings(r: &Report) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for e in &r.endings {
-        out.insert(format!("ending {}", e.id), e.path.steps.len());
-    }
-    for e in &r.unreached.endings {
-        out.insert(format!("unreached ending {}", e.id), 0);
-    }
-    for s in &r.unreached.scenes {
-        out.insert(format!("unreached scene {}", s.id), 0);
-    }
-    for c in &r.unreached.choices {
-        out.insert(format!("unreached choice {} {}", c.scene, c.number), 0);
-    }
-    for d in &r.dead_ends {
-        out.insert(format!("dead end {}", d.scene), d.path.steps.len());
-    }
-    for e in &r.errors {
-        out.insert(format!("error {}", e.message), e.path.steps.len());
-    }
-    out
-}
+// The generated stories are those of the soundness cross-check (`tools_soundness.rs`): every
+// construct of the format, replies and varying text included.
+use crate::tools_soundness::gen_story;
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
@@ -715,14 +505,14 @@ proptest! {
             return Ok(());
         };
         let config = Config { max_states: 5_000, max_outcomes_per_step: 256, whole_states: false };
-        let reduced = explore::explore(&story, &config, &mut |_, _| {});
-        let whole = explore::explore(&story, &Config { whole_states: true, ..config }, &mut |_, _| {});
-        if !(reduced.complete && whole.complete) {
+        // The library's own cross-check compares every finding and its distance.
+        let compared = cross_check(&story, &config).map_err(|m| TestCaseError::fail(m.differences.join("\n")))?;
+        if !compared.complete {
             // Too big to compare in a test (random autos can branch on every transition).
             return Ok(());
         }
-        prop_assert!(reduced.states <= whole.states);
-        prop_assert_eq!(findings(&reduced), findings(&whole));
+        prop_assert!(compared.reduced_states <= compared.whole_states);
+        let reduced = explore::explore(&story, &config, &mut |_, _| {});
         for e in &reduced.endings {
             let steps: Vec<&str> = e.path.steps.iter().map(|s| s.scene.as_str()).collect();
             let scene_of_ending = story

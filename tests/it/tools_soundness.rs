@@ -2,14 +2,14 @@
 //! stories: the search with state reduction and the search over whole states agree on every
 //! finding and its shortest distance. The stories mix flags, bounded and unbounded counters,
 //! text, visit counts, chance rolls, once-only and fallback choices, autos and weighted
-//! branches. (The generator is the one of `tests/tools_explore.rs`.)
+//! branches. (`tools_explore.rs` uses the same generator.)
 
 use interview::story::{SourceFile, load_story};
 use interview::tools::explore::{Config, cross_check};
 use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
-struct Gen {
+pub(crate) struct Gen {
     scenes: Vec<GenScene>,
 }
 
@@ -83,7 +83,7 @@ fn gen_target(n: usize) -> impl Strategy<Value = GenTarget> {
     ]
 }
 
-fn gen_story() -> impl Strategy<Value = Gen> {
+pub(crate) fn gen_story() -> impl Strategy<Value = Gen> {
     (3usize..6).prop_flat_map(|n| {
         let choice = (
             proptest::option::of(0..CONDITIONS.len()),
@@ -148,7 +148,7 @@ impl Gen {
         }
     }
 
-    fn files(&self) -> Vec<SourceFile> {
+    pub(crate) fn files(&self) -> Vec<SourceFile> {
         let manifest = r#"Story(id: "gen", title: "Gen", start: "s0",
             variables: { "a": Bool(false), "b": Bool(false), "n": Int(value: 0, min: 0, max: 3),
                          "t": Text("y"), "shown": Int(value: 0), "m": Int(value: 0, max: 8) },
