@@ -121,6 +121,15 @@ impl Cx<'_> {
     }
 
     /// How an opening bracket is called: `Choice(`, the scene list `[`, the list `[`, ...
+    /// The opening bracket `open` and where it stands: ``Choice(` opened at FILE:L:C`.
+    fn opened(&self, open: usize) -> String {
+        format!(
+            "{} opened at {}",
+            self.opener_name(open),
+            self.loc(self.opener_start(open))
+        )
+    }
+
     fn opener_name(&self, open: usize) -> String {
         let c = punct(self.toks[open].kind);
         match c {
@@ -535,11 +544,7 @@ impl Cx<'_> {
             return Some((
                 last_end,
                 last_end,
-                format!(
-                    "{} opened at {} is never closed",
-                    self.opener_name(open),
-                    self.loc(self.opener_start(open))
-                ),
+                format!("{} is never closed", self.opened(open)),
                 format!("add `{closers}` at the end of the file{more}"),
             ));
         }
@@ -575,11 +580,7 @@ impl Cx<'_> {
                 return Some((
                     gap,
                     gap,
-                    format!(
-                        "{} opened at {} is never closed",
-                        self.opener_name(open),
-                        self.loc(self.opener_start(open))
-                    ),
+                    format!("{} is never closed", self.opened(open)),
                     format!("add `{missing}` here, before the `{want}` that follows"),
                 ));
             }
@@ -590,9 +591,8 @@ impl Cx<'_> {
                     tok.start,
                     tok.end,
                     format!(
-                        "this `{want}` should be `{right}`: it closes {} opened at {}",
-                        self.opener_name(open),
-                        self.loc(self.opener_start(open))
+                        "this `{want}` should be `{right}`: it closes {}",
+                        self.opened(open)
                     ),
                     format!("write `{right}` here"),
                 ));
@@ -612,11 +612,7 @@ impl Cx<'_> {
             return Some((
                 gap,
                 gap,
-                format!(
-                    "{} opened at {} is never closed",
-                    self.opener_name(open),
-                    self.loc(self.opener_start(open))
-                ),
+                format!("{} is never closed", self.opened(open)),
                 format!("add `)` here, before the next `{}(`", self.src(n)),
             ));
         }
