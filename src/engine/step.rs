@@ -47,6 +47,13 @@ pub enum StepError {
     TooManyTransitions { scene: String, limit: usize },
     #[error("no branch of this random pick is possible now (in scene `{scene}`)")]
     NoBranch { scene: String },
+    /// An expression of a `Set` has no value: a division by zero, or an overflow of `i64`.
+    #[error("cannot compute `{expr}` (in scene `{scene}`): {why}")]
+    Expression {
+        scene: String,
+        expr: String,
+        why: String,
+    },
 }
 
 /// What a step did, besides changing the state.
@@ -238,12 +245,12 @@ fn take(
     if let Some(slot) = choice.once {
         state.mark_once(slot);
     }
-    apply(story, state, &choice.effects);
+    apply(story, state, &choice.effects, dice)?;
     let (next, stay) = match next {
         Resolved::Scene(s) => (s, false),
         Resolved::Stay(s) => (s, true),
         Resolved::Branch(b) => {
-            apply(story, state, &b.effects);
+            apply(story, state, &b.effects, dice)?;
             (b.target, false)
         }
     };
@@ -331,7 +338,7 @@ fn enter(
                 let visits = &mut state.tracked_visits[slot as usize];
                 *visits = visits.saturating_add(1);
             }
-            apply(story, state, &scene.on_enter);
+            apply(story, state, &scene.on_enter, dice)?;
             state.rolls.clear();
             for &p in &scene.chances {
                 let hit = dice.pick(&[100 - u32::from(p), u32::from(p)]) == 1;
@@ -379,14 +386,14 @@ fn enter(
         if let Some(slot) = once {
             state.mark_once(slot);
         }
-        apply(story, state, effects);
+        apply(story, state, effects, dice)?;
         scene_id = match next {
             Resolved::Scene(s) => s,
             // Never built for an auto or a fallback (the loader refuses a reply there); were
             // it, entering the scene again is what staying from here would come to.
             Resolved::Stay(s) => s,
             Resolved::Branch(b) => {
-                apply(story, state, &b.effects);
+                apply(story, state, &b.effects, dice)?;
                 b.target
             }
         };
@@ -461,19 +468,51 @@ pub fn holds(state: &GameState, c: &Condition) -> bool {
             op.holds(i64::from(state.tracked_visits[*slot as usize]), *n)
         }
         Condition::Chance { slot, .. } => state.rolls.get(*slot as usize).copied().unwrap_or(false),
+        Condition::CompareExpr(v, op, e) => compare_expr(state, *v, *op, e),
     }
 }
 
-/// Applies effects in order; `Add` stays within the variable's bounds.
+/// A variable against an expression: one variable alone is compared as a value of its type;
+/// an expression without a value (a division by zero, an overflow) makes the comparison fail.
+#[inline(never)]
+fn compare_expr(state: &GameState, v: VarId, op: Op, e: &Expression) -> bool {
+    let left = &state.vars[v.index()];
+    match (&e.root, left) {
+        (Expr::Var(w), _) => op.holds(left, &state.vars[w.index()]),
+        (_, Value::Int(a)) => e
+            .root
+            .eval(&state.vars, &mut |lo, _| lo)
+            .is_ok_and(|b| op.holds(*a, b)),
+        (_, Value::Bool(_) | Value::Text(_)) => false,
+    }
+}
+
+/// Applies effects in order; `Add` and a `Set` with an expression stay within the variable's
+/// bounds. A `random(..)` in an expression draws from `dice`.
+///
+/// # Errors
+/// [`StepError::Expression`] when an expression has no value (a division by zero or an
+/// overflow): the effects before it have been applied, the rest not.
 #[inline]
-pub fn apply(story: &Story, state: &mut GameState, effects: &[Effect]) {
+pub fn apply(
+    story: &Story,
+    state: &mut GameState,
+    effects: &[Effect],
+    dice: &mut impl Dice,
+) -> Result<(), StepError> {
     // Most scenes and choices have no effect at all: no call for them.
     if !effects.is_empty() {
-        apply_each(story, state, effects);
+        apply_each(story, state, effects, dice)?;
     }
+    Ok(())
 }
 
-fn apply_each(story: &Story, state: &mut GameState, effects: &[Effect]) {
+fn apply_each(
+    story: &Story,
+    state: &mut GameState,
+    effects: &[Effect],
+    dice: &mut impl Dice,
+) -> Result<(), StepError> {
     for e in effects {
         match e {
             Effect::Set(v, value) => match (&mut state.vars[v.index()], value) {
@@ -493,7 +532,37 @@ fn apply_each(story: &Story, state: &mut GameState, effects: &[Effect]) {
                     *b = !*b;
                 }
             }
+            Effect::SetExpr(v, e) => set_expr(story, state, *v, e, dice)?,
         }
+    }
+    Ok(())
+}
+
+/// `Set` with an expression: its value, clamped to the variable's range.
+#[inline(never)]
+fn set_expr(
+    story: &Story,
+    state: &mut GameState,
+    v: VarId,
+    e: &Expression,
+    dice: &mut impl Dice,
+) -> Result<(), StepError> {
+    let mut draw = |lo: i64, hi: i64| {
+        // At most `limits::RANDOM_VALUES` values, checked when loading.
+        let n = (hi - lo).saturating_add(1).clamp(1, limits::RANDOM_VALUES) as usize;
+        lo + dice.pick(&vec![1; n]) as i64
+    };
+    match e.root.eval(&state.vars, &mut draw) {
+        Ok(n) => {
+            let decl = story.var(v);
+            state.vars[v.index()] = Value::Int(n.clamp(decl.min, decl.max));
+            Ok(())
+        }
+        Err(why) => Err(StepError::Expression {
+            scene: story.scene(state.scene).id.clone(),
+            expr: e.source.to_string(),
+            why: why.to_string(),
+        }),
     }
 }
 

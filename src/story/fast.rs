@@ -374,6 +374,14 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
             Some(b'[') => self.deserialize_seq(visitor),
             Some(b'-' | b'0'..=b'9') => visitor.visit_i64(self.int()?),
             Some(b't' | b'f') => self.deserialize_bool(visitor),
+            // An expression, `Expr("a + 1")`: handed over as a list of one string, as RON does.
+            Some(b'E') if self.peek_ident() == Some("Expr") => {
+                self.ident()?;
+                self.ws()?;
+                self.nested(b'(', b')', |r| {
+                    visitor.visit_seq(Items::new(r, b')', Keys::Fields))
+                })
+            }
             _ => Err(Decline),
         }
     }

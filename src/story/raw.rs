@@ -238,6 +238,7 @@ impl RawCond<'_> {
                     RawValue::Bool(b) => RawValue::Bool(*b),
                     RawValue::Int(i) => RawValue::Int(*i),
                     RawValue::Text(t) => RawValue::Text(s(t)),
+                    RawValue::Expr(t) => RawValue::Expr(s(t)),
                 },
             ),
             RawCond::Visited(v) => RawCond::Visited(s(v)),
@@ -261,12 +262,15 @@ pub enum RawEffect<'a> {
 /// The effects of a choice, branch, auto or scene entry: most have none or one, kept inline.
 pub type Effects<'a> = SmallVec<[RawEffect<'a>; 1]>;
 
-/// A literal value: `true`, `3`, `"text"`.
+/// A literal value: `true`, `3`, `"text"`; or an expression, `Expr("oil - 1")`, as the
+/// value of a `Set` or the right side of a `Compare`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawValue<'a> {
     Bool(bool),
     Int(i64),
     Text(Str<'a>),
+    /// The text of `Expr("..")` (RON reads any `Name("..")` so: the loader checks the name).
+    Expr(Str<'a>),
 }
 
 /// Scene text: either one string or a list of parts, each its own paragraph.
@@ -363,6 +367,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawValue<'a> {
             }
             fn visit_string<E>(self, v: String) -> Result<RawValue<'a>, E> {
                 Ok(RawValue::Text(Str(Cow::Owned(v))))
+            }
+            /// `Expr("..")`: RON hands the parenthesized part over as a list of one string.
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue<'a>, A::Error> {
+                let text = seq
+                    .next_element::<Str<'a>>()?
+                    .ok_or_else(|| de::Error::custom("write an expression as Expr(\"a + 1\")"))?;
+                if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::custom("write an expression as Expr(\"a + 1\")"));
+                }
+                Ok(RawValue::Expr(text))
             }
         }
         d.deserialize_any(Vis(PhantomData))

@@ -71,6 +71,10 @@ impl Layout {
 fn reads(layout: Layout, c: &Condition, out: &mut Bits) {
     c.reads(&mut |r| match r {
         Read::Flag(v) | Read::Compare(v, _, _) => out.insert(v.index()),
+        Read::CompareExpr(v, _, e) => {
+            out.insert(v.index());
+            e.root.vars(&mut |w| out.insert(w.index()));
+        }
         Read::Visits { slot, .. } => out.insert(layout.visit(slot)),
         Read::Roll { .. } => {}
     });
@@ -86,17 +90,19 @@ fn reads_opt(layout: Layout, c: Option<&Condition>, out: &mut Bits) {
 fn rolls_read(c: &Condition, out: &mut Vec<u16>) {
     c.reads(&mut |r| match r {
         Read::Roll { slot, .. } => out.push(slot),
-        Read::Flag(_) | Read::Compare(..) | Read::Visits { .. } => {}
+        Read::Flag(_) | Read::Compare(..) | Read::CompareExpr(..) | Read::Visits { .. } => {}
     });
 }
 
 /// The live set before effects, from the live set after them: a `Set` overwrites its
-/// variable (`Add` and `Toggle` keep the value's history, so they change nothing).
+/// variable (`Add` and `Toggle` keep the value's history, so they change nothing); a `Set`
+/// with an expression then reads the expression's variables. Last effect first.
 fn before_effects(effects: &[Effect], live: &mut Bits) {
-    for e in effects {
+    for e in effects.iter().rev() {
         if e.overwrites() {
             live.remove(e.var().index());
         }
+        e.reads(&mut |v| live.insert(v.index()));
     }
 }
 
@@ -119,16 +125,22 @@ impl IntCap {
     }
 }
 
-/// The caps of `Int` variables that only move one way (see [`IntCap`]).
+/// The caps of `Int` variables that only move one way (see [`IntCap`]). A variable an
+/// expression reads (its exact value counts) or sets (to any value) has none.
 fn int_caps(story: &Story) -> Vec<Option<IntCap>> {
     let n = story.vars().len();
     let (mut grows, mut shrinks) = (vec![false; n], vec![false; n]);
-    story.each_effect(&mut |e| match e.write() {
-        (v, Write::Add(d)) => {
-            grows[v.index()] |= d > 0;
-            shrinks[v.index()] |= d < 0;
+    let mut exact = vec![false; n];
+    story.each_effect(&mut |e| {
+        match e.write() {
+            (v, Write::Add(d)) => {
+                grows[v.index()] |= d > 0;
+                shrinks[v.index()] |= d < 0;
+            }
+            (v, Write::Expr(_)) => exact[v.index()] = true,
+            (_, Write::Set(_) | Write::Toggle) => {}
         }
-        (_, Write::Set(_) | Write::Toggle) => {}
+        e.reads(&mut |v| exact[v.index()] = true);
     });
     let (mut top, mut bottom) = (vec![None::<i64>; n], vec![None::<i64>; n]);
     story.each_condition(&mut |c| {
@@ -139,6 +151,10 @@ fn int_caps(story: &Story) -> Vec<Option<IntCap>> {
                 let b = &mut bottom[v.index()];
                 *b = Some(b.map_or(*k, |b| b.min(*k)));
             }
+            Read::CompareExpr(v, _, e) => {
+                exact[v.index()] = true;
+                e.root.vars(&mut |w| exact[w.index()] = true);
+            }
             Read::Compare(_, _, Value::Bool(_) | Value::Text(_))
             | Read::Flag(_)
             | Read::Visits { .. }
@@ -147,6 +163,7 @@ fn int_caps(story: &Story) -> Vec<Option<IntCap>> {
     });
     (0..n)
         .map(|i| match (grows[i], shrinks[i], top[i], bottom[i]) {
+            _ if exact[i] => None,
             (true, false, Some(k), _) => Some(IntCap::Above(k.saturating_add(1))),
             (false, true, _, Some(k)) => Some(IntCap::Below(k.saturating_sub(1))),
             _ => None,
@@ -227,7 +244,9 @@ impl Canon {
         fn visit_cap(r: Read<'_>, caps: &mut [u32]) {
             let (slot, n) = match r {
                 Read::Visits { slot, n, .. } => (slot, n),
-                Read::Flag(_) | Read::Compare(..) | Read::Roll { .. } => return,
+                Read::Flag(_) | Read::Compare(..) | Read::CompareExpr(..) | Read::Roll { .. } => {
+                    return;
+                }
             };
             if let Some(cap) = caps.get_mut(slot as usize) {
                 // Room for a step's own visits (at most the transition limit) below u32::MAX.

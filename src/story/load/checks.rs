@@ -207,14 +207,18 @@ pub(super) fn lint_vars(cx: &mut Cx, story: &Story, m: usize) {
     story.walk(&mut |part| match part {
         Part::Condition(c) => c.reads(&mut |r| {
             r.var().iter().for_each(|v| used[v.index()].read = true);
+            if let Read::CompareExpr(_, _, e) = r {
+                e.root.vars(&mut |v| used[v.index()].read = true);
+            }
         }),
         Part::Effect(e) => {
             let (v, how) = e.write();
             used[v.index()].written = true;
             match how {
                 Write::Toggle => used[v.index()].read = true,
-                Write::Set(_) | Write::Add(_) => {}
+                Write::Set(_) | Write::Add(_) | Write::Expr(_) => {}
             }
+            e.reads(&mut |r| used[r.index()].read = true);
         }
         Part::Shown(v) => used[v.index()].read = true,
         Part::Target(_) | Part::Ending(_) => {}

@@ -13,6 +13,10 @@ impl Builder<'_, '_, '_> {
                     let Some(id) = self.var_ref(name, file, &name_path, None) else {
                         continue;
                     };
+                    if let RawValue::Expr(src) = value {
+                        out.extend(self.set_expr(id, src, file, &with(&ep, Seg::Index(1))));
+                        continue;
+                    }
                     if let Some(v) = self.literal(id, value, file, &with(&ep, Seg::Index(1)), true) {
                         out.push(Effect::Set(id, v));
                     }
@@ -66,6 +70,7 @@ impl Builder<'_, '_, '_> {
                     RawValue::Bool(_) => "a Bool",
                     RawValue::Int(_) => "an Int",
                     RawValue::Text(_) => "a Text",
+                    RawValue::Expr(_) => "an expression",
                 };
                 let message = format!("`{}` is {kind} but this value is {got}", name());
                 self.cx.error(file, p, message);
@@ -109,6 +114,11 @@ impl Builder<'_, '_, '_> {
                         format!("`{name}` is {kind}: compare it with `==` or `!=` only"),
                     );
                     return placeholder;
+                }
+                if let RawValue::Expr(src) = value {
+                    return self
+                        .compare_expr(id, op, src, file, &with(p, Seg::Index(2)))
+                        .unwrap_or(placeholder);
                 }
                 match self.literal(id, value, file, &with(p, Seg::Index(2)), false) {
                     Some(v) => {

@@ -17,3 +17,8 @@ pub const BRANCHES_PER_TARGET: usize = 1_000;
 pub const TRANSITIONS_PER_STEP: usize = 100;
 /// The largest weight of a random branch.
 pub const MAX_WEIGHT: i64 = 1_000_000;
+/// Values of one `random(lo, hi)` in an expression: `explore` tries each value as its own
+/// outcome, as it does each branch of a pick.
+pub const RANDOM_VALUES: i64 = 1_000;
+/// Length in bytes of the text of one `Expr("..")`: its parser recurses on parentheses.
+pub const EXPR_BYTES: usize = 1_000;

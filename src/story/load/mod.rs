@@ -11,6 +11,7 @@
 mod build;
 mod checks;
 mod cond;
+mod expr;
 mod draft;
 pub mod limits;
 mod parse;

@@ -5,7 +5,9 @@
 //! indices ([`SceneId`], [`VarId`], [`EndingId`]) so the engine never looks a name up while
 //! playing. A [`Story`] can only be made by the loader.
 
+mod expr;
 mod walk;
+pub use expr::*;
 pub use walk::*;
 
 use hashbrown::HashMap;
@@ -157,6 +159,10 @@ pub enum Condition {
         slot: u16,
         percent: u8,
     },
+    /// Compare a variable with an expression (`Compare("a", ">", Expr("b + 1"))`): an `Int`
+    /// with an `Int` expression, or any variable with one other variable of its type alone.
+    /// An expression that has no value (a division by zero, an overflow) makes it not hold.
+    CompareExpr(VarId, Op, Box<Expression>),
 }
 
 #[derive(Debug, Clone)]
@@ -164,6 +170,9 @@ pub enum Effect {
     Set(VarId, Value),
     Add(VarId, i64),
     Toggle(VarId),
+    /// Set an `Int` to the value of an expression, clamped to the variable's range
+    /// (`Set("oil", Expr("oil - 1"))`).
+    SetExpr(VarId, Box<Expression>),
 }
 
 /// A piece of a paragraph.

@@ -31,13 +31,16 @@ pub enum Read<'a> {
     /// The chance roll number `slot` of the current scene, rolled on entry with `percent`
     /// odds (`Chance`).
     Roll { slot: u16, percent: u8 },
+    /// A variable compared with an expression (`Compare(.., Expr(..))`): every variable of
+    /// the expression is read too (see [`Expr::vars`]).
+    CompareExpr(VarId, Op, &'a Expression),
 }
 
 impl Read<'_> {
     /// The variable read, if the leaf reads one.
     pub fn var(&self) -> Option<VarId> {
         match self {
-            Read::Flag(v) | Read::Compare(v, _, _) => Some(*v),
+            Read::Flag(v) | Read::Compare(v, _, _) | Read::CompareExpr(v, _, _) => Some(*v),
             Read::Visits { .. } | Read::Roll { .. } => None,
         }
     }
@@ -53,7 +56,8 @@ impl Condition {
             Condition::Flag(_)
             | Condition::Compare(..)
             | Condition::Visits { .. }
-            | Condition::Chance { .. } => {}
+            | Condition::Chance { .. }
+            | Condition::CompareExpr(..) => {}
         }
     }
 
@@ -73,6 +77,7 @@ impl Condition {
                 slot: *slot,
                 percent: *percent,
             }),
+            Condition::CompareExpr(v, op, e) => f(Read::CompareExpr(*v, *op, e)),
             Condition::Not(c) => c.reads(f),
             Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| c.reads(f)),
         }
@@ -88,6 +93,10 @@ pub enum Write<'a> {
     Add(i64),
     /// Flips a `Bool` (`Toggle`): the new value depends on the old one.
     Toggle,
+    /// Overwrites an `Int` with the value of an expression, clamped to its range (`Set` with
+    /// `Expr(..)`): the new value depends on the variables the expression reads (the old
+    /// value among them, when it names its own variable) and may be random.
+    Expr(&'a Expression),
 }
 
 impl Effect {
@@ -97,6 +106,7 @@ impl Effect {
             Effect::Set(v, value) => (*v, Write::Set(value)),
             Effect::Add(v, d) => (*v, Write::Add(*d)),
             Effect::Toggle(v) => (*v, Write::Toggle),
+            Effect::SetExpr(v, e) => (*v, Write::Expr(e)),
         }
     }
 
@@ -105,11 +115,30 @@ impl Effect {
         self.write().0
     }
 
-    /// Whether the value after the effect is independent of the value before (a `Set`).
+    /// Whether the value after the effect is independent of the value before (a `Set`; a
+    /// `Set` with an expression too, apart from what [`Effect::reads`] names).
     pub fn overwrites(&self) -> bool {
         match self.write().1 {
-            Write::Set(_) => true,
+            Write::Set(_) | Write::Expr(_) => true,
             Write::Add(_) | Write::Toggle => false,
+        }
+    }
+
+    /// Calls `f` on every variable this effect reads to compute its value: those of an
+    /// expression (the effect's own variable among them when named); nothing for a literal
+    /// `Set` or an `Add` (which only moves the value it finds).
+    pub fn reads(&self, f: &mut impl FnMut(VarId)) {
+        match self.write().1 {
+            Write::Expr(e) => e.root.vars(f),
+            Write::Set(_) | Write::Add(_) | Write::Toggle => {}
+        }
+    }
+
+    /// Whether applying this effect draws a random number (`random(..)` in an expression).
+    pub fn is_random(&self) -> bool {
+        match self.write().1 {
+            Write::Expr(e) => e.root.is_random(),
+            Write::Set(_) | Write::Add(_) | Write::Toggle => false,
         }
     }
 }
