@@ -2,7 +2,7 @@
 //! stories: the search with state reduction and the search over whole states agree on every
 //! finding and its shortest distance. The stories mix flags, bounded and unbounded counters,
 //! text, visit counts, chance rolls, once-only and fallback choices, autos and weighted
-//! branches. (`tools_explore.rs` uses the same generator.)
+//! branches, and expressions (var-vs-var comparisons, `random`, a division that may be by 0). (`tools_explore.rs` uses the same generator.)
 
 use interview::story::{SourceFile, load_story};
 use interview::tools::explore::{Config, cross_check};
@@ -51,6 +51,8 @@ const CONDITIONS: &[&str] = &[
     "Compare(\"m\", \"==\", 4)",
     "TimesChosen(\"s0.c0\", \">=\", 2)",
     "Chosen(\"s1.c0\")",
+    "Compare(\"n\", \">\", Expr(\"m - 2\"))",
+    "Compare(\"a\", \"==\", Expr(\"b\"))",
 ];
 
 const EFFECTS: &[&str] = &[
@@ -64,6 +66,10 @@ const EFFECTS: &[&str] = &[
     "Set(\"shown\", 3)",
     "Add(\"m\", 1)",
     "Add(\"m\", 2)",
+    "Set(\"n\", Expr(\"m / 2 - n\"))",
+    "Set(\"m\", Expr(\"random(0, 2) + n\"))",
+    "Set(\"n\", Expr(\"3 / m\"))",
+    "Set(\"m\", Expr(\"clamp(m * 2, 1, 7)\"))",
 ];
 
 /// Scenes `s0..`, then the endings `e0` and `e1`.
