@@ -8,7 +8,7 @@ use crate::check::check;
 use crate::engine::story;
 use crate::harness;
 use crate::support::{self, interview};
-use interview::engine::{self, Game, StepError};
+use interview::engine::{self, Game};
 use interview::save;
 use interview::story::raw::RawScene;
 use interview::tools::explore::{Config, cross_check, explore};

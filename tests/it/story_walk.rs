@@ -34,6 +34,12 @@ fn the_walk_finds_every_variable_scene_and_ending() {
                 Read::Flag(v) | Read::Compare(v, _, _) => {
                     read.insert(v);
                 }
+                Read::CompareExpr(v, _, e) => {
+                    read.insert(v);
+                    e.root.vars(&mut |w| {
+                        read.insert(w);
+                    });
+                }
                 Read::Visits { .. } => {}
                 Read::Roll { .. } => rolls += 1,
             });
@@ -46,8 +52,11 @@ fn the_walk_finds_every_variable_scene_and_ending() {
                 Write::Toggle => {
                     read.insert(v);
                 }
-                Write::Set(_) | Write::Add(_) => {}
+                Write::Set(_) | Write::Add(_) | Write::Expr(_) => {}
             }
+            e.reads(&mut |w| {
+                read.insert(w);
+            });
         }
         Part::Shown(v) => {
             read.insert(v);
