@@ -659,6 +659,7 @@ fn the_example_story_uses_every_format_2_construct() {
         "Choice(id:",
         "Chosen(\"",
         "TimesChosen(\"",
+        "Expr(\"",
     ] {
         assert!(
             text.contains(construct),
