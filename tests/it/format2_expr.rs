@@ -172,25 +172,61 @@ fn the_fast_reader_reads_expressions() {
         r#"[Scene(id: "a", on_enter: [Set("n", Expr("a \"quoted\""))])]"#,
     ] {
         assert!(harness::reads_alike::<Vec<RawScene>>(scenes), "{scenes}");
-        assert!(interview::story::fast::read::<Vec<RawScene>>(scenes).is_some(), "{scenes}");
+        assert!(
+            interview::story::fast::read::<Vec<RawScene>>(scenes).is_some(),
+            "{scenes}"
+        );
     }
 }
 
 #[test]
 fn every_diagnostic_of_expressions_points_at_its_column() {
     let cases: &[(&str, &str)] = &[
-        ("syntax", "scenes.ron:7:92: error: the expression ends where `)` is expected"),
-        ("unknown_variable", "scenes.ron:7:82: error: the variable `lamp` is not declared"),
-        ("not_int", "scenes.ron:7:82: error: `lit` is Bool: only Int variables can be used in arithmetic"),
-        ("bool_target", "scenes.ron:7:70: error: `lit` is Bool: only an Int variable can be set to an expression"),
-        ("random_not_literal", "scenes.ron:7:86: error: the bounds of `random` must be whole numbers"),
-        ("random_reversed", "scenes.ron:7:76: error: `random(6, 1)` has its bounds reversed: write `random(1, 6)`"),
-        ("random_too_wide", "scenes.ron:7:76: error: `random(0, 5000)` draws from more than 1000 values"),
-        ("random_in_compare", "scenes.ron:7:79: error: `random` cannot be used in a comparison"),
+        (
+            "syntax",
+            "scenes.ron:7:92: error: the expression ends where `)` is expected",
+        ),
+        (
+            "unknown_variable",
+            "scenes.ron:7:82: error: the variable `lamp` is not declared",
+        ),
+        (
+            "not_int",
+            "scenes.ron:7:82: error: `lit` is Bool: only Int variables can be used in arithmetic",
+        ),
+        (
+            "bool_target",
+            "scenes.ron:7:70: error: `lit` is Bool: only an Int variable can be set to an expression",
+        ),
+        (
+            "random_not_literal",
+            "scenes.ron:7:86: error: the bounds of `random` must be whole numbers",
+        ),
+        (
+            "random_reversed",
+            "scenes.ron:7:76: error: `random(6, 1)` has its bounds reversed: write `random(1, 6)`",
+        ),
+        (
+            "random_too_wide",
+            "scenes.ron:7:76: error: `random(0, 5000)` draws from more than 1000 values",
+        ),
+        (
+            "random_in_compare",
+            "scenes.ron:7:79: error: `random` cannot be used in a comparison",
+        ),
         ("division_by_zero", "scenes.ron:7:82: error: division by zero"),
-        ("compare_types", "scenes.ron:7:80: error: `lit` is Bool but `name` is Text: compare variables of one type"),
-        ("unknown_function", "scenes.ron:7:76: error: there is no function `avg`"),
-        ("wrong_name", "scenes.ron:7:70: error: `Expr2(..)` is not a value: write an expression as Expr(\"a + 1\")"),
+        (
+            "compare_types",
+            "scenes.ron:7:80: error: `lit` is Bool but `name` is Text: compare variables of one type",
+        ),
+        (
+            "unknown_function",
+            "scenes.ron:7:76: error: there is no function `avg`",
+        ),
+        (
+            "wrong_name",
+            "scenes.ron:7:70: error: `Expr2(..)` is not a value: write an expression as Expr(\"a + 1\")",
+        ),
     ];
     for (fixture, headline) in cases {
         check(&format!("expr_{fixture}"), 1, &[headline]);
@@ -220,7 +256,12 @@ fn the_tools_work_on_a_story_with_expressions() {
 #[test]
 fn a_walkthrough_replays_a_story_with_expressions() {
     let out = interview()
-        .args(["replay", "--scenes", LAMPS, "tests/fixtures/play/expr_walkthroughs/dark.ron"])
+        .args([
+            "replay",
+            "--scenes",
+            LAMPS,
+            "tests/fixtures/play/expr_walkthroughs/dark.ron",
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

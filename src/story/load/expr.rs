@@ -102,7 +102,11 @@ impl<'s> Parser<'s, '_, '_, '_, '_> {
 
     fn unexpected(&self, wanted: &str) -> ExprError {
         match self.tok {
-            Tok::End => err(self.src.len(), 0, format!("the expression ends where {wanted} is expected")),
+            Tok::End => err(
+                self.src.len(),
+                0,
+                format!("the expression ends where {wanted} is expected"),
+            ),
             _ => err(
                 self.start,
                 (self.pos - self.start).max(1),
@@ -306,13 +310,22 @@ impl<'s> Parser<'s, '_, '_, '_, '_> {
         let Tok::Num(n) = self.tok else {
             return Err(ExprError {
                 help: Some("write numbers, as in `random(1, 6)`".into()),
-                ..err(at, (self.pos - at).max(1), "the bounds of `random` must be whole numbers".into())
+                ..err(
+                    at,
+                    (self.pos - at).max(1),
+                    "the bounds of `random` must be whole numbers".into(),
+                )
             });
         };
         self.bump()?;
         let text = if negative { format!("-{n}") } else { n.to_owned() };
-        text.parse::<i64>()
-            .map_err(|_| err(at, self.start - at, format!("`{text}` is not a whole number that fits")))
+        text.parse::<i64>().map_err(|_| {
+            err(
+                at,
+                self.start - at,
+                format!("`{text}` is not a whole number that fits"),
+            )
+        })
     }
 }
 
@@ -366,7 +379,13 @@ impl Builder<'_, '_, '_> {
             return None;
         }
         let root = self.parse_expr(src, Place::Set, file, p)?;
-        Some(Effect::SetExpr(id, Box::new(Expression { source: src.into(), root })))
+        Some(Effect::SetExpr(
+            id,
+            Box::new(Expression {
+                source: src.into(),
+                root,
+            }),
+        ))
     }
 
     /// `Compare(name, op, Expr(src))`: an `Int` with an `Int` expression, or a variable of any
@@ -385,25 +404,46 @@ impl Builder<'_, '_, '_> {
         if let Some(&other) = self.var_names.get(trimmed) {
             let other_kind = self.vars[other.index()].initial.kind();
             if other_kind != kind {
-                let (name, at) = (self.vars[id.index()].name.clone(), src.len() - src.trim_start().len());
-                let message = format!("`{name}` is {kind} but `{trimmed}` is {other_kind}: compare variables of one type");
+                let (name, at) = (
+                    self.vars[id.index()].name.clone(),
+                    src.len() - src.trim_start().len(),
+                );
+                let message = format!(
+                    "`{name}` is {kind} but `{trimmed}` is {other_kind}: compare variables of one type"
+                );
                 self.expr_error(file, p, err(at, trimmed.len(), message));
                 return None;
             }
             let root = Expr::Var(other);
-            return Some(Condition::CompareExpr(id, op, Box::new(Expression { source: src.into(), root })));
+            return Some(Condition::CompareExpr(
+                id,
+                op,
+                Box::new(Expression {
+                    source: src.into(),
+                    root,
+                }),
+            ));
         }
         if kind != VarKind::Int {
             let name = self.vars[id.index()].name.clone();
             self.cx.error(
                 file,
                 p,
-                format!("`{name}` is {kind}: compare it with one variable of its type, as in Expr(\"other\")"),
+                format!(
+                    "`{name}` is {kind}: compare it with one variable of its type, as in Expr(\"other\")"
+                ),
             );
             return None;
         }
         let root = self.parse_expr(src, Place::Compare, file, p)?;
-        Some(Condition::CompareExpr(id, op, Box::new(Expression { source: src.into(), root })))
+        Some(Condition::CompareExpr(
+            id,
+            op,
+            Box::new(Expression {
+                source: src.into(),
+                root,
+            }),
+        ))
     }
 
     /// Checks that the value at `p` is written `Expr(..)` (RON reads any `Name("..")` alike).

@@ -11,8 +11,8 @@
 mod build;
 mod checks;
 mod cond;
-mod expr;
 mod draft;
+mod expr;
 pub mod limits;
 mod parse;
 mod refs;

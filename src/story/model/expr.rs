@@ -80,21 +80,14 @@ impl Expr {
     /// The value of this expression, `vars` being the state's variables (only `Int` ones are
     /// read as numbers; another kind reads as 0, which the loader never lets happen) and
     /// `random(lo, hi)` giving a number in `lo..=hi`.
-    pub fn eval(
-        &self,
-        vars: &[Value],
-        random: &mut impl FnMut(i64, i64) -> i64,
-    ) -> Result<i64, EvalError> {
+    pub fn eval(&self, vars: &[Value], random: &mut impl FnMut(i64, i64) -> i64) -> Result<i64, EvalError> {
         Ok(match self {
             Expr::Lit(n) => *n,
             Expr::Var(v) => match &vars[v.index()] {
                 Value::Int(n) => *n,
                 Value::Bool(_) | Value::Text(_) => 0,
             },
-            Expr::Neg(x) => x
-                .eval(vars, random)?
-                .checked_neg()
-                .ok_or(EvalError::Overflow)?,
+            Expr::Neg(x) => x.eval(vars, random)?.checked_neg().ok_or(EvalError::Overflow)?,
             Expr::Bin(op, a, b) => {
                 let (a, b) = (a.eval(vars, random)?, b.eval(vars, random)?);
                 binary(*op, a, b)?
