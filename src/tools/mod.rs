@@ -184,7 +184,11 @@ impl SameBranches {
             for choice in &scene.choices {
                 same.push(match &choice.target {
                     Target::Branches(bs) if bs.len() > 1 => equals(bs),
-                    Target::Branches(_) | Target::Goto(_) | Target::Stay(_) => None,
+                    Target::Branches(_)
+                    | Target::Goto(_)
+                    | Target::Stay(_)
+                    | Target::Call { .. }
+                    | Target::Return => None,
                 });
             }
         }

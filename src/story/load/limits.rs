@@ -17,3 +17,6 @@ pub const BRANCHES_PER_TARGET: usize = 1_000;
 pub const TRANSITIONS_PER_STEP: usize = 100;
 /// The largest weight of a random branch.
 pub const MAX_WEIGHT: i64 = 1_000_000;
+/// How deep sections may call sections (`call:`): a call past it is a runtime error, so a
+/// section that calls itself stops with a clear message (and `explore` reports it).
+pub const CALL_DEPTH: usize = 64;
