@@ -241,7 +241,12 @@ fn play(story: &Story, seed: u64, b: &mut Bytes) -> (Option<GameState>, Vec<usiz
             Err(StepError::NoSuchChoice(_) | StepError::Unavailable(_)) => {
                 assert_eq!(state, before, "a refused step changed the state");
             }
-            Err(e @ (StepError::TooManyTransitions { .. } | StepError::NoBranch { .. })) => {
+            Err(
+                e @ (StepError::TooManyTransitions { .. }
+                | StepError::NoBranch { .. }
+                | StepError::ReturnWithoutCall { .. }
+                | StepError::CallTooDeep { .. }),
+            ) => {
                 assert!(!e.to_string().is_empty());
                 let _ = engine::view(story, &state);
                 break;
