@@ -366,7 +366,10 @@ pub(crate) fn shown_as(story: &Story, state: &GameState, index: usize) -> Option
 pub(crate) fn is_story_error(e: &StepError) -> bool {
     matches!(
         e,
-        StepError::TooManyTransitions { .. } | StepError::NoBranch { .. }
+        StepError::TooManyTransitions { .. }
+            | StepError::NoBranch { .. }
+            | StepError::ReturnWithoutCall { .. }
+            | StepError::CallTooDeep { .. }
     )
 }
 
