@@ -51,7 +51,9 @@ pub enum StepError {
     #[error("the scene `{scene}` returns, but no section was called: nothing to return to")]
     ReturnWithoutCall { scene: String },
     /// A `call` that would nest sections deeper than the limit.
-    #[error("the scene `{scene}` calls `{section}` with {limit} sections already open: the limit of nested calls is {limit} (does a section call itself?)")]
+    #[error(
+        "the scene `{scene}` calls `{section}` with {limit} sections already open: the limit of nested calls is {limit} (does a section call itself?)"
+    )]
     CallTooDeep {
         scene: String,
         section: String,

@@ -187,7 +187,8 @@ pub struct RawAuto<'a> {
     /// Never valid (an auto is not chosen, so nothing replies to it): read only to say so
     /// clearly rather than as an unknown field.
     #[serde(default, borrow)]
-    pub reply: Option<RawText<'a>>,    /// `call: "section"`: enter that scene as a section that returns (with `goto`, to there).
+    pub reply: Option<RawText<'a>>,
+    /// `call: "section"`: enter that scene as a section that returns (with `goto`, to there).
     #[serde(default, borrow)]
     pub call: Option<Str<'a>>,
     /// `return: true`: go back to where the latest `call` said.

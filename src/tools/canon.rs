@@ -388,32 +388,36 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
     points.dedup();
     // What may be read after a `return`: from any return point (recomputed each round).
     let mut back = Bits::new(len);
-    let transition =
-        |enter: &[Bits], stay: &[Bits], back: &Bits, effects: &[Effect], once: Option<u32>, target: &Target| {
-            let mut live = Bits::new(len);
-            match target.branches() {
-                // After the section returns, `back` covers where it comes back to.
-                [] if let Some((section, _)) = target.call() => live.union(&enter[section.index()]),
-                [] if target.is_return() => live.union(back),
-                [] if target.is_stay() => target.scenes(&mut |t| live.union(&stay[t.index()])),
-                [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
-                bs => {
-                    for b in bs {
-                        let mut after = enter[b.target.index()].clone();
-                        before_effects(&b.effects, &mut after);
-                        live.union(&after);
-                    }
+    let transition = |enter: &[Bits],
+                      stay: &[Bits],
+                      back: &Bits,
+                      effects: &[Effect],
+                      once: Option<u32>,
+                      target: &Target| {
+        let mut live = Bits::new(len);
+        match target.branches() {
+            // After the section returns, `back` covers where it comes back to.
+            [] if let Some((section, _)) = target.call() => live.union(&enter[section.index()]),
+            [] if target.is_return() => live.union(back),
+            [] if target.is_stay() => target.scenes(&mut |t| live.union(&stay[t.index()])),
+            [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
+            bs => {
+                for b in bs {
+                    let mut after = enter[b.target.index()].clone();
+                    before_effects(&b.effects, &mut after);
+                    live.union(&after);
                 }
             }
-            before_effects(effects, &mut live);
-            if let Some(o) = once {
-                live.remove(layout.once(o));
-            }
-            for b in target.branches() {
-                reads_opt(layout, b.condition.as_ref(), &mut live);
-            }
-            live
-        };
+        }
+        before_effects(effects, &mut live);
+        if let Some(o) = once {
+            live.remove(layout.once(o));
+        }
+        for b in target.branches() {
+            reads_opt(layout, b.condition.as_ref(), &mut live);
+        }
+        live
+    };
     loop {
         let mut changed = false;
         let mut b = Bits::new(len);

@@ -185,17 +185,23 @@ fn check_reports_returns_and_calls_at_their_field() {
     check(
         "call_return_outside",
         1,
-        &["scenes.ron:6:45: error: the scene `start` returns, but it can be reached from the start without any `call`: there would be nothing to return to"],
+        &[
+            "scenes.ron:6:45: error: the scene `start` returns, but it can be reached from the start without any `call`: there would be nothing to return to",
+        ],
     );
     check(
         "call_never_returns",
         1,
-        &["scenes.ron:5:48: error: the section `aside` called here can never return: no path from it reaches a choice or an auto with `return: true`"],
+        &[
+            "scenes.ron:5:48: error: the section `aside` called here can never return: no path from it reaches a choice or an auto with `return: true`",
+        ],
     );
     check(
         "call_recursive",
         0,
-        &["scenes.ron:11:48: warning: the section `deeper` can be called here again before it returns: the call stack is bounded at 64 sections, and `explore` reports a game that goes deeper as an error"],
+        &[
+            "scenes.ron:11:48: warning: the section `deeper` can be called here again before it returns: the call stack is bounded at 64 sections, and `explore` reports a game that goes deeper as an error",
+        ],
     );
     check(
         "call_conflicts",
@@ -213,7 +219,10 @@ fn a_save_keeps_the_call_stack_by_scene_names() {
     let (mut game, _) = Game::new(&s, 3).unwrap();
     game.choose(&s, 1).unwrap();
     let text = save::to_text(&s, &game, 0);
-    assert!(text.contains("calls: [\n            Goto(\"end\"),\n        ],"), "{text}");
+    assert!(
+        text.contains("calls: [\n            Goto(\"end\"),\n        ],"),
+        "{text}"
+    );
     let loaded = save::from_text(&s, &text).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
     assert_eq!(loaded.game, game);
@@ -292,12 +301,7 @@ fn a_walkthrough_plays_through_a_call_and_its_return() {
     let s = support::load(CALLS);
     let w = Walkthrough {
         seed: 1,
-        inputs: vec![
-            "1".into(),
-            "ask for".into(),
-            "thank".into(),
-            "leave".into(),
-        ],
+        inputs: vec!["1".into(), "ask for".into(), "thank".into(), "leave".into()],
         expect: vec![
             "You knock on the glass.".into(),
             "She stamps your form.".into(),

@@ -43,7 +43,13 @@ impl Builder<'_, '_, '_> {
     /// The target of a choice or an auto at path `p` of scene `here`: a `call` (with an
     /// optional `goto` to come back to), a `return`, or a `goto`/`branches` (see
     /// [`Builder::target`]). Conflicting fields are reported, and give no target.
-    pub(super) fn flow(&mut self, flow: Flow<'_, '_>, here: SceneId, file: usize, p: &[Seg]) -> Option<Target> {
+    pub(super) fn flow(
+        &mut self,
+        flow: Flow<'_, '_>,
+        here: SceneId,
+        file: usize,
+        p: &[Seg],
+    ) -> Option<Target> {
         if flow.returns {
             if flow.goto.is_some() || flow.branches.is_some() || flow.call.is_some() {
                 self.cx.at(
@@ -82,9 +88,11 @@ impl Builder<'_, '_, '_> {
         }
         let section = self.scene_ref(section, file, &with(p, Seg::Field("call")));
         let then = match flow.goto {
-            Some(g) => Some(ReturnPoint::Goto(
-                self.goto_ref(g, file, &with(p, Seg::Field("goto")))?,
-            )),
+            Some(g) => Some(ReturnPoint::Goto(self.goto_ref(
+                g,
+                file,
+                &with(p, Seg::Field("goto")),
+            )?)),
             None => Some(ReturnPoint::Stay(here)),
         };
         Some(Target::Call {
@@ -100,7 +108,12 @@ fn field_path(idx: usize, via: Via, field: &'static str) -> [Seg<'static>; 4] {
         Via::Choice(i) | Via::Fallback(i) => ("choices", i),
         Via::Auto(i) => ("auto", i),
     };
-    [Seg::Index(idx), Seg::Field(list), Seg::Index(i), Seg::Field(field)]
+    [
+        Seg::Index(idx),
+        Seg::Field(list),
+        Seg::Index(i),
+        Seg::Field(field),
+    ]
 }
 
 /// The scenes a transition leads to without changing the depth of the call stack: its
@@ -123,7 +136,12 @@ fn same_depth(target: &Target, f: &mut impl FnMut(SceneId)) {
 /// - a call on a cycle of the scene graph (calls included): the section may be called again
 ///   before it returns, so the stack grows until its limit; a warning at its `call:` field.
 pub(super) fn check_calls(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
-    if !story.has_calls() && !story.scenes.iter().any(|s| s.transitions().any(|t| t.target.is_return())) {
+    if !story.has_calls()
+        && !story
+            .scenes
+            .iter()
+            .any(|s| s.transitions().any(|t| t.target.is_return()))
+    {
         return;
     }
     let n = story.scenes.len();
@@ -132,7 +150,8 @@ pub(super) fn check_calls(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
         .iter()
         .map(|s| {
             let mut v = Vec::new();
-            s.transitions().for_each(|t| same_depth(t.target, &mut |to| v.push(to)));
+            s.transitions()
+                .for_each(|t| same_depth(t.target, &mut |to| v.push(to)));
             v
         })
         .collect();
@@ -192,7 +211,10 @@ pub(super) fn check_calls(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
     // 3. Calls on a cycle: the graph of same-depth edges plus each call's edge to its section.
     let mut deep = flat;
     for (i, scene) in story.scenes.iter().enumerate() {
-        scene.transitions().filter_map(|t| t.target.call()).for_each(|(s, _)| deep[i].push(s));
+        scene
+            .transitions()
+            .filter_map(|t| t.target.call())
+            .for_each(|(s, _)| deep[i].push(s));
     }
     let mut comp_of = vec![usize::MAX; n];
     for (k, comp) in strongly_connected(n, &deep).iter().enumerate() {

@@ -242,7 +242,10 @@ pub enum Target {
     /// `call: "section"`: enter `section` as a subroutine, keeping `then` on the call stack
     /// (ink's tunnels `-> section ->`, ChoiceScript's `*gosub`, Yarn's `<<detour>>`). A
     /// [`Target::Return`] in the section comes back to `then`.
-    Call { section: SceneId, then: ReturnPoint },
+    Call {
+        section: SceneId,
+        then: ReturnPoint,
+    },
     /// `return: true`: go back to the return point the latest call kept (an error with an
     /// empty call stack).
     Return,
