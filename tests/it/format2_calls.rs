@@ -313,3 +313,20 @@ fn a_walkthrough_plays_through_a_call_and_its_return() {
     };
     replay_check(&s, &w).unwrap_or_else(|f| panic!("{f:?}"));
 }
+
+#[test]
+fn a_saved_call_stack_deeper_than_the_limit_is_refused() {
+    let s = story(OFFICE);
+    let (mut game, _) = Game::new(&s, 3).unwrap();
+    game.choose(&s, 0).unwrap();
+    let mut saved = save::capture(&s, &game.state);
+    saved.calls = vec![save::SavedCall::Stay("start".into()); 65];
+    let problems = save::restore(&s, &saved).unwrap_err();
+    assert_eq!(problems, ["the call stack holds 65 sections; the limit is 64"]);
+}
+
+#[test]
+fn calls_and_returns_are_read_on_the_fast_path() {
+    let text = std::fs::read_to_string(support::path(CALLS).join("scenes.ron")).unwrap();
+    assert!(crate::harness::reads_alike::<Vec<interview::story::raw::RawScene>>(&text));
+}
