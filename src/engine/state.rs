@@ -1,6 +1,6 @@
 //! The game state: everything that changes while playing, apart from the story.
 
-use crate::story::{SceneId, Story, Value, VarId};
+use crate::story::{ReturnPoint, SceneId, Story, Value, VarId};
 use rand::SeedableRng;
 use rand_pcg::Pcg32;
 
@@ -23,6 +23,10 @@ pub struct GameState {
     /// a `seq` or `once` stops counting past its items, a `cycle` wraps), or for a shuffle the
     /// item drawn. Read only by texts.
     pub(crate) texts: Vec<u32>,
+    /// The call stack: where each section entered by a `call` comes back to when it returns,
+    /// innermost last; at most [`crate::story::limits::CALL_DEPTH`] deep. Empty (and never
+    /// allocated) in a story without calls.
+    pub(crate) calls: Vec<ReturnPoint>,
 }
 
 /// The game's random number generator: PCG32, small, fast and serializable.
@@ -53,6 +57,7 @@ impl GameState {
             rng: Rng::from_seed(seed),
             turn: 0,
             texts: vec![0; story.text_slots().len()],
+            calls: Vec::new(),
         }
     }
 
@@ -89,6 +94,10 @@ impl GameState {
     }
     pub fn rng(&self) -> &Rng {
         &self.rng
+    }
+    /// The call stack: the return points of the sections the game is in, innermost last.
+    pub fn calls(&self) -> &[ReturnPoint] {
+        &self.calls
     }
     /// The text slots' counts (see [`Story::text_slots`]).
     pub fn texts(&self) -> &[u32] {

@@ -54,6 +54,18 @@ pub enum StepError {
         expr: String,
         why: String,
     },
+    /// A `return` taken with an empty call stack: no `call` entered the section it is in.
+    #[error("the scene `{scene}` returns, but no section was called: nothing to return to")]
+    ReturnWithoutCall { scene: String },
+    /// A `call` that would nest sections deeper than the limit.
+    #[error(
+        "the scene `{scene}` calls `{section}` with {limit} sections already open: the limit of nested calls is {limit} (does a section call itself?)"
+    )]
+    CallTooDeep {
+        scene: String,
+        section: String,
+        limit: usize,
+    },
 }
 
 /// What a step did, besides changing the state.
@@ -246,14 +258,7 @@ fn take(
         state.mark_once(slot);
     }
     apply(story, state, &choice.effects, dice)?;
-    let (next, stay) = match next {
-        Resolved::Scene(s) => (s, false),
-        Resolved::Stay(s) => (s, true),
-        Resolved::Branch(b) => {
-            apply(story, state, &b.effects, dice)?;
-            (b.target, false)
-        }
-    };
+    let (next, stay) = land(story, state, next, dice)?;
     advance(state, &choice.reply_alts, dice);
     if let (Some(reply), Some(out)) = (&choice.reply, out.as_deref_mut()) {
         let text = render_text(state, reply);
@@ -267,6 +272,71 @@ enum Resolved<'s> {
     /// Stay in this scene, without entering it again.
     Stay(SceneId),
     Branch(&'s Branch),
+    /// Enter a section, keeping a return point.
+    Call(SceneId, ReturnPoint),
+    /// Go back to the latest return point.
+    Return,
+}
+
+/// Where a resolved target lands, after the transition's own effects: the scene, and whether
+/// the game stays there without entering it again. Applies a branch's effects; pushes or pops
+/// the call stack (a return to a scene that called without `goto` stays there, its `Chance`
+/// rolls all false: the rolls made belong to the scene entered last).
+#[inline]
+fn land(
+    story: &Story,
+    state: &mut GameState,
+    next: Resolved<'_>,
+    dice: &mut impl Dice,
+) -> Result<(SceneId, bool), StepError> {
+    match next {
+        Resolved::Scene(s) => Ok((s, false)),
+        Resolved::Stay(s) => Ok((s, true)),
+        Resolved::Branch(b) => {
+            apply(story, state, &b.effects, dice)?;
+            Ok((b.target, false))
+        }
+        Resolved::Call(section, then) => call(story, state, section, then),
+        Resolved::Return => back(story, state),
+    }
+}
+
+/// Pushes a return point and enters the section; an error past [`limits::CALL_DEPTH`].
+#[cold]
+#[inline(never)]
+fn call(
+    story: &Story,
+    state: &mut GameState,
+    section: SceneId,
+    then: ReturnPoint,
+) -> Result<(SceneId, bool), StepError> {
+    if state.calls.len() >= limits::CALL_DEPTH {
+        return Err(StepError::CallTooDeep {
+            scene: story.scene(state.scene).id.clone(),
+            section: story.scene(section).id.clone(),
+            limit: limits::CALL_DEPTH,
+        });
+    }
+    state.calls.push(then);
+    Ok((section, false))
+}
+
+/// Pops the latest return point and goes there; an error with an empty stack.
+#[cold]
+#[inline(never)]
+fn back(story: &Story, state: &mut GameState) -> Result<(SceneId, bool), StepError> {
+    match state.calls.pop() {
+        Some(ReturnPoint::Goto(s)) => Ok((s, false)),
+        Some(ReturnPoint::Stay(s)) => {
+            // The rolls were the section's: the resumed scene's Chance conditions read false.
+            state.rolls.clear();
+            state.rolls.resize(story.scene(s).chances.len(), false);
+            Ok((s, true))
+        }
+        None => Err(StepError::ReturnWithoutCall {
+            scene: story.scene(state.scene).id.clone(),
+        }),
+    }
 }
 
 /// Picks the target; branch conditions are read before any effect of the transition.
@@ -281,6 +351,8 @@ fn resolve<'s>(
         Target::Goto(s) => Ok(Resolved::Scene(*s)),
         Target::Stay(s) => Ok(Resolved::Stay(*s)),
         Target::Branches(branches) => pick_branch(story, state, branches, dice).map(Resolved::Branch),
+        Target::Call { section, then } => Ok(Resolved::Call(*section, *then)),
+        Target::Return => Ok(Resolved::Return),
     }
 }
 
@@ -331,6 +403,8 @@ fn enter(
         let scene = story.scene(scene_id);
         let stayed = std::mem::take(&mut stay);
         let auto = if stayed {
+            // Already there after a choice that stayed; set after a return that resumes.
+            state.scene = scene_id;
             None
         } else {
             state.scene = scene_id;
@@ -387,16 +461,9 @@ fn enter(
             state.mark_once(slot);
         }
         apply(story, state, effects, dice)?;
-        scene_id = match next {
-            Resolved::Scene(s) => s,
-            // Never built for an auto or a fallback (the loader refuses a reply there); were
-            // it, entering the scene again is what staying from here would come to.
-            Resolved::Stay(s) => s,
-            Resolved::Branch(b) => {
-                apply(story, state, &b.effects, dice)?;
-                b.target
-            }
-        };
+        // A `Stay` is never built for an auto or a fallback (the loader refuses a reply
+        // there); a return to a scene that called without `goto` resumes it.
+        (scene_id, stay) = land(story, state, next, dice)?;
     }
     Err(too_many_transitions(story, scene_id))
 }

@@ -24,7 +24,9 @@ pub use format::{
     ChoicesText, LoadedSave, SaveFile, StoryStamp, from_bytes, from_text, parse, to_text, to_text_with,
     to_text_within,
 };
-pub use restore::{OnceTaken, Restored, SavedState, SavedValue, capture, carry_over, carry_state, restore};
+pub use restore::{
+    OnceTaken, Restored, SavedCall, SavedState, SavedValue, capture, carry_over, carry_state, restore,
+};
 
 use std::path::PathBuf;
 

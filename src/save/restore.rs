@@ -4,7 +4,7 @@
 
 use super::SaveError;
 use crate::engine::{Game, GameState, Rng};
-use crate::story::{Story, Value, VarKind};
+use crate::story::{ReturnPoint, Story, Value, VarKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -72,6 +72,39 @@ pub struct SavedState {
         deserialize_with = "unique_keys"
     )]
     pub texts: BTreeMap<String, u32>,
+    /// The call stack (sections entered by `call:` and not yet returned from), outermost
+    /// first, by scene id; left out of the file when empty (saves from before calls have none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<SavedCall>,
+}
+
+/// Where a section comes back to, as a save names it (see [`ReturnPoint`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SavedCall {
+    /// The scene entered on return (the call had a `goto`).
+    Goto(String),
+    /// The calling scene, resumed on return (the call had no `goto`).
+    Stay(String),
+}
+
+impl SavedCall {
+    fn from_point(story: &Story, point: ReturnPoint) -> SavedCall {
+        match point {
+            ReturnPoint::Goto(s) => SavedCall::Goto(story.scene(s).id.clone()),
+            ReturnPoint::Stay(s) => SavedCall::Stay(story.scene(s).id.clone()),
+        }
+    }
+
+    /// The return point on `story`, or why not.
+    fn to_point(&self, story: &Story) -> Result<ReturnPoint, String> {
+        let (name, point): (&String, fn(_) -> _) = match self {
+            SavedCall::Goto(name) => (name, ReturnPoint::Goto),
+            SavedCall::Stay(name) => (name, ReturnPoint::Stay),
+        };
+        story.scene_by_name(name).map(point).ok_or_else(|| {
+            format!("the call stack returns to scene `{name}`, which is no longer in the story")
+        })
+    }
 }
 
 /// A once-only choice taken, as a save names it.
@@ -121,6 +154,11 @@ pub fn capture(story: &Story, state: &GameState) -> SavedState {
             .zip(&state.texts)
             .filter(|&(_, &n)| n != 0)
             .map(|(key, &n)| (key.clone(), n))
+            .collect(),
+        calls: state
+            .calls
+            .iter()
+            .map(|&p| SavedCall::from_point(story, p))
             .collect(),
     }
 }
@@ -194,6 +232,20 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
             });
         }
     }
+    if saved.calls.len() > crate::story::limits::CALL_DEPTH {
+        problems.push(format!(
+            "the call stack holds {} sections; the limit is {}",
+            saved.calls.len(),
+            crate::story::limits::CALL_DEPTH
+        ));
+    }
+    let mut calls = Vec::new();
+    for c in saved.calls.iter().take(crate::story::limits::CALL_DEPTH) {
+        match c.to_point(story) {
+            Ok(p) => calls.push(p),
+            Err(e) => problems.push(e),
+        }
+    }
     let Some(scene) = scene else {
         return Err(problems);
     };
@@ -229,6 +281,7 @@ pub fn restore(story: &Story, saved: &SavedState) -> Result<Restored, Vec<String
         rng: saved.rng.clone(),
         turn: saved.turn,
         texts: vec![0; story.text_slots().len()],
+        calls,
     };
     // Only texts read these: one that no longer exists is dropped without a word.
     for (slot, key) in story.text_slots().iter().enumerate() {

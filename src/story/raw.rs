@@ -155,6 +155,12 @@ pub struct RawChoice<'a> {
     /// then stays in the scene (its text is not shown again).
     #[serde(default, borrow)]
     pub reply: Option<RawText<'a>>,
+    /// `call: "section"`: enter that scene as a section that returns (with `goto`, to there).
+    #[serde(default, borrow)]
+    pub call: Option<Str<'a>>,
+    /// `return: true`: go back to where the latest `call` said.
+    #[serde(default, rename = "return")]
+    pub returns: bool,
 }
 
 /// What the player sees of a choice whose condition fails.
@@ -182,6 +188,12 @@ pub struct RawAuto<'a> {
     /// clearly rather than as an unknown field.
     #[serde(default, borrow)]
     pub reply: Option<RawText<'a>>,
+    /// `call: "section"`: enter that scene as a section that returns (with `goto`, to there).
+    #[serde(default, borrow)]
+    pub call: Option<Str<'a>>,
+    /// `return: true`: go back to where the latest `call` said.
+    #[serde(default, rename = "return")]
+    pub returns: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,11 +17,14 @@
 //! - the same for an `Int` variable that only ever grows (or only ever shrinks): past the
 //!   largest (smallest) number a condition compares it with, its value.
 //!
+//! The call stack is kept whole. A `return` may lead to any return point of the story, so what
+//! may be read after it is what may be read from every return point.
+//!
 //! States are only compared in this form: the paths the tools report are played again on the
 //! real game, which shows the real texts.
 
 use crate::engine::GameState;
-use crate::story::{Condition, Effect, Read, Scene, SceneId, Story, Target, Value, Write};
+use crate::story::{Condition, Effect, Read, ReturnPoint, Scene, SceneId, Story, Target, Value, Write};
 
 /// A set of indices: variables, then visit slots, then once-only slots.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -395,31 +398,58 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
     let mut stay = vec![Bits::new(len); n];
     // What may be read from a transition on: its branch conditions, then (after its once mark
     // and effects, and a branch's effects) what its target reads.
-    let transition =
-        |enter: &[Bits], stay: &[Bits], effects: &[Effect], once: Option<u32>, target: &Target| {
-            let mut live = Bits::new(len);
-            match target.branches() {
-                [] if target.is_stay() => target.scenes(&mut |t| live.union(&stay[t.index()])),
-                [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
-                bs => {
-                    for b in bs {
-                        let mut after = enter[b.target.index()].clone();
-                        before_effects(&b.effects, &mut after);
-                        live.union(&after);
-                    }
+    let mut points = Vec::new();
+    story.return_points(&mut |p| points.push(p));
+    points.sort_unstable_by_key(|p| match *p {
+        ReturnPoint::Goto(s) => (s, false),
+        ReturnPoint::Stay(s) => (s, true),
+    });
+    points.dedup();
+    // What may be read after a `return`: from any return point (recomputed each round).
+    let mut back = Bits::new(len);
+    let transition = |enter: &[Bits],
+                      stay: &[Bits],
+                      back: &Bits,
+                      effects: &[Effect],
+                      once: Option<u32>,
+                      target: &Target| {
+        let mut live = Bits::new(len);
+        match target.branches() {
+            // After the section returns, `back` covers where it comes back to.
+            [] if let Some((section, _)) = target.call() => live.union(&enter[section.index()]),
+            [] if target.is_return() => live.union(back),
+            [] if target.is_stay() => target.scenes(&mut |t| live.union(&stay[t.index()])),
+            [] => target.scenes(&mut |t| live.union(&enter[t.index()])),
+            bs => {
+                for b in bs {
+                    let mut after = enter[b.target.index()].clone();
+                    before_effects(&b.effects, &mut after);
+                    live.union(&after);
                 }
             }
-            before_effects(effects, &mut live);
-            if let Some(o) = once {
-                live.remove(layout.once(o));
-            }
-            for b in target.branches() {
-                reads_opt(layout, b.condition.as_ref(), &mut live);
-            }
-            live
-        };
+        }
+        before_effects(effects, &mut live);
+        if let Some(o) = once {
+            live.remove(layout.once(o));
+        }
+        for b in target.branches() {
+            reads_opt(layout, b.condition.as_ref(), &mut live);
+        }
+        live
+    };
     loop {
         let mut changed = false;
+        let mut b = Bits::new(len);
+        for p in &points {
+            match *p {
+                ReturnPoint::Goto(s) => b.union(&enter[s.index()]),
+                ReturnPoint::Stay(s) => b.union(&stay[s.index()]),
+            }
+        }
+        if b != back {
+            back = b;
+            changed = true;
+        }
         for (i, scene) in story.scenes().iter().enumerate().rev() {
             if scene.ending.is_some() {
                 continue;
@@ -431,7 +461,7 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
                 if let Some(o) = c.once {
                     w.insert(layout.once(o));
                 }
-                w.union(&transition(&enter, &stay, &c.effects, c.once, &c.target));
+                w.union(&transition(&enter, &stay, &back, &c.effects, c.once, &c.target));
             }
             // The fallbacks, taken when no choice is available (on entering, or after a stay).
             let mut f = Bits::new(len);
@@ -440,7 +470,7 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
                 if let Some(o) = c.once {
                     f.insert(layout.once(o));
                 }
-                f.union(&transition(&enter, &stay, &c.effects, c.once, &c.target));
+                f.union(&transition(&enter, &stay, &back, &c.effects, c.once, &c.target));
             }
             let mut s = w.clone();
             s.union(&f);
@@ -448,7 +478,7 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
             let mut e = Bits::new(len);
             for a in &scene.autos {
                 reads_opt(layout, a.condition.as_ref(), &mut e);
-                e.union(&transition(&enter, &stay, &a.effects, None, &a.target));
+                e.union(&transition(&enter, &stay, &back, &a.effects, None, &a.target));
             }
             if scene.autos.iter().all(|a| a.condition.is_some()) {
                 e.union(&s);

@@ -27,7 +27,16 @@ enum Kind {
     Auto,
     /// A choice with a reply that stays in its scene.
     Stay,
+    /// A choice or an auto that calls a section (the edge to the section).
+    Call,
+    /// From a scene that calls to where the game comes back once the section returns.
+    AfterReturn,
+    /// A choice or an auto that returns: an edge to the `return` node.
+    Return,
 }
+
+/// The `to` of an edge to the `return` node.
+const RETURN: usize = usize::MAX;
 
 /// One way from a scene to another.
 struct Edge {
@@ -68,6 +77,36 @@ fn edges(story: &Story) -> Vec<Edge> {
                     });
                 }
             }
+            Target::Call { section, then } => {
+                let call = match kind {
+                    Kind::Auto => "(auto) (call)".to_owned(),
+                    _ => format!("(call) {label}"),
+                };
+                edges.push(Edge {
+                    from,
+                    to: section.index(),
+                    label: call,
+                    kind: Kind::Call,
+                    conditional: cond.is_some(),
+                });
+                edges.push(Edge {
+                    from,
+                    to: then.scene().index(),
+                    label: "(after return)".into(),
+                    kind: Kind::AfterReturn,
+                    conditional: false,
+                });
+            }
+            Target::Return => edges.push(Edge {
+                from,
+                to: RETURN,
+                label: match kind {
+                    Kind::Auto => "(auto) (return)".to_owned(),
+                    _ => format!("(return) {label}"),
+                },
+                kind: Kind::Return,
+                conditional: cond.is_some(),
+            }),
         };
         for c in &scene.choices {
             let text = cut(&line_as_written(story, &c.text));
@@ -100,7 +139,7 @@ fn reachable(story: &Story, edges: &[Edge]) -> Vec<bool> {
     let mut stack = vec![story.start().index()];
     out[story.start().index()] = true;
     while let Some(s) = stack.pop() {
-        for e in edges.iter().filter(|e| e.from == s) {
+        for e in edges.iter().filter(|e| e.from == s && e.to != RETURN) {
             if !out[e.to] {
                 out[e.to] = true;
                 stack.push(e.to);
@@ -151,6 +190,13 @@ fn dot(story: &Story) -> String {
             "// Green loops ending in a circle are replies that stay in their scene."
         );
     }
+    let returns = edges.iter().any(|e| e.kind == Kind::Return);
+    if edges.iter().any(|e| e.kind == Kind::Call) || returns {
+        let _ = writeln!(
+            out,
+            "// Bold purple edges call a section; dotted purple ones go where the game comes back after it returns."
+        );
+    }
     let _ = writeln!(out, "digraph \"{}\" {{", esc(story.title()));
     let _ = writeln!(out, "    node [shape=box, style=rounded];");
     let _ = writeln!(out, "    \"\" [shape=point];");
@@ -166,6 +212,12 @@ fn dot(story: &Story) -> String {
         }
         let _ = writeln!(out, "    \"{}\" [{}];", scene.id, attrs.join(", "));
     }
+    if returns {
+        let _ = writeln!(
+            out,
+            "    \"(return)\" [label=\"return\", shape=circle, color=purple, fontcolor=purple];"
+        );
+    }
     for e in &edges {
         let mut attrs = vec![format!("label=\"{}\"", esc(&e.label))];
         if e.conditional {
@@ -174,13 +226,19 @@ fn dot(story: &Story) -> String {
         match e.kind {
             Kind::Auto => attrs.push("color=blue".into()),
             Kind::Stay => attrs.push("color=darkgreen, arrowhead=odot".into()),
+            Kind::Call => attrs.push("color=purple, penwidth=2".into()),
+            Kind::AfterReturn => attrs.push("style=dotted, color=purple".into()),
+            Kind::Return => attrs.push("color=purple".into()),
             Kind::Choice | Kind::Fallback => {}
         }
+        let to = match e.to {
+            RETURN => "(return)",
+            to => &story.scenes()[to].id,
+        };
         let _ = writeln!(
             out,
-            "    \"{}\" -> \"{}\" [{}];",
+            "    \"{}\" -> \"{to}\" [{}];",
             story.scenes()[e.from].id,
-            story.scenes()[e.to].id,
             attrs.join(", ")
         );
     }
@@ -227,6 +285,13 @@ fn mermaid(story: &Story) -> String {
             "%% Loops ending in a circle are replies that stay in their scene."
         );
     }
+    let returns = edges.iter().any(|e| e.kind == Kind::Return);
+    if edges.iter().any(|e| e.kind == Kind::Call) || returns {
+        let _ = writeln!(
+            out,
+            "%% (call) edges call a section; (after return) edges go where the game comes back after it returns."
+        );
+    }
     let _ = writeln!(out, "flowchart TD");
     let _ = writeln!(out, "    start((\"start\")) --> s{}", story.start().index());
     for (i, scene) in story.scenes().iter().enumerate() {
@@ -238,19 +303,26 @@ fn mermaid(story: &Story) -> String {
             writeln!(out, "    s{i}[\"{label}\"]")
         };
     }
+    if returns {
+        let _ = writeln!(out, "    ret((\"return\"))");
+    }
     for e in &edges {
         let arrow = match (e.conditional, e.kind) {
             (_, Kind::Stay) => "--o",
+            (_, Kind::AfterReturn) => "-.->",
             (true, _) => "-.->",
             (false, Kind::Auto) => "==>",
             (false, _) => "-->",
         };
+        let to = match e.to {
+            RETURN => "ret".to_owned(),
+            to => format!("s{to}"),
+        };
         let _ = writeln!(
             out,
-            "    s{} {arrow}|\"{}\"| s{}",
+            "    s{} {arrow}|\"{}\"| {to}",
             e.from,
             mermaid_text(&e.label),
-            e.to
         );
     }
     let _ = writeln!(out, "    classDef ending stroke-width:3px");

@@ -184,7 +184,11 @@ impl SameBranches {
             for choice in &scene.choices {
                 same.push(match &choice.target {
                     Target::Branches(bs) if bs.len() > 1 => equals(bs),
-                    Target::Branches(_) | Target::Goto(_) | Target::Stay(_) => None,
+                    Target::Branches(_)
+                    | Target::Goto(_)
+                    | Target::Stay(_)
+                    | Target::Call { .. }
+                    | Target::Return => None,
                 });
             }
         }
@@ -362,7 +366,11 @@ pub(crate) fn shown_as(story: &Story, state: &GameState, index: usize) -> Option
 pub(crate) fn is_story_error(e: &StepError) -> bool {
     matches!(
         e,
-        StepError::TooManyTransitions { .. } | StepError::NoBranch { .. } | StepError::Expression { .. }
+        StepError::TooManyTransitions { .. }
+            | StepError::NoBranch { .. }
+            | StepError::Expression { .. }
+            | StepError::ReturnWithoutCall { .. }
+            | StepError::CallTooDeep { .. }
     )
 }
 

@@ -9,7 +9,8 @@
 //! `Text` as an interned number, each counted visit), then 1-bit fields (each `Bool`, each
 //! once-only mark, each `Chance` roll of the scene). A variable is stored as its difference
 //! (exclusive or) from its initial value, so a variable the canonical form resets is all zero
-//! bits. The turn, the text counts and the RNG are not stored: the canonical form drops the
+//! bits. A story with calls has one more 32-bit field: the call stack, as an interned number
+//! (0 for the empty stack). The turn, the text counts and the RNG are not stored: the canonical form drops the
 //! turn and the text counts, and `explore` never draws from the state's RNG.
 //!
 //! Most of the work is done on differences, because the states `explore` handles one after
@@ -28,7 +29,7 @@
 
 use super::canon::{Canon, IntCap};
 use crate::engine::GameState;
-use crate::story::{SceneId, Story, Value, VarKind};
+use crate::story::{ReturnPoint, SceneId, Story, Value, VarKind};
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::Arc;
@@ -66,6 +67,11 @@ pub(crate) struct StateStore {
     hasher: hashbrown::DefaultHashBuilder,
     texts: Vec<Arc<str>>,
     text_ids: HashMap<Arc<str>, u32>,
+    /// The field of the call stack, in a story with calls.
+    calls: Option<Field>,
+    /// The call stacks seen, by interned number (the empty one first), and their numbers.
+    stacks: Vec<Arc<[ReturnPoint]>>,
+    stack_ids: HashMap<Arc<[ReturnPoint]>, u32>,
     /// A row for [`StateStore::find`] to pack into.
     scratch: Vec<u64>,
     /// What every decoded state starts from (its RNG, its vector sizes).
@@ -83,6 +89,8 @@ enum What {
     Once,
     Roll,
     Scene,
+    /// The call stack, by its interned number.
+    Calls,
     /// The bits past the last field.
     Padding,
 }
@@ -206,6 +214,7 @@ impl StateStore {
             }
         }
         let scene = layout.add(What::Scene, 0, 32);
+        let calls = story.has_calls().then(|| layout.add(What::Calls, 0, 32));
         let visit_fields: Vec<Field> = (0..visits)
             .map(|s| Field {
                 cap: canon.visit_cap(s as usize),
@@ -253,6 +262,9 @@ impl StateStore {
             hasher: hashbrown::DefaultHashBuilder::default(),
             texts: Vec::new(),
             text_ids: HashMap::new(),
+            calls,
+            stacks: vec![Arc::from(Vec::new())],
+            stack_ids: HashMap::from([(Arc::from(Vec::new()), 0)]),
             scratch: vec![0; stride],
             template: GameState::blank(story, 0),
         };
@@ -367,6 +379,23 @@ impl StateStore {
         if !plan.plain {
             self.pack_rest(state, row);
         }
+        self.pack_calls(state, row);
+    }
+
+    /// Packs the call stack, in a story with calls (its field is zero in `row`).
+    fn pack_calls(&mut self, state: &GameState, row: &mut [u64]) {
+        let Some(f) = self.calls else { return };
+        let id = match self.stack_ids.get(&state.calls[..]) {
+            Some(&id) => id,
+            None => {
+                let id = self.stacks.len() as u32;
+                let stack: Arc<[ReturnPoint]> = Arc::from(&state.calls[..]);
+                self.stacks.push(stack.clone());
+                self.stack_ids.insert(stack, id);
+                id
+            }
+        };
+        f.set(row, u64::from(id));
     }
 
     /// Packs the canonical form of a state reached by one step from stored state `parent`, a
@@ -400,6 +429,7 @@ impl StateStore {
         if !plan.plain {
             self.pack_rest(state, row);
         }
+        self.pack_calls(state, row);
         if cfg!(debug_assertions) {
             let mut whole = vec![0; self.stride];
             self.pack(state, &mut whole);
@@ -568,7 +598,7 @@ impl StateStore {
         for &i in writes {
             self.decode_field(row, &self.var_field[i as usize], state);
         }
-        for f in self.visits.iter().chain(&self.once) {
+        for f in self.visits.iter().chain(&self.once).chain(&self.calls) {
             self.decode_field(row, f, state);
         }
         self.decode_rolls(row, state);
@@ -606,6 +636,13 @@ impl StateStore {
                 }
             }
             What::Scene => state.scene = SceneId(bits as u32),
+            What::Calls => {
+                let stack = &self.stacks[bits as usize];
+                if state.calls[..] != stack[..] {
+                    state.calls.clear();
+                    state.calls.extend_from_slice(stack);
+                }
+            }
             // Rolls are decoded with their scene (how many there are depends on it).
             What::Roll | What::Padding => {}
         }

@@ -244,7 +244,9 @@ fn play(story: &Story, seed: u64, b: &mut Bytes) -> (Option<GameState>, Vec<usiz
             Err(
                 e @ (StepError::TooManyTransitions { .. }
                 | StepError::NoBranch { .. }
-                | StepError::Expression { .. }),
+                | StepError::Expression { .. }
+                | StepError::ReturnWithoutCall { .. }
+                | StepError::CallTooDeep { .. }),
             ) => {
                 assert!(!e.to_string().is_empty());
                 let _ = engine::view(story, &state);

@@ -660,6 +660,8 @@ fn the_example_story_uses_every_format_2_construct() {
         "Chosen(\"",
         "TimesChosen(\"",
         "Expr(\"",
+        "call:",
+        "return: true",
     ] {
         assert!(
             text.contains(construct),
@@ -674,6 +676,8 @@ fn the_example_story_uses_every_format_2_construct() {
             .flat_map(|s| &s.choices)
             .any(|c| c.target.is_stay())
     );
+    // And a call there has a section that returns.
+    assert!(s.has_calls());
 }
 
 #[test]

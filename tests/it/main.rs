@@ -47,6 +47,7 @@ mod engine;
 mod fast_reader;
 mod format2;
 mod format2_expr;
+mod format2_calls;
 mod hostile_corpus;
 mod hostile_limits;
 mod hostile_props;

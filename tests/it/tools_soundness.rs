@@ -2,9 +2,10 @@
 //! stories: the search with state reduction and the search over whole states agree on every
 //! finding and its shortest distance. The stories mix flags, bounded and unbounded counters,
 //! text, visit counts, chance rolls, once-only and fallback choices, autos and weighted
-//! branches, and expressions (var-vs-var comparisons, `random`, a division that may be by 0). (`tools_explore.rs` uses the same generator.)
+//! branches, expressions (var-vs-var comparisons, `random`, a division that may be by 0), and
+//! sections that return (calls and returns). (`tools_explore.rs` uses the same generator.)
 
-use interview::story::{SourceFile, load_story};
+use interview::story::{LoadOptions, SourceFile, load_story_with};
 use interview::tools::explore::{Config, cross_check};
 use proptest::prelude::*;
 
@@ -35,6 +36,10 @@ enum GenTarget {
     Branches(Vec<(u32, usize, Option<usize>)>),
     /// A reply with nowhere to go: the choice stays in its scene (autos: a plain goto there).
     Stay,
+    /// `call: "section"`, with a `goto` to come back to or none (back to the calling scene).
+    Call(usize, Option<usize>),
+    /// `return: true`.
+    Return,
 }
 
 const CONDITIONS: &[&str] = &[
@@ -79,9 +84,11 @@ fn target(n_scenes: usize) -> impl Strategy<Value = usize> {
 
 fn gen_target(n: usize) -> impl Strategy<Value = GenTarget> {
     prop_oneof![
-        target(n).prop_map(GenTarget::Goto),
-        Just(GenTarget::Stay),
-        proptest::collection::vec(
+        3 => target(n).prop_map(GenTarget::Goto),
+        1 => Just(GenTarget::Stay),
+        1 => (target(n), proptest::option::of(target(n))).prop_map(|(s, g)| GenTarget::Call(s, g)),
+        1 => Just(GenTarget::Return),
+        2 => proptest::collection::vec(
             (1u32..4, target(n), proptest::option::of(0..CONDITIONS.len())),
             1..3
         )
@@ -141,6 +148,11 @@ impl Gen {
             GenTarget::Stay if choice => "reply: \"{seq: r | s}\"".into(),
             GenTarget::Stay => format!("goto: \"{}\"", self.name(here)),
             GenTarget::Goto(s) => format!("goto: \"{}\"", self.name(*s)),
+            GenTarget::Call(s, None) => format!("call: \"{}\"", self.name(*s)),
+            GenTarget::Call(s, Some(g)) => {
+                format!("call: \"{}\", goto: \"{}\"", self.name(*s), self.name(*g))
+            }
+            GenTarget::Return => "return: true".into(),
             GenTarget::Branches(bs) => {
                 let bs: Vec<String> = bs
                     .iter()
@@ -218,7 +230,10 @@ proptest! {
 
     #[test]
     fn the_reduced_search_agrees_with_whole_states(g in gen_story()) {
-        let Some(story) = load_story(&g.files()).story else {
+        // Lints off: a story whose `return` may find an empty call stack, or whose section
+        // calls itself, is explored too (both are runtime errors that `explore` reports).
+        let options = LoadOptions { lints: false, ..LoadOptions::default() };
+        let Some(story) = load_story_with(&g.files(), &options).story else {
             return Ok(());
         };
         let config = Config { max_states: 5_000, max_outcomes_per_step: 256, ..Config::default() };

@@ -438,10 +438,11 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             let reply = c.reply.as_ref().map(|r| self.reply(r, c.fallback, file, &p));
             let reply_alts = std::mem::replace(&mut self.alts_here, scene_alts);
             // A reply with nowhere to go stays in the scene (a fallback cannot: see `reply`).
-            let target = if c.reply.is_some() && c.goto.is_none() && c.branches.is_none() && !c.fallback {
+            let flow = Flow::of_choice(c);
+            let target = if c.reply.is_some() && flow.nowhere() && !c.fallback {
                 Some(Target::Stay(here))
             } else {
-                self.target(c.goto.as_deref(), c.branches.as_deref(), file, &p)
+                self.flow(flow, here, file, &p)
             };
             let effects = self.effects(&c.effects, file, &with(&p, Seg::Field("effects")));
             let once = if c.once {
@@ -486,7 +487,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .condition
                 .as_ref()
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
-            let target = self.target(a.goto.as_deref(), a.branches.as_deref(), file, &p);
+            let target = self.flow(Flow::of_auto(a), here, file, &p);
             let effects = self.effects(&a.effects, file, &with(&p, Seg::Field("effects")));
             if a.reply.is_some() {
                 self.cx.at(

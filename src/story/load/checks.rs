@@ -79,9 +79,11 @@ pub(super) fn check_graph(
             let certain_auto = sc.autos.iter().any(|a| a.condition.is_none());
             sc.ending.is_some() || (!certain_auto && !sc.choices.is_empty())
         });
-        let leaves = comp
-            .iter()
-            .any(|&s| auto_edges[s.index()].iter().any(|&t| !member(t)));
+        // A `return` leads out too (back to where the section was called from).
+        let leaves = comp.iter().any(|&s| {
+            auto_edges[s.index()].iter().any(|&t| !member(t))
+                || story.scene(s).autos.iter().any(|a| a.target.is_return())
+        });
         if !can_stop && !leaves {
             let mut names: Vec<&str> = comp.iter().map(|&s| story.scene(s).id.as_str()).collect();
             names.sort_unstable();

@@ -22,3 +22,6 @@ pub const MAX_WEIGHT: i64 = 1_000_000;
 pub const RANDOM_VALUES: i64 = 1_000;
 /// Length in bytes of the text of one `Expr("..")`: its parser recurses on parentheses.
 pub const EXPR_BYTES: usize = 1_000;
+/// How deep sections may call sections (`call:`): a call past it is a runtime error, so a
+/// section that calls itself stops with a clear message (and `explore` reports it).
+pub const CALL_DEPTH: usize = 64;

@@ -9,6 +9,7 @@
 //! text); `checks` looks at the whole story once it is built; `limits` bounds all of it.
 
 mod build;
+mod calls;
 mod checks;
 mod cond;
 mod draft;
@@ -24,6 +25,7 @@ use super::model::*;
 use super::raw::*;
 use super::span::{Seg, SpanIndex, SpanTree};
 use build::*;
+use calls::*;
 use checks::*;
 use cond::*;
 use hashbrown::HashMap;
@@ -304,6 +306,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     if complete {
         check_graph(&mut cx, &story, &locs, m, options);
         if options.lints && !cx.diags.iter().any(Diagnostic::is_error) && start.is_some() {
+            check_calls(&mut cx, &story, &locs);
             lint_unreachable(&mut cx, &story, &locs, &manifest);
             lint_vars(&mut cx, &story, m);
             lint_scenes(&mut cx, &story, &locs, options.commands);

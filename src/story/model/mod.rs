@@ -248,6 +248,35 @@ pub enum Target {
     /// choices are offered again (or its fallback taken when none is available). Only
     /// choices that are not fallbacks have it.
     Stay(SceneId),
+    /// `call: "section"`: enter `section` as a subroutine, keeping `then` on the call stack
+    /// (ink's tunnels `-> section ->`, ChoiceScript's `*gosub`, Yarn's `<<detour>>`). A
+    /// [`Target::Return`] in the section comes back to `then`.
+    Call {
+        section: SceneId,
+        then: ReturnPoint,
+    },
+    /// `return: true`: go back to the return point the latest call kept (an error with an
+    /// empty call stack).
+    Return,
+}
+
+/// Where a section comes back to once it returns (an entry of the game's call stack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReturnPoint {
+    /// The call had a `goto`: that scene is entered.
+    Goto(SceneId),
+    /// The call had none: the calling scene is resumed like a reply that stays
+    /// ([`Target::Stay`]): its choices are offered again, without entering it again.
+    Stay(SceneId),
+}
+
+impl ReturnPoint {
+    /// The scene the game comes back to.
+    pub fn scene(self) -> SceneId {
+        match self {
+            ReturnPoint::Goto(s) | ReturnPoint::Stay(s) => s,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -147,17 +147,19 @@ impl Target {
     /// The random branches of this target; empty for a plain `Goto`.
     pub fn branches(&self) -> &[Branch] {
         match self {
-            Target::Goto(_) | Target::Stay(_) => &[],
+            Target::Goto(_) | Target::Stay(_) | Target::Call { .. } | Target::Return => &[],
             Target::Branches(bs) => bs,
         }
     }
 
     /// Calls `f` on every scene this target may lead to whatever the state: the `Goto` (or
-    /// the scene a `Stay` stays in), or each branch without a condition and with a weight
-    /// above 0.
+    /// the scene a `Stay` stays in, or the section a `Call` enters), or each branch without a
+    /// condition and with a weight above 0. Nothing for a `Return` (where it leads depends on
+    /// the call stack).
     pub fn always_possible(&self, f: &mut impl FnMut(SceneId)) {
         match self {
-            Target::Goto(s) | Target::Stay(s) => f(*s),
+            Target::Goto(s) | Target::Stay(s) | Target::Call { section: s, .. } => f(*s),
+            Target::Return => {}
             Target::Branches(bs) => bs
                 .iter()
                 .filter(|b| b.condition.is_none() && b.weight > 0)
@@ -171,11 +173,18 @@ impl Target {
     }
 
     /// Calls `f` on every scene this target may lead to, in the order written (a scene named
-    /// by two branches comes twice; a `Stay` leads to its own scene, without entering it).
+    /// by two branches comes twice; a `Stay` leads to its own scene, without entering it). A
+    /// `Call` leads to its section, then (once the section returns) to its return point's
+    /// scene; a `Return` names no scene (see [`Story::return_points`] for where it may lead).
     pub fn scenes(&self, f: &mut impl FnMut(SceneId)) {
         match self {
             Target::Goto(s) | Target::Stay(s) => f(*s),
             Target::Branches(bs) => bs.iter().for_each(|b| f(b.target)),
+            Target::Call { section, then } => {
+                f(*section);
+                f(then.scene());
+            }
+            Target::Return => {}
         }
     }
 
@@ -183,7 +192,23 @@ impl Target {
     pub fn is_stay(&self) -> bool {
         match self {
             Target::Stay(_) => true,
-            Target::Goto(_) | Target::Branches(_) => false,
+            Target::Goto(_) | Target::Branches(_) | Target::Call { .. } | Target::Return => false,
+        }
+    }
+
+    /// The section this target calls and where it comes back to, for a `Call`.
+    pub fn call(&self) -> Option<(SceneId, ReturnPoint)> {
+        match self {
+            Target::Call { section, then } => Some((*section, *then)),
+            Target::Goto(_) | Target::Stay(_) | Target::Branches(_) | Target::Return => None,
+        }
+    }
+
+    /// Whether this target returns from a section (`return: true`).
+    pub fn is_return(&self) -> bool {
+        match self {
+            Target::Return => true,
+            Target::Goto(_) | Target::Stay(_) | Target::Branches(_) | Target::Call { .. } => false,
         }
     }
 
@@ -461,6 +486,25 @@ fn walk_text<'a>(text: &'a Text, f: &mut impl FnMut(Part<'a>)) {
 }
 
 impl Story {
+    /// Every return point some call of the story keeps (where a `Return` may lead), in the
+    /// order written, repeats included.
+    pub fn return_points(&self, f: &mut impl FnMut(ReturnPoint)) {
+        for scene in &self.scenes {
+            for t in scene.transitions() {
+                if let Some((_, then)) = t.target.call() {
+                    f(then);
+                }
+            }
+        }
+    }
+
+    /// Whether some choice or auto of the story calls a section.
+    pub fn has_calls(&self) -> bool {
+        let mut any = false;
+        self.return_points(&mut |_| any = true);
+        any
+    }
+
     /// Calls `f` on everything the story holds: each scene in order (see [`Scene::walk`]), then
     /// the notebook's text.
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(Part<'a>)) {

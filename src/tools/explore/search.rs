@@ -156,10 +156,14 @@ pub(super) fn explore_in_batches(
     search.report()
 }
 
-/// The scenes a transition may lead to directly.
-fn targets(target: &Target) -> Vec<u32> {
+/// The scenes a transition may lead to directly (for a `Return`, every return point of the
+/// story: where it lands depends on the call stack).
+fn targets(story: &Story, target: &Target) -> Vec<u32> {
     let mut out = Vec::new();
     target.scenes(&mut |s| out.push(s.0));
+    if target.is_return() {
+        story.return_points(&mut |r| out.push(r.scene().0));
+    }
     out
 }
 
@@ -167,12 +171,12 @@ fn targets(target: &Target) -> Vec<u32> {
 fn pass_closures(story: &Story) -> Vec<Box<[u32]>> {
     let passes_to = |s: usize| -> Vec<u32> {
         let scene = &story.scenes()[s];
-        let autos = scene.autos.iter().flat_map(|a| targets(&a.target));
+        let autos = scene.autos.iter().flat_map(|a| targets(story, &a.target));
         let fallbacks = scene
             .choices
             .iter()
             .filter(|c| c.fallback)
-            .flat_map(|c| targets(&c.target));
+            .flat_map(|c| targets(story, &c.target));
         autos.chain(fallbacks).collect()
     };
     let direct: Vec<Vec<u32>> = (0..story.scenes().len()).map(passes_to).collect();
@@ -238,7 +242,7 @@ fn step_writes(story: &Story, passes: &[Box<[u32]>]) -> Vec<Box<[u32]>> {
             let mut out = Vec::new();
             for c in scene.choices.iter().filter(|c| !c.fallback) {
                 transition_writes(&c.effects, &c.target, &mut out);
-                for t in targets(&c.target) {
+                for t in targets(story, &c.target) {
                     for &u in passes[t as usize].iter() {
                         if stamp[u as usize] != s + 1 {
                             stamp[u as usize] = s + 1;
@@ -481,7 +485,11 @@ impl<'s> Search<'s> {
         if let Some(ci) = choice {
             match &self.story.scene(scene).choices[ci].target {
                 Target::Goto(t) | Target::Stay(t) if self.settled[t.index()] => return,
-                Target::Goto(_) | Target::Stay(_) | Target::Branches(_) => {}
+                Target::Goto(_)
+                | Target::Stay(_)
+                | Target::Branches(_)
+                | Target::Call { .. }
+                | Target::Return => {}
             }
         }
         self.saw_more(from, scene, choice, dice);
@@ -506,6 +514,9 @@ impl<'s> Search<'s> {
             Some(ci) => match &story.scene(scene).choices[ci].target {
                 Target::Goto(t) | Target::Stay(t) => unseen_from(*t),
                 Target::Branches(bs) => bs.iter().any(|b| unseen_from(b.target)),
+                Target::Call { section, then } => unseen_from(*section) | unseen_from(then.scene()),
+                // Where it lands depends on the call stack: always looked at.
+                Target::Return => true,
             },
         };
         if unseen {
