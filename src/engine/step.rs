@@ -58,6 +58,10 @@ pub struct Outcome {
     /// The rendered text of scenes that were left at once (by an auto or a fallback), in
     /// order, before the scene the game now stands in.
     pub passed: Vec<String>,
+    /// The presentation of `reply` (see [`Marks`]); empty for a reply without any.
+    pub reply_marks: Marks,
+    /// The presentation of the texts of `passed` that have any, by their index in `passed`.
+    pub passed_marks: Vec<(usize, Marks)>,
     /// The choice stayed in its scene (a reply with nowhere to go): the scene was not entered
     /// again, so its text is not to be shown again, only its choices.
     pub stayed: bool,
@@ -69,6 +73,8 @@ pub struct ChoiceView {
     /// The choice's position in its scene (what [`choose`] takes).
     pub index: usize,
     pub text: String,
+    /// The presentation of `text` (emphasis only: a choice is one line without pauses).
+    pub marks: Marks,
     pub available: bool,
     /// Why it is unavailable, when the author says.
     pub reason: Option<String>,
@@ -79,6 +85,8 @@ pub struct ChoiceView {
 pub struct View {
     pub scene: SceneId,
     pub text: String,
+    /// The presentation of `text` (see [`Marks`]); empty for a text without any.
+    pub marks: Marks,
     /// The choices on screen: available ones, and unavailable ones the author shows.
     pub choices: Vec<ChoiceView>,
     pub ending: Option<EndingId>,
@@ -132,17 +140,25 @@ pub fn view(story: &Story, state: &GameState) -> View {
                 (Locked::Hide, false) => continue,
                 (Locked::Explain(why), false) => Some(why.clone()),
             };
+            let mut marks = Marks::new();
+            let mut text = String::new();
+            push_line(state, &c.text, &mut text, &mut marks);
             choices.push(ChoiceView {
                 index,
-                text: render_line(state, &c.text),
+                text,
+                marks,
                 available,
                 reason,
             });
         }
     }
+    let mut marks = Marks::new();
+    let mut text = String::new();
+    render_text_marked(state, &scene.text, &mut text, &mut marks);
     View {
         scene: state.scene,
-        text: render_text(state, &scene.text),
+        text,
+        marks,
         choices,
         ending: scene.ending,
     }
@@ -249,7 +265,8 @@ fn take(
     };
     advance(state, &choice.reply_alts, dice);
     if let (Some(reply), Some(out)) = (&choice.reply, out.as_deref_mut()) {
-        let text = render_text(state, reply);
+        let mut text = String::new();
+        render_text_marked(state, reply, &mut text, &mut out.reply_marks);
         out.reply = (!text.is_empty()).then_some(text);
     }
     enter(story, state, next, dice, out, stay)
@@ -430,9 +447,14 @@ fn too_many_transitions(story: &Story, scene: SceneId) -> StepError {
 /// Apart, to keep the loop of [`enter`] small: the text of a scene left at once.
 #[inline(never)]
 fn pass(state: &GameState, text: &Text, out: &mut Outcome) {
-    let text = render_text(state, text);
-    if !text.is_empty() {
-        out.passed.push(text);
+    let mut marks = Marks::new();
+    let mut rendered = String::new();
+    render_text_marked(state, text, &mut rendered, &mut marks);
+    if !rendered.is_empty() {
+        if !marks.is_empty() {
+            out.passed_marks.push((out.passed.len(), marks));
+        }
+        out.passed.push(rendered);
     }
 }
 
@@ -506,7 +528,21 @@ pub fn render_text(state: &GameState, text: &Text) -> String {
 
 /// [`render_text`] into a buffer (cleared first), to reuse its allocation.
 pub fn render_text_into(state: &GameState, text: &Text, out: &mut String) {
+    render_text_marked(state, text, out, &mut Marks::new());
+}
+
+/// Where the presentation of a rendered text goes: `(byte in the text, mark)`, in order, the
+/// bytes on character boundaries, at most the text's length. Emphasis comes in pairs (what
+/// opens, closes within its paragraph); a `{br}` is a `\n` in the text and is not listed; a
+/// `{pause}` is listed where the text before it ends (a paragraph break follows in the
+/// text). A text without presentation has none, and costs no allocation.
+pub type Marks = Vec<(usize, Mark)>;
+
+/// [`render_text_into`], and the presentation into `marks` (cleared first): what the
+/// interactive game shows with styles and pauses. The text is the same plain words.
+pub fn render_text_marked(state: &GameState, text: &Text, out: &mut String, marks: &mut Marks) {
     out.clear();
+    marks.clear();
     for para in &text.0 {
         let line = match para {
             Para::Always(l) => l,
@@ -523,21 +559,38 @@ pub fn render_text_into(state: &GameState, text: &Text, out: &mut String) {
         if line.is_empty() {
             continue;
         }
+        let before = out.len();
         if !out.is_empty() {
             out.push_str("\n\n");
         }
-        push_line(state, line, out);
+        push_line(state, line, out, marks);
+        // A paragraph that showed nothing (a used-up `{once: ..}`, a lone `{pause}`) leaves
+        // no blank line behind.
+        if out.len() == before + 2 && before > 0 {
+            out.truncate(before);
+            clamp(marks, out.len());
+        }
+    }
+}
+
+/// Marks past the end of a text trimmed short, moved to its end.
+fn clamp(marks: &mut Marks, len: usize) {
+    for m in marks.iter_mut().rev() {
+        if m.0 <= len {
+            break;
+        }
+        m.0 = len;
     }
 }
 
 /// Renders one line of text (a choice's text).
 pub fn render_line(state: &GameState, line: &Line) -> String {
     let mut out = String::new();
-    push_line(state, line, &mut out);
+    push_line(state, line, &mut out, &mut Marks::new());
     out
 }
 
-fn push_line(state: &GameState, line: &Line, out: &mut String) {
+fn push_line(state: &GameState, line: &Line, out: &mut String, marks: &mut Marks) {
     use std::fmt::Write;
     let start = out.len();
     // A construct that showed nothing (`{once: ..}` used up, an `{if ..}` without its other
@@ -547,7 +600,9 @@ fn push_line(state: &GameState, line: &Line, out: &mut String) {
         let before = out.len();
         match piece {
             Piece::Lit(s) => match s.strip_prefix(' ') {
-                Some(rest) if gap && (out.len() == start || out.ends_with(' ')) => out.push_str(rest),
+                Some(rest) if gap && (out.len() == start || out.ends_with([' ', '\n'])) => {
+                    out.push_str(rest)
+                }
                 _ => out.push_str(s),
             },
             Piece::Var(v) => {
@@ -560,11 +615,30 @@ fn push_line(state: &GameState, line: &Line, out: &mut String) {
                     out.push_str(&items[i]);
                 }
             }
+            Piece::Mark(m @ (Mark::Break | Mark::Pause)) => {
+                // No space at either side of a line break.
+                let kept = out[start..].trim_end_matches(' ').len();
+                out.truncate(start + kept);
+                if *m == Mark::Pause {
+                    marks.push((out.len(), Mark::Pause));
+                }
+                if out.len() > start {
+                    out.push_str(if *m == Mark::Break { "\n" } else { "\n\n" });
+                }
+                gap = true;
+                continue;
+            }
+            // Emphasis shows no words: what comes before and after joins as if it were not there.
+            Piece::Mark(m) => {
+                marks.push((out.len(), *m));
+                continue;
+            }
         }
         gap = out.len() == before && !matches!(piece, Piece::Lit(_));
     }
     if gap {
-        let trimmed = out[start..].trim_end_matches(' ').len();
+        let trimmed = out[start..].trim_end_matches([' ', '\n']).len();
         out.truncate(start + trimmed);
+        clamp(marks, out.len());
     }
 }

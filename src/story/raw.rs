@@ -126,6 +126,9 @@ pub struct RawScene<'a> {
     pub auto: Vec<RawAuto<'a>>,
     #[serde(default, borrow)]
     pub ending: Option<Str<'a>>,
+    /// Free-form labels for tools: `tags: ["mood:tense", "chapter-1"]`.
+    #[serde(default, borrow)]
+    pub tags: Vec<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,6 +158,9 @@ pub struct RawChoice<'a> {
     /// then stays in the scene (its text is not shown again).
     #[serde(default, borrow)]
     pub reply: Option<RawText<'a>>,
+    /// Free-form labels for tools: `tags: ["mood:tense", "chapter-1"]`.
+    #[serde(default, borrow)]
+    pub tags: Vec<Str<'a>>,
 }
 
 /// What the player sees of a choice whose condition fails.

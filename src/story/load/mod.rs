@@ -14,6 +14,7 @@ mod cond;
 mod draft;
 pub mod limits;
 mod parse;
+mod present;
 mod refs;
 mod text;
 
