@@ -147,8 +147,8 @@ impl Builder<'_, '_, '_> {
     /// The `tags` of a scene or a choice, checked: each lower-case letters, digits, `_`, `-`
     /// and `:`, 1 to [`TAG_MAX`] bytes ("unknown tag syntax" otherwise, an error); one repeated
     /// is a warning. Kept in order, repeats dropped.
-    pub(super) fn tags(&mut self, raw: &[Str], file: usize, p: &[Seg]) -> Vec<String> {
-        let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    pub(super) fn tags(&mut self, raw: &[Str], file: usize, p: &[Seg]) -> Vec<Tag> {
+        let mut out: Vec<Tag> = Vec::with_capacity(raw.len());
         for (k, tag) in raw.iter().enumerate() {
             let tag = tag.as_str();
             let tp = with2(p, Seg::Field("tags"), Seg::Index(k));
@@ -163,7 +163,7 @@ impl Builder<'_, '_, '_> {
                         "a tag is 1 to {TAG_MAX} lower-case letters, digits, `_`, `-` and `:`, like \"mood:tense\""
                     )),
                 );
-            } else if out.iter().any(|t| t == tag) {
+            } else if out.iter().any(|t| t.name == tag) {
                 self.cx.at(
                     Severity::Warning,
                     file,
@@ -173,7 +173,10 @@ impl Builder<'_, '_, '_> {
                     Some("remove one".into()),
                 );
             } else {
-                out.push(tag.to_owned());
+                out.push(Tag {
+                    name: tag.to_owned(),
+                    at: self.cx.position(file, &tp),
+                });
             }
         }
         out

@@ -184,6 +184,15 @@ pub enum Piece {
     Mark(Mark),
 }
 
+/// A free-form label on a scene or a choice (`tags: ["mood:tense"]`), for tools: 1 to 64
+/// of `a-z`, `0-9`, `_`, `-`, `:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub name: String,
+    /// Where it is written: `file:line:col`.
+    pub at: String,
+}
+
 /// Presentation in a text, parsed at load time: `*em*`, `**strong**`, `{br}`, `{pause}`.
 /// Emphasis marks come in pairs within one line (the loader keeps an unclosed `*` literal),
 /// so a rendered line always closes what it opens.
@@ -281,7 +290,7 @@ pub enum Locked {
 #[derive(Debug, Clone)]
 pub struct Choice {
     /// Free-form `tags` for tools (`check --tags`); the engine ignores them.
-    pub tags: Vec<String>,
+    pub tags: Vec<Tag>,
     /// What saves know a once-only choice by: its `id`, or else its text as written (with
     /// `#2`, `#3` for a second or third once-only choice of the same text in the scene).
     /// Empty for a choice that is not once-only: no save names it.
@@ -311,7 +320,7 @@ pub struct Auto {
 pub struct Scene {
     pub id: String,
     /// Free-form `tags` for tools (`check --tags`); the engine ignores them.
-    pub tags: Vec<String>,
+    pub tags: Vec<Tag>,
     pub title: String,
     pub text: Text,
     pub on_enter: Vec<Effect>,
