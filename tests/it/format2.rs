@@ -659,6 +659,11 @@ fn the_example_story_uses_every_format_2_construct() {
         "Choice(id:",
         "Chosen(\"",
         "TimesChosen(\"",
+        " *",
+        "**",
+        "{br}",
+        "{pause}",
+        "tags: [",
     ] {
         assert!(
             text.contains(construct),

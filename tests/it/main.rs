@@ -46,6 +46,7 @@ mod draft;
 mod engine;
 mod fast_reader;
 mod format2;
+mod format2_present;
 mod hostile_corpus;
 mod hostile_limits;
 mod hostile_props;

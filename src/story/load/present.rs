@@ -157,7 +157,10 @@ impl Builder<'_, '_, '_> {
                     Severity::Error,
                     file,
                     &tp,
-                    format!("`{}` is not a tag", crate::story::diag::visible(tag)),
+                    match tag.is_empty() {
+                        true => "a tag cannot be empty".into(),
+                        false => format!("`{}` is not a tag", crate::story::diag::visible(tag)),
+                    },
                     Some("unknown tag syntax".into()),
                     Some(format!(
                         "a tag is 1 to {TAG_MAX} lower-case letters, digits, `_`, `-` and `:`, like \"mood:tense\""
