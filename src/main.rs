@@ -181,9 +181,10 @@ fn run() -> Result<Outcome, Error> {
         });
     }
     match cli.command {
-        Some(Command::Check { dir, tags }) => {
-            commands::check::run(&default_source(dir.or(cli.scenes)), commands::check::List { tags })
-        }
+        Some(Command::Check { dir, tags }) => commands::check::run(
+            &default_source(dir.or(cli.scenes)),
+            commands::check::List { tags },
+        ),
         Some(Command::Explore {
             max_states,
             json,

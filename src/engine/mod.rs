@@ -12,6 +12,6 @@ mod step;
 pub use game::{Game, Step};
 pub use state::{GameState, Rng};
 pub use step::{
-    ChoiceView, Dice, Outcome, StepError, View, apply, available, choose, choose_with, ending, holds,
-    new_game, new_game_with, Marks, render_line, render_text, render_text_into, render_text_marked, step_with, view,
+    ChoiceView, Dice, Marks, Outcome, StepError, View, apply, available, choose, choose_with, ending, holds,
+    new_game, new_game_with, render_line, render_text, render_text_into, render_text_marked, step_with, view,
 };

@@ -600,9 +600,7 @@ fn push_line(state: &GameState, line: &Line, out: &mut String, marks: &mut Marks
         let before = out.len();
         match piece {
             Piece::Lit(s) => match s.strip_prefix(' ') {
-                Some(rest) if gap && (out.len() == start || out.ends_with([' ', '\n'])) => {
-                    out.push_str(rest)
-                }
+                Some(rest) if gap && (out.len() == start || out.ends_with([' ', '\n'])) => out.push_str(rest),
                 _ => out.push_str(s),
             },
             Piece::Var(v) => {

@@ -59,7 +59,11 @@ fn a_break_is_a_new_line_and_a_pause_a_paragraph_break_in_the_words() {
     check_render("One. {pause}", "One.", &[(4, Pause)]);
     // A pause alone in its paragraph leaves one blank line, not two.
     check_render("One.\n\n{pause}\n\nTwo.", "One.\n\nTwo.", &[(4, Pause)]);
-    check_render("*One {pause} two*", "One\n\ntwo", &[(0, Em), (3, Pause), (8, EmEnd)]);
+    check_render(
+        "*One {pause} two*",
+        "One\n\ntwo",
+        &[(0, Em), (3, Pause), (8, EmEnd)],
+    );
 }
 
 #[test]
@@ -178,17 +182,16 @@ fn piped_play_and_transcripts_show_plain_words_and_never_wait() {
     assert!(transcript.contains("You wait.\n\nNothing.\n"), "{transcript}");
     for (what, text) in [("stdout", &stdout), ("transcript", &transcript)] {
         assert!(!text.contains('\x1b'), "an escape code in {what}: {text:?}");
-        assert!(!text.contains("*lamp") && !text.contains("press Enter"), "{what}: {text}");
+        assert!(
+            !text.contains("*lamp") && !text.contains("press Enter"),
+            "{what}: {text}"
+        );
     }
 }
 
 #[test]
 fn the_tools_work_on_a_story_with_presentation() {
-    for args in [
-        vec!["explore"],
-        vec!["randomtest", "--runs", "20"],
-        vec!["graph"],
-    ] {
+    for args in [vec!["explore"], vec!["randomtest", "--runs", "20"], vec!["graph"]] {
         let out = support::at_root()
             .args(["--scenes", PRESENT])
             .args(&args)
@@ -203,7 +206,10 @@ fn the_tools_work_on_a_story_with_presentation() {
         .output()
         .unwrap();
     let graph = String::from_utf8(graph.stdout).unwrap();
-    assert!(graph.contains("Light the lamp") && !graph.contains("*lamp*"), "{graph}");
+    assert!(
+        graph.contains("Light the lamp") && !graph.contains("*lamp*"),
+        "{graph}"
+    );
     // replay expects the plain words.
     let dir = tempfile::tempdir().unwrap();
     let walk = dir.path().join("walk.ron");
@@ -241,7 +247,10 @@ fn presentation_adds_nothing_to_the_state_or_the_save() {
     let state = |text: String| text.split_once("state: State(").unwrap().1.to_owned();
     let (mut a, _) = Game::new(&with, 3).unwrap();
     let (mut b, _) = Game::new(&without, 3).unwrap();
-    assert_eq!(state(save::to_text(&with, &a, 0)), state(save::to_text(&without, &b, 0)));
+    assert_eq!(
+        state(save::to_text(&with, &a, 0)),
+        state(save::to_text(&without, &b, 0))
+    );
     a.choose(&with, 0).unwrap();
     b.choose(&without, 0).unwrap();
     let text = save::to_text(&with, &a, 0);
@@ -269,13 +278,19 @@ fn a_terminal_shows_styles_and_waits_at_a_pause() {
     p.set_expect_timeout(Some(Duration::from_secs(20)));
     let seen = p.expect("(press Enter)").unwrap();
     let before = String::from_utf8_lossy(seen.before()).into_owned();
-    assert!(before.contains("The hall is \x1b[3mvery\x1b[23m dark."), "{before:?}");
+    assert!(
+        before.contains("The hall is \x1b[3mvery\x1b[23m dark."),
+        "{before:?}"
+    );
     // Nothing after the pause is shown before Enter.
     assert!(!before.contains("upstairs"), "{before:?}");
     p.send("\r").unwrap();
     let seen = p.expect("> ").unwrap();
     let after = String::from_utf8_lossy(seen.before()).into_owned();
-    assert!(after.contains("Something moves \x1b[1mupstairs\x1b[22m."), "{after:?}");
+    assert!(
+        after.contains("Something moves \x1b[1mupstairs\x1b[22m."),
+        "{after:?}"
+    );
     assert!(after.contains("A clock ticks."), "{after:?}");
     p.send(expectrl::ControlCode::EndOfTransmission).unwrap();
 
@@ -290,7 +305,13 @@ fn a_terminal_shows_styles_and_waits_at_a_pause() {
     p.set_expect_timeout(Some(Duration::from_secs(20)));
     let seen = p.expect("> ").unwrap();
     let text = String::from_utf8_lossy(seen.before()).into_owned();
-    assert!(text.contains("The hall is very dark.\r\n\r\nSomething moves upstairs."), "{text:?}");
-    assert!(!text.contains("\x1b[3m") && !text.contains("press Enter"), "{text:?}");
+    assert!(
+        text.contains("The hall is very dark.\r\n\r\nSomething moves upstairs."),
+        "{text:?}"
+    );
+    assert!(
+        !text.contains("\x1b[3m") && !text.contains("press Enter"),
+        "{text:?}"
+    );
     p.send(expectrl::ControlCode::EndOfTransmission).unwrap();
 }

@@ -86,7 +86,9 @@ impl Builder<'_, '_, '_> {
                 Severity::Warning,
                 file,
                 p,
-                format!("`{stars}` opens emphasis that is not closed in its paragraph: it is shown as written"),
+                format!(
+                    "`{stars}` opens emphasis that is not closed in its paragraph: it is shown as written"
+                ),
                 Some("unclosed emphasis".into()),
                 Some(format!(
                     "close it with `{stars}` after the emphasized words, or write `{{*}}` for an asterisk"
@@ -123,7 +125,8 @@ impl Builder<'_, '_, '_> {
                 format!("`{{{name}}}` cannot be in {what}"),
                 Some(format!("`{{{name}}}` here")),
                 Some(match name {
-                    "br" => "a choice is one line: `{br}` belongs in a scene's text, a reply or the notebook".into(),
+                    "br" => "a choice is one line: `{br}` belongs in a scene's text, a reply or the notebook"
+                        .into(),
                     _ => "`{pause}` belongs in a scene's text or a reply, between sentences".into(),
                 }),
             );
