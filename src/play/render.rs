@@ -27,6 +27,8 @@ pub enum Block {
     Choice {
         number: usize,
         text: String,
+        /// The emphasis of `text` (shown on an available choice when the look has colour).
+        marks: Marks,
         available: bool,
         reason: Option<String>,
     },
@@ -94,11 +96,12 @@ fn wrap(look: &Look, text: &str, first: &str, rest: &str) -> String {
 /// cleaned like any text. The wrapper measures words without the escape sequences (textwrap
 /// skips them), and a style still open at the end is closed.
 fn styled(text: &str, marks: &Marks, color: bool) -> String {
-    if !color {
+    if !color || marks.is_empty() {
         return clean(text).into_owned();
     }
     let mut out = String::with_capacity(text.len() + marks.len() * 5);
     let mut from = 0;
+    let mut open = 0i32;
     for &(at, mark) in marks {
         let at = at.min(text.len());
         let Some(words) = text.get(from..at) else {
@@ -106,6 +109,11 @@ fn styled(text: &str, marks: &Marks, color: bool) -> String {
         };
         out.push_str(&clean(words));
         from = at;
+        open += match mark {
+            Mark::Em | Mark::Strong => 1,
+            Mark::EmEnd | Mark::StrongEnd => -1,
+            Mark::Break | Mark::Pause => 0,
+        };
         out.push_str(match mark {
             Mark::Em => "\x1b[3m",
             Mark::EmEnd => "\x1b[23m",
@@ -115,7 +123,10 @@ fn styled(text: &str, marks: &Marks, color: bool) -> String {
         });
     }
     out.push_str(&clean(&text[from..]));
-    out.push_str("\x1b[0m");
+    // A text cut short (`brief`) may leave a style open.
+    if open > 0 {
+        out.push_str("\x1b[0m");
+    }
     out
 }
 
@@ -239,11 +250,13 @@ pub fn render(blocks: &[Block], look: &Look) -> String {
             Block::Choice {
                 number,
                 text,
+                marks,
                 available,
                 reason,
             } => {
                 let number = format!("{number}. ");
-                let mut line = clean(text).into_owned();
+                // Dim, an unavailable choice shows no emphasis (ending bold would end dim too).
+                let mut line = styled(text, marks, look.color && *available);
                 if !available {
                     match reason {
                         Some(why) => line.push_str(&format!(" ({})", clean(why))),
@@ -322,12 +335,14 @@ mod tests {
             Block::Choice {
                 number: 1,
                 text: "Go".into(),
+                marks: Vec::new(),
                 available: true,
                 reason: None,
             },
             Block::Choice {
                 number: 2,
                 text: "Stay".into(),
+                marks: Vec::new(),
                 available: false,
                 reason: Some("You can't.".into()),
             },
@@ -348,6 +363,7 @@ mod tests {
         let blocks = vec![Block::Choice {
             number: 1,
             text: "Climb the long stairs to the lamp".into(),
+            marks: Vec::new(),
             available: true,
             reason: None,
         }];
@@ -376,6 +392,37 @@ mod tests {
         let long = "x".repeat(50);
         let out = render(&[Block::Text(format!("a {long} b"))], &look);
         assert_eq!(out, format!("a\n{long}\nb\n\n"));
+    }
+
+    #[test]
+    fn a_pause_splits_a_text_and_emphasis_open_across_it_closes_and_opens_again() {
+        // "*One {pause} two*" as the engine renders it.
+        let marks = vec![(0, Mark::Em), (3, Mark::Pause), (8, Mark::EmEnd)];
+        let mut blocks = Vec::new();
+        text_blocks("One\n\ntwo".into(), &marks, &mut blocks);
+        assert_eq!(
+            blocks,
+            [
+                Block::Styled("One".into(), vec![(0, Mark::Em), (3, Mark::EmEnd)]),
+                Block::Pause,
+                Block::Styled("two".into(), vec![(0, Mark::Em), (3, Mark::EmEnd)]),
+            ]
+        );
+        let look = Look {
+            color: true,
+            width: Some(40),
+        };
+        assert_eq!(
+            render(&blocks, &look),
+            "\x1b[3mOne\x1b[23m\n\n\x1b[3mtwo\x1b[23m\n\n"
+        );
+        assert_eq!(render(&blocks, &Look::PLAIN), "One\n\ntwo\n\n");
+        // Control characters in the words are still shown, not sent.
+        let blocks = [Block::Styled(
+            "a\x1bb".into(),
+            vec![(0, Mark::Strong), (3, Mark::StrongEnd)],
+        )];
+        assert_eq!(render(&blocks, &look), "\x1b[1ma^[b\x1b[22m\n\n");
     }
 
     #[test]

@@ -292,6 +292,7 @@ fn a_terminal_shows_styles_and_waits_at_a_pause() {
         "{after:?}"
     );
     assert!(after.contains("A clock ticks."), "{after:?}");
+    assert!(after.contains("Light the \x1b[3mlamp\x1b[23m\r\n"), "{after:?}");
     p.send(expectrl::ControlCode::EndOfTransmission).unwrap();
 
     // `--plain` in a terminal: no styles, no wait.

@@ -69,6 +69,7 @@ impl Session {
             blocks.push(Block::Choice {
                 number: n + 1,
                 text: c.text.clone(),
+                marks: c.marks.clone(),
                 available: c.available,
                 reason: c.reason.clone(),
             });
