@@ -316,3 +316,44 @@ fn a_terminal_shows_styles_and_waits_at_a_pause() {
     );
     p.send(expectrl::ControlCode::EndOfTransmission).unwrap();
 }
+
+#[test]
+fn thousands_of_stray_asterisks_or_tags_make_a_few_diagnostics_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let stars: Vec<String> = (0..5000).map(|i| format!("*a{i}")).collect();
+    let tags: Vec<String> = (0..70).map(|i| format!("\"t{i}\"")).collect();
+    std::fs::write(
+        dir.path().join("story.ron"),
+        r#"Story(id: "h", title: "H", start: "start", endings: { "end": "End" })"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("scenes.ron"),
+        format!(
+            r#"[Scene(id: "start", text: "{}", tags: [{}], choices: [ Choice(text: "Go", goto: "end") ]),
+                Scene(id: "end", text: "x", ending: "end")]"#,
+            stars.join(" "),
+            tags.join(", ")
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = support::interview()
+        .arg("check")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let out = String::from_utf8(out.stdout).unwrap();
+    let heads: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains(": warning: ") || l.contains(": error: "))
+        .collect();
+    assert_eq!(heads.len(), 4, "{heads:#?}");
+    assert!(heads[2].ends_with("(and 4997 more after it)"), "{}", heads[2]);
+    assert!(
+        heads[3].ends_with("error: 70 tags here; the limit is 64"),
+        "{}",
+        heads[3]
+    );
+}

@@ -10,6 +10,10 @@ use super::*;
 
 /// The longest tag, in bytes.
 pub(super) const TAG_MAX: usize = 64;
+/// The most tags one scene or choice may have.
+pub(super) const TAGS_MAX: usize = 64;
+/// How many unclosed `*` of one paragraph get a warning each.
+const UNCLOSED_SHOWN: usize = 3;
 
 /// What a one-word `{name}` is when it is presentation: `Ok` a mark, `Err` a literal character.
 /// `None`: a variable reference. A declared variable named `br` or `pause` keeps its meaning
@@ -66,7 +70,8 @@ impl Builder<'_, '_, '_> {
         pieces.push(Piece::Mark(mark));
     }
 
-    /// Openers never closed in their paragraph: shown as written, each with a warning at it.
+    /// Openers never closed in their paragraph: shown as written, with a warning at each of
+    /// the first [`UNCLOSED_SHOWN`].
     pub(super) fn unclosed(
         &mut self,
         folded: &str,
@@ -75,8 +80,11 @@ impl Builder<'_, '_, '_> {
         file: usize,
         p: &[Seg],
     ) {
-        for &(piece, run, at) in opens {
+        for &(piece, run, _) in opens {
             pieces[piece] = Piece::Lit("*".repeat(run));
+        }
+        // A warning at each of the first few (a hostile text cannot make thousands).
+        for (k, &(_, run, at)) in opens.iter().enumerate().take(UNCLOSED_SHOWN) {
             // The asterisks and the word after them: what the position is narrowed to.
             let rest = &folded[at..];
             let word = rest[run..].find(' ').map_or(rest, |i| &rest[..run + i]);
@@ -86,9 +94,14 @@ impl Builder<'_, '_, '_> {
                 Severity::Warning,
                 file,
                 p,
-                format!(
-                    "`{stars}` opens emphasis that is not closed in its paragraph: it is shown as written"
-                ),
+                match opens.len() - k - 1 {
+                    more if k + 1 == UNCLOSED_SHOWN && more > 0 => format!(
+                        "`{stars}` opens emphasis that is not closed in its paragraph: it is shown as written (and {more} more after it)"
+                    ),
+                    _ => format!(
+                        "`{stars}` opens emphasis that is not closed in its paragraph: it is shown as written"
+                    ),
+                },
                 Some("unclosed emphasis".into()),
                 Some(format!(
                     "close it with `{stars}` after the emphasized words, or write `{{*}}` for an asterisk"
@@ -151,8 +164,18 @@ impl Builder<'_, '_, '_> {
     /// and `:`, 1 to [`TAG_MAX`] bytes ("unknown tag syntax" otherwise, an error); one repeated
     /// is a warning. Kept in order, repeats dropped.
     pub(super) fn tags(&mut self, raw: &[Str], file: usize, p: &[Seg]) -> Vec<Tag> {
-        let mut out: Vec<Tag> = Vec::with_capacity(raw.len());
-        for (k, tag) in raw.iter().enumerate() {
+        let mut out: Vec<Tag> = Vec::with_capacity(raw.len().min(TAGS_MAX));
+        if raw.len() > TAGS_MAX {
+            self.cx.at(
+                Severity::Error,
+                file,
+                &with2(p, Seg::Field("tags"), Seg::Index(TAGS_MAX)),
+                format!("{} tags here; the limit is {TAGS_MAX}", raw.len()),
+                Some("too many tags".into()),
+                Some("tags are labels for tools: a few say more than many".into()),
+            );
+        }
+        for (k, tag) in raw.iter().enumerate().take(TAGS_MAX) {
             let tag = tag.as_str();
             let tp = with2(p, Seg::Field("tags"), Seg::Index(k));
             if !is_tag(tag) {
