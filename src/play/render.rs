@@ -180,7 +180,7 @@ fn closing(m: Mark) -> Mark {
     match m {
         Mark::Em => Mark::EmEnd,
         Mark::Strong => Mark::StrongEnd,
-        other => other,
+        Mark::EmEnd | Mark::StrongEnd | Mark::Break | Mark::Pause => m,
     }
 }
 

@@ -433,7 +433,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .as_ref()
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
             let text = self.line(&c.text, file, &with(&p, Seg::Field("text")));
-            self.forbid_breaks(&text, "a choice's text", file, &with(&p, Seg::Field("text")));
+            self.forbid_breaks(
+                &text,
+                present::Unpaused::ChoiceText,
+                file,
+                &with(&p, Seg::Field("text")),
+            );
             // The reply's alternatives advance when the choice is taken, not on entering.
             let scene_alts = std::mem::take(&mut self.alts_here);
             let reply = c.reply.as_ref().map(|r| self.reply(r, c.fallback, file, &p));
@@ -626,7 +631,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         self.chance_allowed = false;
         let m = self.manifest_file;
         let text = self.text(raw, m, &[Seg::Field("notebook")]);
-        self.forbid_breaks_text(&text, "the notebook", m, &[Seg::Field("notebook")]);
+        self.forbid_breaks_text(&text, present::Unpaused::Notebook, m, &[Seg::Field("notebook")]);
         text
     }
 }

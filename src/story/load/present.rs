@@ -15,10 +15,10 @@ pub(super) const TAGS_MAX: usize = 64;
 /// How many unclosed `*` of one paragraph get a warning each.
 const UNCLOSED_SHOWN: usize = 3;
 
-/// What a one-word `{name}` is when it is presentation: `Ok` a mark, `Err` a literal character.
-/// `None`: a variable reference. A declared variable named `br` or `pause` keeps its meaning
-/// (format-1 stories could name one so).
 impl Builder<'_, '_, '_> {
+    /// What a one-word `{name}` is when it is presentation: `Ok` a mark, `Err` a literal
+    /// character. `None`: a variable reference. A declared variable named `br` or `pause` keeps
+    /// its meaning (format-1 stories could name one so).
     pub(super) fn presentation(&self, name: &str) -> Option<Result<Mark, char>> {
         match name {
             "*" => Some(Err('*')),
@@ -122,13 +122,20 @@ impl Builder<'_, '_, '_> {
 
     /// `{pause}` is not for `what` (a choice's text, the notebook), nor `{br}` for a choice's
     /// text, which is one line (`line`: a choice's text): an error at each.
-    pub(super) fn forbid_breaks(&mut self, line: &Line, what: &str, file: usize, p: &[Seg]) {
-        let one_line = what.contains("choice");
+    pub(super) fn forbid_breaks(&mut self, line: &Line, place: Unpaused, file: usize, p: &[Seg]) {
+        let what = match place {
+            Unpaused::ChoiceText => "a choice's text",
+            Unpaused::Notebook => "the notebook",
+        };
         for piece in &line.0 {
             let name = match piece {
-                Piece::Mark(Mark::Break) if one_line => "br",
+                Piece::Mark(Mark::Break) if place == Unpaused::ChoiceText => "br",
                 Piece::Mark(Mark::Pause) => "pause",
-                _ => continue,
+                Piece::Mark(Mark::Break | Mark::Em | Mark::EmEnd | Mark::Strong | Mark::StrongEnd)
+                | Piece::Lit(_)
+                | Piece::Var(_)
+                | Piece::If(..)
+                | Piece::Alt { .. } => continue,
             };
             self.cx.narrow = Some(format!("{{{name}}}"));
             self.cx.at(
@@ -148,13 +155,13 @@ impl Builder<'_, '_, '_> {
     }
 
     /// [`Self::forbid_breaks`] on every paragraph of a text.
-    pub(super) fn forbid_breaks_text(&mut self, text: &Text, what: &str, file: usize, p: &[Seg]) {
+    pub(super) fn forbid_breaks_text(&mut self, text: &Text, place: Unpaused, file: usize, p: &[Seg]) {
         for para in &text.0 {
             match para {
-                Para::Always(l) | Para::If(_, l, None) => self.forbid_breaks(l, what, file, p),
+                Para::Always(l) | Para::If(_, l, None) => self.forbid_breaks(l, place, file, p),
                 Para::If(_, a, Some(b)) => {
-                    self.forbid_breaks(a, what, file, p);
-                    self.forbid_breaks(b, what, file, p);
+                    self.forbid_breaks(a, place, file, p);
+                    self.forbid_breaks(b, place, file, p);
                 }
             }
         }
@@ -210,6 +217,14 @@ impl Builder<'_, '_, '_> {
         }
         out
     }
+}
+
+/// A text where the game cannot wait: no `{pause}` there (and, in a choice's text, which is
+/// one line, no `{br}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unpaused {
+    ChoiceText,
+    Notebook,
 }
 
 /// Whether `s` is a tag: 1 to [`TAG_MAX`] of `a-z`, `0-9`, `_`, `-`, `:`.
