@@ -357,3 +357,25 @@ fn thousands_of_stray_asterisks_or_tags_make_a_few_diagnostics_quickly() {
         heads[3]
     );
 }
+
+#[test]
+fn a_variable_named_br_or_pause_keeps_its_meaning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("story.ron"),
+        r#"Story(id: "v", title: "V", start: "start", endings: { "end": "End" },
+                 variables: { "br": Text("bread"), "pause": Int(value: 3) })"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("scenes.ron"),
+        r#"[Scene(id: "start", text: "Buy {br} x{pause}.", choices: [ Choice(text: "Go", goto: "end") ]),
+            Scene(id: "end", text: "x", ending: "end")]"#,
+    )
+    .unwrap();
+    let s = support::load(dir.path());
+    let (state, _) = engine::new_game(&s, 1).unwrap();
+    let view = engine::view(&s, &state);
+    assert_eq!(view.text, "Buy bread x3.");
+    assert!(view.marks.is_empty());
+}
