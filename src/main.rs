@@ -45,6 +45,9 @@ enum Command {
     Check {
         /// The story folder (default: --scenes, or ./scenes, or the built-in story).
         dir: Option<PathBuf>,
+        /// After the check, list every tag of a scene or a choice and where it is written.
+        #[arg(long)]
+        tags: bool,
     },
     /// Explore every reachable state: endings with their shortest paths, what is never
     /// reached, dead ends and runtime errors. Exit 1 on a dead end or an error.
@@ -178,7 +181,10 @@ fn run() -> Result<Outcome, Error> {
         });
     }
     match cli.command {
-        Some(Command::Check { dir }) => commands::check::run(&default_source(dir.or(cli.scenes))),
+        Some(Command::Check { dir, tags }) => commands::check::run(
+            &default_source(dir.or(cli.scenes)),
+            commands::check::List { tags },
+        ),
         Some(Command::Explore {
             max_states,
             json,

@@ -6,9 +6,16 @@ use crate::story::diag::visible;
 use crate::story::{CommandWord, LoadOptions};
 use std::io::Write;
 
+/// What `check` lists after its report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct List {
+    /// `--tags`: every tag of a scene or a choice, sorted, each with where it is written.
+    pub tags: bool,
+}
+
 /// Success when there is no error (warnings allowed), findings when there are errors (an
 /// entry of the folder that cannot be read is one), an error when the folder cannot be read.
-pub fn run(source: &StorySource) -> Result<Outcome, Error> {
+pub fn run(source: &StorySource, list: List) -> Result<Outcome, Error> {
     let read = source.read_all().map_err(|source| Error::Folder {
         command: "interview check",
         source,
@@ -63,6 +70,9 @@ pub fn run(source: &StorySource) -> Result<Outcome, Error> {
         ),
     };
     let _ = writeln!(out, "{summary}");
+    if let (true, Some(story)) = (list.tags, &loaded.story) {
+        let _ = write!(out, "{}", tag_list(story));
+    }
     Ok(Outcome::findings_if(errors > 0))
 }
 
@@ -77,4 +87,34 @@ fn command_word(word: &str) -> Option<CommandWord> {
             meta::Args::None | meta::Args::OnOff | meta::Args::Count => false,
         },
     })
+}
+
+/// `check --tags`: after a blank line, `tags:` then one line per use, sorted by tag then by
+/// where it is written: `  TAG  FILE:LINE:COL  scene `id`` or `.. choice "text" in `id``
+/// (words cleaned of control characters). `no tags` when the story has none.
+pub fn tag_list(story: &crate::story::Story) -> String {
+    let mut uses: Vec<(&str, &str, String)> = Vec::new();
+    for scene in story.scenes() {
+        let id = visible(&scene.id);
+        for t in &scene.tags {
+            uses.push((&t.name, &t.at, format!("scene `{id}`")));
+        }
+        for c in &scene.choices {
+            for t in &c.tags {
+                let text = crate::tools::line_as_written(story, &c.text);
+                uses.push((&t.name, &t.at, format!("choice \"{}\" in `{id}`", visible(&text))));
+            }
+        }
+    }
+    if uses.is_empty() {
+        return "\nno tags\n".into();
+    }
+    // Stable: each tag's uses in the order of the story's files.
+    uses.sort_by(|a, b| a.0.cmp(b.0));
+    let wide = uses.iter().map(|u| u.0.len()).max().unwrap_or(0);
+    let mut out = String::from("\ntags:\n");
+    for (tag, at, what) in uses {
+        out.push_str(&format!("  {tag:wide$}  {}  {what}\n", visible(at)));
+    }
+    out
 }

@@ -5,13 +5,17 @@
 //! always give the same states, byte for byte. Randomness comes only from the state's
 //! generator (or from the [`Dice`] a tool passes in).
 
+mod eval;
 mod game;
+mod render;
 mod state;
 mod step;
 
 pub use game::{Game, Step};
 pub use state::{GameState, Rng};
+pub use eval::{apply, holds};
+pub use render::{Marks, render_line, render_text, render_text_into, render_text_marked};
 pub use step::{
-    ChoiceView, Dice, Outcome, StepError, View, apply, available, choose, choose_with, ending, holds,
-    new_game, new_game_with, render_line, render_text, render_text_into, step_with, view,
+    ChoiceView, Dice, Outcome, StepError, View, available, choose, choose_with, ending, new_game, new_game_with,
+    step_with, view,
 };

@@ -3,6 +3,8 @@
 //! Both are plain functions of a [`Story`] and a [`GameState`]. Every random draw goes through
 //! a [`Dice`]: the state's own generator when playing, an enumerating one in `explore`.
 
+use super::eval::{apply, holds};
+use super::render::{Marks, push_line, render_text_marked};
 use super::state::{GameState, Rng};
 use crate::story::*;
 use rand::RngExt;
@@ -77,6 +79,10 @@ pub struct Outcome {
     /// The rendered text of scenes that were left at once (by an auto or a fallback), in
     /// order, before the scene the game now stands in.
     pub passed: Vec<String>,
+    /// The presentation of `reply` (see [`Marks`]); empty for a reply without any.
+    pub reply_marks: Marks,
+    /// The presentation of the texts of `passed` that have any, by their index in `passed`.
+    pub passed_marks: Vec<(usize, Marks)>,
     /// The choice stayed in its scene (a reply with nowhere to go): the scene was not entered
     /// again, so its text is not to be shown again, only its choices.
     pub stayed: bool,
@@ -88,6 +94,8 @@ pub struct ChoiceView {
     /// The choice's position in its scene (what [`choose`] takes).
     pub index: usize,
     pub text: String,
+    /// The presentation of `text` (emphasis only: a choice is one line without pauses).
+    pub marks: Marks,
     pub available: bool,
     /// Why it is unavailable, when the author says.
     pub reason: Option<String>,
@@ -98,6 +106,8 @@ pub struct ChoiceView {
 pub struct View {
     pub scene: SceneId,
     pub text: String,
+    /// The presentation of `text` (see [`Marks`]); empty for a text without any.
+    pub marks: Marks,
     /// The choices on screen: available ones, and unavailable ones the author shows.
     pub choices: Vec<ChoiceView>,
     pub ending: Option<EndingId>,
@@ -151,17 +161,25 @@ pub fn view(story: &Story, state: &GameState) -> View {
                 (Locked::Hide, false) => continue,
                 (Locked::Explain(why), false) => Some(why.clone()),
             };
+            let mut marks = Marks::new();
+            let mut text = String::new();
+            push_line(state, &c.text, &mut text, &mut marks);
             choices.push(ChoiceView {
                 index,
-                text: render_line(state, &c.text),
+                text,
+                marks,
                 available,
                 reason,
             });
         }
     }
+    let mut marks = Marks::new();
+    let mut text = String::new();
+    render_text_marked(state, &scene.text, &mut text, &mut marks);
     View {
         scene: state.scene,
-        text: render_text(state, &scene.text),
+        text,
+        marks,
         choices,
         ending: scene.ending,
     }
@@ -261,7 +279,8 @@ fn take(
     let (next, stay) = land(story, state, next, dice)?;
     advance(state, &choice.reply_alts, dice);
     if let (Some(reply), Some(out)) = (&choice.reply, out.as_deref_mut()) {
-        let text = render_text(state, reply);
+        let mut text = String::new();
+        render_text_marked(state, reply, &mut text, &mut out.reply_marks);
         out.reply = (!text.is_empty()).then_some(text);
     }
     enter(story, state, next, dice, out, stay)
@@ -504,9 +523,14 @@ fn too_many_transitions(story: &Story, scene: SceneId) -> StepError {
 /// Apart, to keep the loop of [`enter`] small: the text of a scene left at once.
 #[inline(never)]
 fn pass(state: &GameState, text: &Text, out: &mut Outcome) {
-    let text = render_text(state, text);
-    if !text.is_empty() {
-        out.passed.push(text);
+    let mut marks = Marks::new();
+    let mut rendered = String::new();
+    render_text_marked(state, text, &mut rendered, &mut marks);
+    if !rendered.is_empty() {
+        if !marks.is_empty() {
+            out.passed_marks.push((out.passed.len(), marks));
+        }
+        out.passed.push(rendered);
     }
 }
 
@@ -521,186 +545,4 @@ fn choice_available(state: &GameState, c: &Choice) -> bool {
 
 fn opt_holds(state: &GameState, c: Option<&Condition>) -> bool {
     c.is_none_or(|c| holds(state, c))
-}
-
-/// Evaluates a condition on a state.
-pub fn holds(state: &GameState, c: &Condition) -> bool {
-    match c {
-        Condition::Flag(v) => matches!(state.vars[v.index()], Value::Bool(true)),
-        Condition::Not(c) => !holds(state, c),
-        Condition::All(cs) => cs.iter().all(|c| holds(state, c)),
-        Condition::Any(cs) => cs.iter().any(|c| holds(state, c)),
-        Condition::Compare(v, op, value) => op.holds(&state.vars[v.index()], value),
-        Condition::Visits { slot, op, n, .. } => {
-            op.holds(i64::from(state.tracked_visits[*slot as usize]), *n)
-        }
-        Condition::Chance { slot, .. } => state.rolls.get(*slot as usize).copied().unwrap_or(false),
-        Condition::CompareExpr(v, op, e) => compare_expr(state, *v, *op, e),
-    }
-}
-
-/// A variable against an expression: one variable alone is compared as a value of its type;
-/// an expression without a value (a division by zero, an overflow) makes the comparison fail.
-#[inline(never)]
-fn compare_expr(state: &GameState, v: VarId, op: Op, e: &Expression) -> bool {
-    let left = &state.vars[v.index()];
-    match (&e.root, left) {
-        (Expr::Var(w), _) => op.holds(left, &state.vars[w.index()]),
-        (_, Value::Int(a)) => e
-            .root
-            .eval(&state.vars, &mut |lo, _| lo)
-            .is_ok_and(|b| op.holds(*a, b)),
-        (_, Value::Bool(_) | Value::Text(_)) => false,
-    }
-}
-
-/// Applies effects in order; `Add` and a `Set` with an expression stay within the variable's
-/// bounds. A `random(..)` in an expression draws from `dice`.
-///
-/// # Errors
-/// [`StepError::Expression`] when an expression has no value (a division by zero or an
-/// overflow): the effects before it have been applied, the rest not.
-#[inline]
-pub fn apply(
-    story: &Story,
-    state: &mut GameState,
-    effects: &[Effect],
-    dice: &mut impl Dice,
-) -> Result<(), StepError> {
-    // Most scenes and choices have no effect at all: no call for them.
-    if !effects.is_empty() {
-        apply_each(story, state, effects, dice)?;
-    }
-    Ok(())
-}
-
-fn apply_each(
-    story: &Story,
-    state: &mut GameState,
-    effects: &[Effect],
-    dice: &mut impl Dice,
-) -> Result<(), StepError> {
-    for e in effects {
-        match e {
-            Effect::Set(v, value) => match (&mut state.vars[v.index()], value) {
-                // Plain values are copied; only a text needs its shared string cloned.
-                (Value::Bool(slot), Value::Bool(b)) => *slot = *b,
-                (Value::Int(slot), Value::Int(i)) => *slot = *i,
-                (slot, value) => slot.clone_from(value),
-            },
-            Effect::Add(v, n) => {
-                let decl = story.var(*v);
-                if let Value::Int(i) = &mut state.vars[v.index()] {
-                    *i = i.saturating_add(*n).clamp(decl.min, decl.max);
-                }
-            }
-            Effect::Toggle(v) => {
-                if let Value::Bool(b) = &mut state.vars[v.index()] {
-                    *b = !*b;
-                }
-            }
-            Effect::SetExpr(v, e) => set_expr(story, state, *v, e, dice)?,
-        }
-    }
-    Ok(())
-}
-
-/// `Set` with an expression: its value, clamped to the variable's range.
-#[inline(never)]
-fn set_expr(
-    story: &Story,
-    state: &mut GameState,
-    v: VarId,
-    e: &Expression,
-    dice: &mut impl Dice,
-) -> Result<(), StepError> {
-    let mut draw = |lo: i64, hi: i64| {
-        // At most `limits::RANDOM_VALUES` values, checked when loading.
-        let n = (hi - lo).saturating_add(1).clamp(1, limits::RANDOM_VALUES) as usize;
-        lo + dice.pick(&vec![1; n]) as i64
-    };
-    match e.root.eval(&state.vars, &mut draw) {
-        Ok(n) => {
-            let decl = story.var(v);
-            state.vars[v.index()] = Value::Int(n.clamp(decl.min, decl.max));
-            Ok(())
-        }
-        Err(why) => Err(StepError::Expression {
-            scene: story.scene(state.scene).id.clone(),
-            expr: e.source.to_string(),
-            why: why.to_string(),
-        }),
-    }
-}
-
-/// Renders text: paragraphs whose condition holds, separated by blank lines.
-pub fn render_text(state: &GameState, text: &Text) -> String {
-    let mut out = String::new();
-    render_text_into(state, text, &mut out);
-    out
-}
-
-/// [`render_text`] into a buffer (cleared first), to reuse its allocation.
-pub fn render_text_into(state: &GameState, text: &Text, out: &mut String) {
-    out.clear();
-    for para in &text.0 {
-        let line = match para {
-            Para::Always(l) => l,
-            Para::If(c, yes, no) => {
-                if holds(state, c) {
-                    yes
-                } else if let Some(no) = no {
-                    no
-                } else {
-                    continue;
-                }
-            }
-        };
-        if line.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str("\n\n");
-        }
-        push_line(state, line, out);
-    }
-}
-
-/// Renders one line of text (a choice's text).
-pub fn render_line(state: &GameState, line: &Line) -> String {
-    let mut out = String::new();
-    push_line(state, line, &mut out);
-    out
-}
-
-fn push_line(state: &GameState, line: &Line, out: &mut String) {
-    use std::fmt::Write;
-    let start = out.len();
-    // A construct that showed nothing (`{once: ..}` used up, an `{if ..}` without its other
-    // text) leaves no double space behind, nor a space at either end of the line.
-    let mut gap = false;
-    for piece in &line.0 {
-        let before = out.len();
-        match piece {
-            Piece::Lit(s) => match s.strip_prefix(' ') {
-                Some(rest) if gap && (out.len() == start || out.ends_with(' ')) => out.push_str(rest),
-                _ => out.push_str(s),
-            },
-            Piece::Var(v) => {
-                let _ = write!(out, "{}", state.vars[v.index()]);
-            }
-            Piece::If(c, yes, no) => out.push_str(if holds(state, c) { yes } else { no }),
-            Piece::Alt { kind, slot, items } => {
-                let count = state.texts.get(*slot as usize).copied().unwrap_or(0);
-                if let Some(i) = kind.pick(count, items.len()) {
-                    out.push_str(&items[i]);
-                }
-            }
-        }
-        gap = out.len() == before && !matches!(piece, Piece::Lit(_));
-    }
-    if gap {
-        let trimmed = out[start..].trim_end_matches(' ').len();
-        out.truncate(start + trimmed);
-    }
 }

@@ -5,6 +5,8 @@
 //! can reach the terminal as a raw control character or escape sequence: [`clean`] shows
 //! them as `^[`, `^M`, `<U+009B>` and so on.
 
+use crate::engine::Marks;
+use crate::story::Mark;
 use anstyle::{AnsiColor, Style};
 use std::borrow::Cow;
 
@@ -15,10 +17,18 @@ pub enum Block {
     Heading(String),
     /// Story text: paragraphs separated by blank lines.
     Text(String),
+    /// Story text with emphasis ([`Marks`], bytes of the text): italic and bold when the look
+    /// has colour, the plain words otherwise.
+    Styled(String, Marks),
+    /// `{pause}`: the interactive game waits for Enter here. Draws nothing: the blocks on
+    /// either side are apart by a blank line, as paragraphs are.
+    Pause,
     /// A choice on screen, numbered from 1.
     Choice {
         number: usize,
         text: String,
+        /// The emphasis of `text` (shown on an available choice when the look has colour).
+        marks: Marks,
         available: bool,
         reason: Option<String>,
     },
@@ -82,6 +92,98 @@ fn wrap(look: &Look, text: &str, first: &str, rest: &str) -> String {
     }
 }
 
+/// A text with its emphasis as terminal styles (italic, bold; `color`: else the plain words),
+/// cleaned like any text. The wrapper measures words without the escape sequences (textwrap
+/// skips them), and a style still open at the end is closed.
+fn styled(text: &str, marks: &Marks, color: bool) -> String {
+    if !color || marks.is_empty() {
+        return clean(text).into_owned();
+    }
+    let mut out = String::with_capacity(text.len() + marks.len() * 5);
+    let mut from = 0;
+    let mut open = 0i32;
+    for &(at, mark) in marks {
+        let at = at.min(text.len());
+        let Some(words) = text.get(from..at) else {
+            continue;
+        };
+        out.push_str(&clean(words));
+        from = at;
+        open += match mark {
+            Mark::Em | Mark::Strong => 1,
+            Mark::EmEnd | Mark::StrongEnd => -1,
+            Mark::Break | Mark::Pause => 0,
+        };
+        out.push_str(match mark {
+            Mark::Em => "\x1b[3m",
+            Mark::EmEnd => "\x1b[23m",
+            Mark::Strong => "\x1b[1m",
+            Mark::StrongEnd => "\x1b[22m",
+            Mark::Break | Mark::Pause => "",
+        });
+    }
+    out.push_str(&clean(&text[from..]));
+    // A text cut short (`brief`) may leave a style open.
+    if open > 0 {
+        out.push_str("\x1b[0m");
+    }
+    out
+}
+
+/// A story text as blocks: [`Block::Text`] when it has no presentation, else
+/// [`Block::Styled`] pieces with a [`Block::Pause`] at each `{pause}` (emphasis open across a
+/// pause is closed before it and opened again after). Marks past the end of `text` (a text
+/// cut short, as `brief` does) are dropped.
+pub fn text_blocks(text: String, marks: &Marks, blocks: &mut Vec<Block>) {
+    if marks.is_empty() {
+        blocks.push(Block::Text(text));
+        return;
+    }
+    let mut from = 0;
+    let mut piece: Marks = Vec::new();
+    let mut open: Vec<Mark> = Vec::new();
+    for &(at, mark) in marks.iter().filter(|(at, _)| *at <= text.len()) {
+        let rel = at.saturating_sub(from);
+        match mark {
+            Mark::Pause => {
+                let before = text[from..at.max(from)].trim_end_matches('\n');
+                for m in open.iter().rev() {
+                    piece.push((before.len(), closing(*m)));
+                }
+                if !before.is_empty() {
+                    blocks.push(Block::Styled(before.to_owned(), std::mem::take(&mut piece)));
+                }
+                piece.clear();
+                blocks.push(Block::Pause);
+                let rest = &text[at.max(from)..];
+                from = at.max(from) + (rest.len() - rest.trim_start_matches('\n').len());
+                piece.extend(open.iter().map(|m| (0, *m)));
+            }
+            Mark::Em | Mark::Strong => {
+                open.push(mark);
+                piece.push((rel, mark));
+            }
+            Mark::EmEnd | Mark::StrongEnd => {
+                open.pop();
+                piece.push((rel, mark));
+            }
+            Mark::Break => {}
+        }
+    }
+    if from < text.len() {
+        blocks.push(Block::Styled(text[from..].to_owned(), piece));
+    }
+}
+
+/// The mark that closes an opening one.
+fn closing(m: Mark) -> Mark {
+    match m {
+        Mark::Em => Mark::EmEnd,
+        Mark::Strong => Mark::StrongEnd,
+        Mark::EmEnd | Mark::StrongEnd | Mark::Break | Mark::Pause => m,
+    }
+}
+
 /// How many columns `s` takes on a terminal.
 pub fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
@@ -124,6 +226,9 @@ pub fn render(blocks: &[Block], look: &Look) -> String {
     let mut out = String::new();
     let mut prev_choice = false;
     for block in blocks {
+        if matches!(block, Block::Pause) {
+            continue;
+        }
         let is_choice = matches!(block, Block::Choice { .. });
         let same_run = is_choice && prev_choice;
         if !out.is_empty() && !same_run {
@@ -136,14 +241,22 @@ pub fn render(blocks: &[Block], look: &Look) -> String {
                 let paras: Vec<String> = clean(t).split("\n\n").map(|p| wrap(look, p, "", "")).collect();
                 out.push_str(&paras.join("\n\n"));
             }
+            Block::Styled(t, marks) => {
+                let t = styled(t, marks, look.color);
+                let paras: Vec<String> = t.split("\n\n").map(|p| wrap(look, p, "", "")).collect();
+                out.push_str(&paras.join("\n\n"));
+            }
+            Block::Pause => {}
             Block::Choice {
                 number,
                 text,
+                marks,
                 available,
                 reason,
             } => {
                 let number = format!("{number}. ");
-                let mut line = clean(text).into_owned();
+                // Dim, an unavailable choice shows no emphasis (ending bold would end dim too).
+                let mut line = styled(text, marks, look.color && *available);
                 if !available {
                     match reason {
                         Some(why) => line.push_str(&format!(" ({})", clean(why))),
@@ -222,12 +335,14 @@ mod tests {
             Block::Choice {
                 number: 1,
                 text: "Go".into(),
+                marks: Vec::new(),
                 available: true,
                 reason: None,
             },
             Block::Choice {
                 number: 2,
                 text: "Stay".into(),
+                marks: Vec::new(),
                 available: false,
                 reason: Some("You can't.".into()),
             },
@@ -248,6 +363,7 @@ mod tests {
         let blocks = vec![Block::Choice {
             number: 1,
             text: "Climb the long stairs to the lamp".into(),
+            marks: Vec::new(),
             available: true,
             reason: None,
         }];
@@ -276,6 +392,37 @@ mod tests {
         let long = "x".repeat(50);
         let out = render(&[Block::Text(format!("a {long} b"))], &look);
         assert_eq!(out, format!("a\n{long}\nb\n\n"));
+    }
+
+    #[test]
+    fn a_pause_splits_a_text_and_emphasis_open_across_it_closes_and_opens_again() {
+        // "*One {pause} two*" as the engine renders it.
+        let marks = vec![(0, Mark::Em), (3, Mark::Pause), (8, Mark::EmEnd)];
+        let mut blocks = Vec::new();
+        text_blocks("One\n\ntwo".into(), &marks, &mut blocks);
+        assert_eq!(
+            blocks,
+            [
+                Block::Styled("One".into(), vec![(0, Mark::Em), (3, Mark::EmEnd)]),
+                Block::Pause,
+                Block::Styled("two".into(), vec![(0, Mark::Em), (3, Mark::EmEnd)]),
+            ]
+        );
+        let look = Look {
+            color: true,
+            width: Some(40),
+        };
+        assert_eq!(
+            render(&blocks, &look),
+            "\x1b[3mOne\x1b[23m\n\n\x1b[3mtwo\x1b[23m\n\n"
+        );
+        assert_eq!(render(&blocks, &Look::PLAIN), "One\n\ntwo\n\n");
+        // Control characters in the words are still shown, not sent.
+        let blocks = [Block::Styled(
+            "a\x1bb".into(),
+            vec![(0, Mark::Strong), (3, Mark::StrongEnd)],
+        )];
+        assert_eq!(render(&blocks, &look), "\x1b[1ma^[b\x1b[22m\n\n");
     }
 
     #[test]

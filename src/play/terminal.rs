@@ -30,6 +30,8 @@ const HISTORY_LINES: usize = 1000;
 const PROMPT: &str = "> ";
 /// The prompt between two pages of a long reply.
 const MORE: &str = "[more] ";
+/// The prompt at a `{pause}` in the story's text (dim when colour is on).
+const PAUSE: &str = "(press Enter) ";
 
 /// What rustyline asks while a line is edited: the words valid now (set before each line).
 struct Helper {
@@ -91,6 +93,16 @@ impl Hinter for Helper {
 }
 
 impl Highlighter for Helper {
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, default: bool) -> Cow<'b, str> {
+        match prompt {
+            PAUSE if default => {
+                let dim = anstyle::Style::new().dimmed();
+                Cow::Owned(format!("{dim}{prompt}{dim:#}"))
+            }
+            _ => Cow::Borrowed(prompt),
+        }
+    }
+
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
         let dim = anstyle::Style::new().dimmed();
         Cow::Owned(format!("{dim}{hint}{dim:#}"))
@@ -192,6 +204,36 @@ impl Screen {
             blocks.insert(0, Block::Info(format!("{note}.")));
         }
         let look = self.look(editor);
+        let mut typed = None;
+        let mut wait = !self.plain;
+        // `{pause}`: what comes before it is shown, then Enter is awaited (not with `--plain`,
+        // which never waits; a line typed there is kept as the next input, and the rest shown).
+        while let Some(i) = blocks.iter().position(|b| matches!(b, Block::Pause)) {
+            let rest = blocks.split_off(i + 1);
+            blocks.pop();
+            if !wait || blocks.is_empty() {
+                blocks.extend(rest);
+                continue;
+            }
+            // The blank line after the text is the pause prompt's line.
+            let text = render(&blocks, &look);
+            let _ = write!(self.out, "{}", text.strip_suffix('\n').unwrap_or(&text));
+            let _ = self.out.flush();
+            match editor.readline(PAUSE) {
+                Ok(line) => {
+                    let _ = write!(self.out, "\x1b[1A\r\x1b[2K\n");
+                    if !line.trim().is_empty() {
+                        typed = Some(line);
+                        wait = false;
+                    }
+                }
+                Err(_) => {
+                    let _ = writeln!(self.out);
+                    wait = false;
+                }
+            }
+            blocks = rest;
+        }
         let text = render(&blocks, &look);
         let rows = match self.plain {
             true => None,
@@ -200,7 +242,6 @@ impl Screen {
         let lines: Vec<&str> = text.split_inclusive('\n').collect();
         let page = rows.map_or(usize::MAX, |r| r.saturating_sub(2).max(3));
         let mut at = 0;
-        let mut typed = None;
         // Paging only when the rest does not fit with the prompt below it.
         while typed.is_none() && lines.len() - at > page.saturating_add(1) {
             let _ = write!(self.out, "{}", lines[at..at + page].concat());

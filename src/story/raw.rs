@@ -126,6 +126,9 @@ pub struct RawScene<'a> {
     pub auto: Vec<RawAuto<'a>>,
     #[serde(default, borrow)]
     pub ending: Option<Str<'a>>,
+    /// Free-form labels for tools: `tags: ["mood:tense", "chapter-1"]`.
+    #[serde(default, borrow)]
+    pub tags: Vec<Str<'a>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -161,6 +164,9 @@ pub struct RawChoice<'a> {
     /// `return: true`: go back to where the latest `call` said.
     #[serde(default, rename = "return")]
     pub returns: bool,
+    /// Free-form labels for tools: `tags: ["mood:tense", "chapter-1"]`.
+    #[serde(default, borrow)]
+    pub tags: Vec<Str<'a>>,
 }
 
 /// What the player sees of a choice whose condition fails.

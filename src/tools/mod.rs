@@ -346,6 +346,8 @@ pub(crate) fn line_as_written(story: &Story, line: &Line) -> String {
             // The first text of a construct, as a first look would show it.
             Piece::If(_, yes, _) => out.push_str(yes),
             Piece::Alt { items, .. } => out.push_str(items.first().map_or("", String::as_str)),
+            // Plain words: emphasis shows none (a break or a pause cannot be in a choice).
+            Piece::Mark(_) => {}
         }
     }
     out

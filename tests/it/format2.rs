@@ -662,6 +662,11 @@ fn the_example_story_uses_every_format_2_construct() {
         "Expr(\"",
         "call:",
         "return: true",
+        " *",
+        "**",
+        "{br}",
+        "{pause}",
+        "tags: [",
     ] {
         assert!(
             text.contains(construct),

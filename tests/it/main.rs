@@ -48,6 +48,7 @@ mod fast_reader;
 mod format2;
 mod format2_expr;
 mod format2_calls;
+mod format2_present;
 mod hostile_corpus;
 mod hostile_limits;
 mod hostile_props;

@@ -5,7 +5,7 @@ use super::meta;
 use super::undo::Undo;
 use crate::engine::{self, Outcome};
 use crate::matching::{Found, find_choice};
-use crate::play::render::Block;
+use crate::play::render::{Block, text_blocks};
 use crate::save::SaveError;
 
 impl Session {
@@ -56,10 +56,11 @@ impl Session {
     /// The reply of the choice taken, then the texts of the scenes passed.
     pub(super) fn passed(&self, outcome: &Outcome, blocks: &mut Vec<Block>) {
         if let Some(reply) = &outcome.reply {
-            blocks.push(Block::Text(reply.clone()));
+            text_blocks(reply.clone(), &outcome.reply_marks, blocks);
         }
-        for text in &outcome.passed {
-            blocks.push(Block::Text(text.clone()));
+        for (i, text) in outcome.passed.iter().enumerate() {
+            let marks = outcome.passed_marks.iter().find(|(at, _)| *at == i);
+            text_blocks(text.clone(), marks.map_or(&Vec::new(), |(_, m)| m), blocks);
         }
     }
 
@@ -68,6 +69,7 @@ impl Session {
             blocks.push(Block::Choice {
                 number: n + 1,
                 text: c.text.clone(),
+                marks: c.marks.clone(),
                 available: c.available,
                 reason: c.reason.clone(),
             });
@@ -95,7 +97,7 @@ impl Session {
                 true => view.text.split("\n\n").next().unwrap_or_default().to_owned(),
                 false => view.text.clone(),
             };
-            blocks.push(Block::Text(text));
+            text_blocks(text, &view.marks, blocks);
         }
         if arrived {
             self.record_seen(&id);

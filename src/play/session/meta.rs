@@ -387,10 +387,11 @@ impl Session {
     }
 
     fn notes(&self, blocks: &mut Vec<Block>) {
-        let text = engine::render_text(&self.game.state, self.story.notebook());
+        let (mut text, mut marks) = (String::new(), engine::Marks::new());
+        engine::render_text_marked(&self.game.state, self.story.notebook(), &mut text, &mut marks);
         match text.is_empty() {
             true => blocks.push(Block::Info("Your notebook is empty.".into())),
-            false => blocks.push(Block::Text(text)),
+            false => crate::play::render::text_blocks(text, &marks, blocks),
         }
     }
 

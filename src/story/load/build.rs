@@ -433,6 +433,12 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 .as_ref()
                 .map(|cd| self.cond(cd, file, &with(&p, Seg::Field("if"))));
             let text = self.line(&c.text, file, &with(&p, Seg::Field("text")));
+            self.forbid_breaks(
+                &text,
+                present::Unpaused::ChoiceText,
+                file,
+                &with(&p, Seg::Field("text")),
+            );
             // The reply's alternatives advance when the choice is taken, not on entering.
             let scene_alts = std::mem::take(&mut self.alts_here);
             let reply = c.reply.as_ref().map(|r| self.reply(r, c.fallback, file, &p));
@@ -467,6 +473,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             let cond_ok = c.condition.is_none() || condition.is_some();
             if let (Some(target), true) = (target, cond_ok) {
                 choices.push(Choice {
+                    tags: self.tags(&c.tags, file, &p),
                     key,
                     text,
                     target,
@@ -573,6 +580,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
         }
         self.chance_allowed = false;
         Scene {
+            tags: self.tags(&raw.tags, file, &base),
             id: raw.id.to_string(),
             title: raw.title.as_deref().unwrap_or(&raw.id).to_owned(),
             text,
@@ -623,7 +631,9 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     pub(super) fn notebook(&mut self, raw: &RawText) -> Text {
         self.chance_allowed = false;
         let m = self.manifest_file;
-        self.text(raw, m, &[Seg::Field("notebook")])
+        let text = self.text(raw, m, &[Seg::Field("notebook")]);
+        self.forbid_breaks_text(&text, present::Unpaused::Notebook, m, &[Seg::Field("notebook")]);
+        text
     }
 }
 

@@ -478,6 +478,8 @@ fn template<'s>(story: &Story, line: &'s Line) -> std::borrow::Cow<'s, str> {
             Piece::Alt { kind, items, .. } => {
                 let _ = write!(out, "{{{kind:?}: {}}}", items.join(" | "));
             }
+            // Emphasis does not tell two choices apart.
+            Piece::Mark(_) => {}
         }
     }
     std::borrow::Cow::Owned(out)
@@ -502,6 +504,7 @@ fn empty_piece(story: &Story, piece: &Piece) -> bool {
         Piece::Var(v) => matches!(&story.vars[v.index()].initial, Value::Text(t) if t.trim().is_empty()),
         Piece::If(_, yes, no) => yes.trim().is_empty() && no.trim().is_empty(),
         Piece::Alt { items, .. } => items.iter().all(|i| i.trim().is_empty()),
+        Piece::Mark(_) => true,
     }
 }
 

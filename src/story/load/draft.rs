@@ -88,6 +88,7 @@ pub(super) fn placeholders(
         names.insert(id.clone(), number);
         let lit = |s: String| Line(smallvec::smallvec![Piece::Lit(s)]);
         out.push(Scene {
+            tags: Vec::new(),
             id,
             title: format!("{missing} (not written yet)"),
             text: Text(vec![Para::Always(lit(format!(
@@ -95,6 +96,7 @@ pub(super) fn placeholders(
             )))]),
             on_enter: Vec::new(),
             choices: vec![Choice {
+                tags: Vec::new(),
                 key: format!("Go back to `{from_id}`"),
                 text: lit(format!("Go back to `{from_id}`")),
                 target: Target::Goto(*from),

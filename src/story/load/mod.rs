@@ -16,6 +16,7 @@ mod draft;
 mod expr;
 pub mod limits;
 mod parse;
+mod present;
 mod refs;
 mod text;
 

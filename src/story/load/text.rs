@@ -69,8 +69,8 @@ impl Builder<'_, '_, '_> {
     /// One paragraph: whitespace folded, `{var}` resolved.
     pub(super) fn line(&mut self, s: &str, file: usize, p: &[Seg]) -> Line {
         let folded = fold_whitespace(s);
-        // The common case, no braces: the folded text is the line.
-        if memchr::memchr2(b'{', b'}', folded.as_bytes()).is_none() {
+        // The common case, no braces and no asterisk: the folded text is the line.
+        if memchr::memchr3(b'{', b'}', b'*', folded.as_bytes()).is_none() {
             return Line(if folded.is_empty() {
                 SmallVec::new()
             } else {
@@ -79,9 +79,18 @@ impl Builder<'_, '_, '_> {
         }
         let mut pieces = SmallVec::new();
         let mut lit = String::new();
+        // Emphasis opened and not yet closed: (its piece, its run of `*`, its byte in `folded`).
+        let mut opens: Vec<(usize, usize, usize)> = Vec::new();
         let mut chars = folded.char_indices().peekable();
-        while let Some((_, c)) = chars.next() {
+        while let Some((at, c)) = chars.next() {
             match c {
+                '*' => {
+                    let mut run = 1;
+                    while chars.next_if(|&(_, c)| c == '*').is_some() {
+                        run += 1;
+                    }
+                    self.asterisks(&folded, at, run, &mut opens, &mut lit, &mut pieces);
+                }
                 '{' if chars.peek().map(|&(_, c)| c) == Some('{') => {
                     chars.next();
                     lit.push('{');
@@ -125,7 +134,14 @@ impl Builder<'_, '_, '_> {
                             None
                         }
                         Some((head, body)) => self.construct(head, body, file, p),
-                        None => self.var_ref(name.trim(), file, p, None).map(Piece::Var),
+                        None => match self.presentation(&name) {
+                            Some(Ok(mark)) => Some(Piece::Mark(mark)),
+                            Some(Err(c)) => {
+                                lit.push(c);
+                                None
+                            }
+                            None => self.var_ref(name.trim(), file, p, None).map(Piece::Var),
+                        },
                     };
                     self.cx.narrow = None;
                     if let Some(piece) = piece {
@@ -145,6 +161,9 @@ impl Builder<'_, '_, '_> {
         if !lit.is_empty() {
             pieces.push(Piece::Lit(lit));
         }
+        if !opens.is_empty() {
+            self.unclosed(&folded, &opens, &mut pieces, file, p);
+        }
         Line(pieces)
     }
 }
@@ -155,6 +174,16 @@ impl Builder<'_, '_, '_> {
     /// (the caller narrows the position to them).
     fn construct(&mut self, head: &str, body: &str, file: usize, p: &[Seg]) -> Option<Piece> {
         let items: Vec<String> = body.split('|').map(|i| i.trim().to_owned()).collect();
+        if body.contains('*') {
+            self.cx.at(
+                Severity::Warning,
+                file,
+                p,
+                "emphasis cannot begin or end inside `{..}`: its `*` is shown as it is".into(),
+                Some("`*` inside braces".into()),
+                Some("put the emphasis around the whole braces: `*{if name: a | b}*`".into()),
+            );
+        }
         let mut words = head.split_whitespace();
         let kind = match words.next().unwrap_or("") {
             "if" => {

@@ -189,6 +189,36 @@ pub enum Piece {
         slot: u32,
         items: Box<[String]>,
     },
+    /// Presentation: emphasis, a forced line break, a pause (see [`Mark`]). Shows no words.
+    Mark(Mark),
+}
+
+/// A free-form label on a scene or a choice (`tags: ["mood:tense"]`), for tools: 1 to 64
+/// of `a-z`, `0-9`, `_`, `-`, `:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub name: String,
+    /// Where it is written: `file:line:col`.
+    pub at: String,
+}
+
+/// Presentation in a text, parsed at load time: `*em*`, `**strong**`, `{br}`, `{pause}`.
+/// Emphasis marks come in pairs within one line (the loader keeps an unclosed `*` literal),
+/// so a rendered line always closes what it opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// `*`: emphasis begins (italic on a terminal).
+    Em,
+    /// The closing `*`.
+    EmEnd,
+    /// `**`: strong emphasis begins (bold on a terminal).
+    Strong,
+    /// The closing `**`.
+    StrongEnd,
+    /// `{br}`: a new line inside the paragraph (rendered `\n`).
+    Break,
+    /// `{pause}`: the interactive game waits for Enter here; elsewhere a paragraph break.
+    Pause,
 }
 
 /// How an alternative in a text picks its item.
@@ -297,6 +327,8 @@ pub enum Locked {
 
 #[derive(Debug, Clone)]
 pub struct Choice {
+    /// Free-form `tags` for tools (`check --tags`); the engine ignores them.
+    pub tags: Vec<Tag>,
     /// What saves know a once-only choice by: its `id`, or else its text as written (with
     /// `#2`, `#3` for a second or third once-only choice of the same text in the scene).
     /// Empty for a choice that is not once-only: no save names it.
@@ -325,6 +357,8 @@ pub struct Auto {
 #[derive(Debug, Clone)]
 pub struct Scene {
     pub id: String,
+    /// Free-form `tags` for tools (`check --tags`); the engine ignores them.
+    pub tags: Vec<Tag>,
     pub title: String,
     pub text: Text,
     pub on_enter: Vec<Effect>,

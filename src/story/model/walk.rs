@@ -228,7 +228,7 @@ impl Line {
     pub fn vars(&self, f: &mut impl FnMut(VarId)) {
         for p in &self.0 {
             match p {
-                Piece::Lit(_) | Piece::If(..) | Piece::Alt { .. } => {}
+                Piece::Lit(_) | Piece::If(..) | Piece::Alt { .. } | Piece::Mark(_) => {}
                 Piece::Var(v) => f(*v),
             }
         }
@@ -238,7 +238,7 @@ impl Line {
     pub fn each_condition<'a>(&'a self, f: &mut impl FnMut(&'a Condition)) {
         for p in &self.0 {
             match p {
-                Piece::Lit(_) | Piece::Var(_) | Piece::Alt { .. } => {}
+                Piece::Lit(_) | Piece::Var(_) | Piece::Alt { .. } | Piece::Mark(_) => {}
                 Piece::If(c, _, _) => c.each(f),
             }
         }
@@ -393,6 +393,8 @@ impl Scene {
         // Destructured so a new field is seen here.
         let Scene {
             id: _,
+            // Labels for tools: nothing the engine reads.
+            tags: _,
             title: _,
             text,
             on_enter,
