@@ -42,6 +42,7 @@ mod support;
 mod authoring_docs;
 mod bench_checksums;
 mod check;
+mod check_unanswered;
 mod draft;
 mod engine;
 mod fast_reader;

@@ -8,7 +8,8 @@
 //! - [`Target::branches`], [`Target::scenes`], [`Target::always_possible`], [`Target::is_random`];
 //! - [`Line::vars`], [`Para::condition`], [`Para::lines`], [`Text::each_condition`], [`Text::vars`];
 //! - [`Scene::transitions`] (choices and autos alike: [`Transition`], [`Via`]),
-//!   [`Scene::certain_exit`], [`Scene::targets`], [`Scene::auto_targets`];
+//!   [`Scene::certain_exit`], [`Scene::targets`], [`Scene::auto_targets`], [`Scene::forwards`],
+//!   [`Scene::shown_vars`] (what the player is shown on entering reads), [`Condition::negated`], [`Condition::conjuncts`];
 //! - [`Scene::walk`] / [`Story::walk`] (everything, as [`Part`]s), [`Story::each_condition`],
 //!   [`Story::each_effect`].
 
@@ -54,6 +55,33 @@ impl Condition {
             | Condition::Compare(..)
             | Condition::Visits { .. }
             | Condition::Chance { .. } => {}
+        }
+    }
+
+    /// The condition this one negates, if it is a `Not`.
+    pub fn negated(&self) -> Option<&Condition> {
+        match self {
+            Condition::Not(c) => Some(c),
+            Condition::Flag(_)
+            | Condition::All(_)
+            | Condition::Any(_)
+            | Condition::Compare(..)
+            | Condition::Visits { .. }
+            | Condition::Chance { .. } => None,
+        }
+    }
+
+    /// The conditions that must all hold for this one to hold: the items of an `All`, else
+    /// this condition alone.
+    pub fn conjuncts(&self) -> &[Condition] {
+        match self {
+            Condition::All(cs) => cs,
+            Condition::Flag(_)
+            | Condition::Not(_)
+            | Condition::Any(_)
+            | Condition::Compare(..)
+            | Condition::Visits { .. }
+            | Condition::Chance { .. } => std::slice::from_ref(self),
         }
     }
 
@@ -399,6 +427,44 @@ impl Scene {
                 let only_fallbacks = self.choices.iter().all(|c| c.fallback);
                 (only_fallbacks && first.condition.is_none() && first.once.is_none())
                     .then(|| first.transition(0))
+            }
+        }
+    }
+
+    /// Calls `f` on every variable that what the player is shown on entering this scene may
+    /// depend on: the variables its text reads and shows, those that decide which choices are
+    /// offered (the condition of every choice, fallbacks included, since whether a fallback is
+    /// taken depends on them) and what they say, and those that decide where an automatic
+    /// transition or a fallback leads (their conditions and their branches' conditions).
+    /// Visit counts and chance rolls are not variables and are left out.
+    pub fn shown_vars(&self, f: &mut impl FnMut(VarId)) {
+        // Nested conditions come one by one (parents first): the leaves of each, duplicates
+        // included, which callers gather into a set.
+        fn leaves(c: &Condition, f: &mut impl FnMut(VarId)) {
+            c.reads(&mut |r| r.var().into_iter().for_each(&mut *f));
+        }
+        self.text.each_condition(&mut |c| leaves(c, f));
+        self.text.vars(f);
+        for (i, c) in self.choices.iter().enumerate() {
+            c.condition.iter().for_each(|c| leaves(c, f));
+            c.text.each_condition(&mut |c| leaves(c, f));
+            c.text.vars(f);
+            if c.fallback {
+                c.transition(i).each_condition(&mut |c| leaves(c, f));
+            }
+        }
+        for (i, a) in self.autos.iter().enumerate() {
+            a.transition(i).each_condition(&mut |c| leaves(c, f));
+        }
+    }
+
+    /// Calls `f` on every scene this scene may pass the player on to without a choice shown:
+    /// the targets of its automatic transitions and of its fallbacks.
+    pub fn forwards(&self, f: &mut impl FnMut(SceneId)) {
+        for t in self.transitions() {
+            match t.via {
+                Via::Auto(_) | Via::Fallback(_) => t.target.scenes(f),
+                Via::Choice(_) => {}
             }
         }
     }

@@ -1,0 +1,185 @@
+//! The unanswered-choice report (issue 16): sibling choices the player cannot tell apart by
+//! what follows them. Two choices offered together, without a reply, that lead to the same
+//! place and differ only in what they write where nothing shown next reads it, give the player
+//! word-for-word the same next passage: the choice is felt as no choice (what ink's writers
+//! call a "false choice" when nothing acknowledges it).
+//!
+//! Static and conservative: a group is reported only when it is sure, from the story alone,
+//! that the next shown text is the same whatever the state. What is "shown next" is followed
+//! through the model's own walks ([`Scene::shown_vars`], [`Scene::forwards`]). The notebook
+//! is not "next": it is shown on request, and a number it shows is still one the passage
+//! after the choice does not answer.
+
+use super::*;
+
+/// How many scenes are followed from a target through automatic transitions and fallbacks;
+/// beyond, the text shown next is unsure and nothing is reported.
+const FOLLOW: usize = 64;
+
+/// How many choices of a scene are compared (the first ones without a reply): bounded work
+/// whatever a hostile scene holds.
+const COMPARED: usize = 64;
+
+/// What the text shown after a choice may depend on.
+struct Seen {
+    /// By variable: whether something shown next reads it.
+    vars: Vec<bool>,
+    /// The scenes shown or passed through next (the target's, and those autos and fallbacks
+    /// forward to).
+    scenes: Vec<SceneId>,
+}
+
+/// Warns once per group of sibling choices whose next shown text is the same in every state,
+/// at the first choice of the group, naming the others with their lines.
+pub(super) fn lint_unanswered(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
+    // Scenes written in the files (a draft's placeholders come after them).
+    for (s, (scene, &(file, idx))) in story.scenes.iter().zip(locs).enumerate() {
+        let here = SceneId(s as u32);
+        // Shown choices without a reply: a reply answers the choice that has one.
+        let open: Vec<usize> = (scene.choices.iter().enumerate())
+            .filter(|(_, c)| !c.fallback && c.reply.is_none())
+            .map(|(j, _)| j)
+            .take(COMPARED)
+            .collect();
+        if open.len() < 2 {
+            continue;
+        }
+        let places: Vec<String> = open
+            .iter()
+            .map(|&j| format!("{:?}", scene.choices[j].target))
+            .collect();
+        let mut grouped = vec![false; open.len()];
+        for a in 0..open.len() {
+            if grouped[a] {
+                continue;
+            }
+            let mut group = vec![a];
+            let mut seen: Option<Option<Seen>> = None;
+            for b in a + 1..open.len() {
+                if grouped[b] || places[b] != places[a] {
+                    continue;
+                }
+                let Some(seen) = seen.get_or_insert_with(|| seen_next(story, &scene.choices[open[a]].target))
+                else {
+                    break;
+                };
+                let (cs, jb) = (&scene.choices, open[b]);
+                if group.iter().all(|&g| twins(here, &cs[open[g]], &cs[jb], seen)) {
+                    group.push(b);
+                }
+            }
+            if group.len() < 2 {
+                continue;
+            }
+            group.iter().for_each(|&g| grouped[g] = true);
+            report(
+                cx,
+                story,
+                scene,
+                file,
+                idx,
+                &group.iter().map(|&g| open[g]).collect::<Vec<_>>(),
+            );
+        }
+    }
+}
+
+/// What is shown after taking `target` may depend on; `None` when more than [`FOLLOW`] scenes
+/// would have to be followed.
+fn seen_next(story: &Story, target: &Target) -> Option<Seen> {
+    let mut seen = Seen {
+        vars: vec![false; story.vars.len()],
+        scenes: Vec::new(),
+    };
+    // Which branch is taken decides where the player goes.
+    for b in target.branches() {
+        b.condition
+            .iter()
+            .for_each(|c| c.reads(&mut |r| r.var().into_iter().for_each(|v| seen.vars[v.index()] = true)));
+    }
+    let mut todo: Vec<SceneId> = Vec::new();
+    target.scenes(&mut |s| todo.push(s));
+    while let Some(s) = todo.pop() {
+        if seen.scenes.contains(&s) {
+            continue;
+        }
+        if seen.scenes.len() == FOLLOW {
+            return None;
+        }
+        seen.scenes.push(s);
+        let scene = story.scene(s);
+        scene.shown_vars(&mut |v| seen.vars[v.index()] = true);
+        scene.forwards(&mut |t| todo.push(t));
+    }
+    Some(seen)
+}
+
+/// Whether two choices of the scene `here`, both without a reply and leading to the same
+/// place, give the same next text whatever the state: they can be offered together, and
+/// nothing shown next reads what differs between them.
+fn twins(here: SceneId, a: &Choice, b: &Choice, seen: &Seen) -> bool {
+    if exclusive(a.condition.as_ref(), b.condition.as_ref()) {
+        return false;
+    }
+    // A once-only choice is gone when its scene is shown again: the menu tells them apart.
+    if (a.once.is_some() || b.once.is_some()) && seen.scenes.contains(&here) {
+        return false;
+    }
+    // What differs between what they write, when something shown next reads it.
+    let mut written: Vec<VarId> = Vec::new();
+    for c in [a, b] {
+        c.transition(0).each_effect(&mut |e| written.push(e.var()));
+    }
+    !written
+        .iter()
+        .any(|&v| seen.vars[v.index()] && writes(a, v) != writes(b, v))
+}
+
+/// What a choice writes to `v`, in order (its counter of `Chosen(..)` included).
+fn writes(c: &Choice, v: VarId) -> Vec<Write<'_>> {
+    let mut out = Vec::new();
+    c.transition(0).each_effect(&mut |e| {
+        if e.var() == v {
+            out.push(e.write().1);
+        }
+    });
+    out
+}
+
+/// Whether two conditions can never hold together, as far as is plain: one (or one item of
+/// an `All`) is `Not` of the other (or of one item of an `All`), as written.
+fn exclusive(a: Option<&Condition>, b: Option<&Condition>) -> bool {
+    let (Some(a), Some(b)) = (a, b) else {
+        return false;
+    };
+    let negates =
+        |x: &Condition, y: &Condition| x.negated().is_some_and(|n| format!("{n:?}") == format!("{y:?}"));
+    a.conjuncts()
+        .iter()
+        .any(|x| b.conjuncts().iter().any(|y| negates(x, y) || negates(y, x)))
+}
+
+fn report(cx: &mut Cx, story: &Story, scene: &Scene, file: usize, idx: usize, group: &[usize]) {
+    let path = |j: usize| [Seg::Index(idx), Seg::Field("choices"), Seg::Index(j)];
+    let named: Vec<String> = group
+        .iter()
+        .map(|&j| {
+            let f = &cx.files[file];
+            let span = f.tree().map(|t| t.find(&f.text, &path(j))).unwrap_or_default();
+            let line = f.line_col(span.start).0;
+            format!("\"{}\" (line {line})", template(story, &scene.choices[j].text))
+        })
+        .collect();
+    let (last, rest) = named.split_last().unwrap_or((&named[0], &[]));
+    cx.at(
+        Severity::Warning,
+        file,
+        &path(group[0]),
+        format!(
+            "choices {} and {last} lead to the same text whatever the state: the player cannot tell them apart",
+            rest.join(", ")
+        ),
+        Some("same text next".into()),
+        Some("give one a reply or make the next scene's text depend on what they set".into()),
+    );
+}
