@@ -60,6 +60,7 @@ mod save;
 mod save_crash;
 mod story;
 mod story_hostile;
+mod story_metrics;
 mod story_walk;
 mod syntax_errors;
 mod tools_docs;

@@ -6,12 +6,14 @@
 //!   (every leaf: [`Read`]: a flag, a comparison, a visit count, a chance roll);
 //! - [`Effect::write`] (the variable and how: [`Write`]), [`Effect::var`], [`Effect::overwrites`];
 //! - [`Target::branches`], [`Target::scenes`], [`Target::always_possible`], [`Target::is_random`];
-//! - [`Line::vars`], [`Para::condition`], [`Para::lines`], [`Text::each_condition`], [`Text::vars`];
+//! - [`Line::vars`], [`Line::literals`], [`Para::condition`], [`Para::lines`],
+//!   [`Text::each_condition`], [`Text::vars`];
 //! - [`Scene::transitions`] (choices and autos alike: [`Transition`], [`Via`]),
 //!   [`Scene::certain_exit`], [`Scene::targets`], [`Scene::auto_targets`], [`Scene::forwards`],
-//!   [`Scene::shown_vars`] (what the player is shown on entering reads), [`Condition::negated`], [`Condition::conjuncts`];
-//! - [`Scene::walk`] / [`Story::walk`] (everything, as [`Part`]s), [`Story::each_condition`],
-//!   [`Story::each_effect`].
+//!   [`Scene::shown_vars`] (what the player is shown on entering reads);
+//!   [`Condition::negated`], [`Condition::conjuncts`];
+//! - [`Scene::walk`] / [`Story::walk`] (everything, as [`Part`]s), [`Story::each_prose`],
+//!   [`Story::each_condition`], [`Story::each_effect`].
 
 use super::*;
 
@@ -219,6 +221,24 @@ impl Line {
     }
 }
 
+impl Line {
+    /// Calls `f` on every piece of literal text this line may show: plain text, both sides of
+    /// an `{if ..}`, every item of an alternative (variables' values are not in the story).
+    pub fn literals<'a>(&'a self, f: &mut impl FnMut(&'a str)) {
+        for p in &self.0 {
+            match p {
+                Piece::Lit(s) => f(s),
+                Piece::Var(_) => {}
+                Piece::If(_, yes, no) => {
+                    f(yes);
+                    f(no);
+                }
+                Piece::Alt { items, .. } => items.iter().for_each(|i| f(i)),
+            }
+        }
+    }
+}
+
 impl Para {
     /// The condition of a conditional paragraph.
     pub fn condition(&self) -> Option<&Condition> {
@@ -229,7 +249,7 @@ impl Para {
     }
 
     /// Calls `f` on each line this paragraph may show (both sides of an `IfElse`).
-    pub fn lines(&self, f: &mut impl FnMut(&Line)) {
+    pub fn lines<'a>(&'a self, f: &mut impl FnMut(&'a Line)) {
         match self {
             Para::Always(l) => f(l),
             Para::If(_, yes, no) => {
@@ -503,6 +523,30 @@ impl Story {
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(Part<'a>)) {
         self.scenes.iter().for_each(|s| s.walk(f));
         walk_text(&self.notebook, f);
+    }
+
+    /// Calls `f` on every piece of prose the story may show, as written: each scene's text,
+    /// its choices' texts, replies and explanations of locked choices, then the notebook, then
+    /// the endings' titles (see [`Line::literals`]; scene titles, shown only in saves' lists,
+    /// are left out).
+    pub fn each_prose<'a>(&'a self, f: &mut impl FnMut(&'a str)) {
+        let text = |t: &'a Text, f: &mut dyn FnMut(&'a str)| {
+            t.0.iter()
+                .for_each(|p| p.lines(&mut |l| l.literals(&mut |s| f(s))))
+        };
+        for scene in &self.scenes {
+            text(&scene.text, f);
+            for c in &scene.choices {
+                c.text.literals(f);
+                c.reply.iter().for_each(|r| text(r, f));
+                match &c.locked {
+                    Locked::Hide | Locked::Show => {}
+                    Locked::Explain(why) => f(why),
+                }
+            }
+        }
+        text(&self.notebook, f);
+        self.endings.iter().for_each(|e| f(&e.title));
     }
 
     /// Calls `f` on every condition of the story, nested ones included.
