@@ -6,7 +6,9 @@
 use crate::check::{check, check_snap};
 
 /// Three choices to the same scene that only move numbers it never shows: one warning naming
-/// all three; a choice to another place and one that stays are not in the group.
+/// all three; a choice to another place and one that comes back are not in the group. Two
+/// choices under `Visited("cellar")` and `Not(Flag("rich"))`, the cellar needing `rich` that a
+/// coin may toggle back: not plainly exclusive, so twins.
 #[test]
 fn twins_are_reported_once_per_group() {
     check_snap(
@@ -16,6 +18,9 @@ fn twins_are_reported_once_per_group() {
             "scenes.ron:6:13: warning: choices \"Order the fish\" (line 6), \"Order the steak\" (line 7) \
            and \"Order the salad\" (line 9) lead to the same text whatever the state: the player cannot \
            tell them apart",
+            // Having seen the cellar does not mean rich now: the coin toggles `rich`.
+            "scenes.ron:27:13: warning: choices \"A cellar wine\" (line 27) and \"A cheap wine\" (line 28) \
+           lead to the same text whatever the state: the player cannot tell them apart",
         ],
     );
 }
@@ -30,7 +35,8 @@ fn what_tells_choices_apart() {
         "unanswered_text_reads",
         // An auto forwards (through another) on what they set.
         "unanswered_auto",
-        // They are never offered together (`X` and `Not(X)`, directly or inside an `All`).
+        // They are never offered together (`X` and `Not(X)`, directly or inside an `All`; or
+        // `Visited(..)` of a scene whose only way in needs a flag only ever set true).
         "unanswered_exclusive",
         // The other one is a fallback: never shown.
         "unanswered_fallback",

@@ -32,6 +32,8 @@ struct Seen {
 /// Warns once per group of sibling choices whose next shown text is the same in every state,
 /// at the first choice of the group, naming the others with their lines.
 pub(super) fn lint_unanswered(cx: &mut Cx, story: &Story, locs: &[(usize, usize)]) {
+    // Worked out only when two choices are compared.
+    let mut entries: Option<Entries> = None;
     // Scenes written in the files (a draft's placeholders come after them).
     for (s, (scene, &(file, idx))) in story.scenes.iter().zip(locs).enumerate() {
         let here = SceneId(s as u32);
@@ -59,12 +61,17 @@ pub(super) fn lint_unanswered(cx: &mut Cx, story: &Story, locs: &[(usize, usize)
                 if grouped[b] || places[b] != places[a] {
                     continue;
                 }
-                let Some(seen) = seen.get_or_insert_with(|| seen_next(story, &scene.choices[open[a]].target))
+                let Some(seen) =
+                    seen.get_or_insert_with(|| seen_next(story, &scene.choices[open[a]].target, locs.len()))
                 else {
                     break;
                 };
                 let (cs, jb) = (&scene.choices, open[b]);
-                if group.iter().all(|&g| twins(here, &cs[open[g]], &cs[jb], seen)) {
+                let entries = entries.get_or_insert_with(|| Entries::new(story));
+                if group
+                    .iter()
+                    .all(|&g| twins(here, &cs[open[g]], &cs[jb], seen, entries))
+                {
                     group.push(b);
                 }
             }
@@ -85,8 +92,9 @@ pub(super) fn lint_unanswered(cx: &mut Cx, story: &Story, locs: &[(usize, usize)
 }
 
 /// What is shown after taking `target` may depend on; `None` when more than [`FOLLOW`] scenes
-/// would have to be followed.
-fn seen_next(story: &Story, target: &Target) -> Option<Seen> {
+/// would have to be followed, or one of them is not written yet (a draft's placeholder: a
+/// scene numbered `written` or above).
+fn seen_next(story: &Story, target: &Target, written: usize) -> Option<Seen> {
     let mut seen = Seen {
         vars: vec![false; story.vars.len()],
         scenes: Vec::new(),
@@ -103,7 +111,7 @@ fn seen_next(story: &Story, target: &Target) -> Option<Seen> {
         if seen.scenes.contains(&s) {
             continue;
         }
-        if seen.scenes.len() == FOLLOW {
+        if seen.scenes.len() == FOLLOW || s.index() >= written {
             return None;
         }
         seen.scenes.push(s);
@@ -117,8 +125,8 @@ fn seen_next(story: &Story, target: &Target) -> Option<Seen> {
 /// Whether two choices of the scene `here`, both without a reply and leading to the same
 /// place, give the same next text whatever the state: they can be offered together, and
 /// nothing shown next reads what differs between them.
-fn twins(here: SceneId, a: &Choice, b: &Choice, seen: &Seen) -> bool {
-    if exclusive(a.condition.as_ref(), b.condition.as_ref()) {
+fn twins(here: SceneId, a: &Choice, b: &Choice, seen: &Seen, entries: &Entries) -> bool {
+    if exclusive(a.condition.as_ref(), b.condition.as_ref(), entries) {
         return false;
     }
     // A once-only choice is gone when its scene is shown again: the menu tells them apart.
@@ -147,16 +155,83 @@ fn writes(c: &Choice, v: VarId) -> Vec<Write<'_>> {
 }
 
 /// Whether two conditions can never hold together, as far as is plain: one (or one item of
-/// an `All`) is `Not` of the other (or of one item of an `All`), as written.
-fn exclusive(a: Option<&Condition>, b: Option<&Condition>) -> bool {
+/// an `All`) is `Not` of the other (or of one item of an `All`), as written; a `Visited(..)`
+/// item standing for the flags that [`Entries`] says it implies.
+fn exclusive(a: Option<&Condition>, b: Option<&Condition>, entries: &Entries) -> bool {
     let (Some(a), Some(b)) = (a, b) else {
         return false;
     };
+    let (a, b) = (entries.expand(a), entries.expand(b));
     let negates =
         |x: &Condition, y: &Condition| x.negated().is_some_and(|n| format!("{n:?}") == format!("{y:?}"));
-    a.conjuncts()
-        .iter()
-        .any(|x| b.conjuncts().iter().any(|y| negates(x, y) || negates(y, x)))
+    a.iter().any(|x| b.iter().any(|y| negates(x, y) || negates(y, x)))
+}
+
+/// What having visited a scene implies: the flags that every way into it requires and that,
+/// once true, stay true (no effect of the story sets them false or toggles them). A flag like
+/// `prepared`, set once and required by the only choice that leads to `restaurant_homework`,
+/// holds whenever `Visited("restaurant_homework")` does.
+pub(super) struct Entries {
+    /// By scene: the flags required by every transition into it; `None` for the start scene and
+    /// scenes nothing leads to (nothing is implied).
+    required: Vec<Option<Vec<VarId>>>,
+}
+
+impl Entries {
+    pub(super) fn new(story: &Story) -> Entries {
+        // Flags only ever set true (and so true from then on).
+        let mut lasting = vec![true; story.vars.len()];
+        story.each_effect(&mut |e| {
+            let (v, w) = e.write();
+            lasting[v.index()] &= w == Write::Set(&Value::Bool(true));
+        });
+        let mut required: Vec<Option<Vec<VarId>>> = vec![None; story.scenes.len()];
+        let mut seen = vec![false; story.scenes.len()];
+        seen[story.start.index()] = true;
+        for scene in &story.scenes {
+            for t in scene.transitions() {
+                let mut flags: Vec<VarId> = Vec::new();
+                for c in t.condition.map_or(&[][..], Condition::conjuncts) {
+                    if let Some(Read::Flag(v)) = c.leaf()
+                        && lasting[v.index()]
+                    {
+                        flags.push(v);
+                    }
+                }
+                t.target.scenes(&mut |s| {
+                    let i = s.index();
+                    match (&mut required[i], seen[i]) {
+                        (Some(have), true) => have.retain(|v| flags.contains(v)),
+                        (None, true) => {}
+                        (slot, false) => *slot = Some(flags.clone()),
+                    }
+                    seen[i] = true;
+                });
+            }
+        }
+        Entries { required }
+    }
+
+    /// The items of `c` (see [`Condition::conjuncts`]), with the flags each `Visited(..)` item
+    /// implies.
+    fn expand<'c>(&self, c: &'c Condition) -> Vec<std::borrow::Cow<'c, Condition>> {
+        let mut out: Vec<std::borrow::Cow<'c, Condition>> = Vec::new();
+        for item in c.conjuncts() {
+            out.push(std::borrow::Cow::Borrowed(item));
+            let Some(Read::Visits { scene, op, n, .. }) = item.leaf() else {
+                continue;
+            };
+            let at_least_once = match op {
+                Op::Ge | Op::Eq => n >= 1,
+                Op::Gt => n >= 0,
+                Op::Lt | Op::Le | Op::Ne => false,
+            };
+            if at_least_once && let Some(Some(flags)) = self.required.get(scene.index()) {
+                out.extend(flags.iter().map(|&v| std::borrow::Cow::Owned(Condition::Flag(v))));
+            }
+        }
+        out
+    }
 }
 
 fn report(cx: &mut Cx, story: &Story, scene: &Scene, file: usize, idx: usize, group: &[usize]) {

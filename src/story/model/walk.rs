@@ -11,7 +11,7 @@
 //! - [`Scene::transitions`] (choices and autos alike: [`Transition`], [`Via`]),
 //!   [`Scene::certain_exit`], [`Scene::targets`], [`Scene::auto_targets`], [`Scene::forwards`],
 //!   [`Scene::shown_vars`] (what the player is shown on entering reads);
-//!   [`Condition::negated`], [`Condition::conjuncts`];
+//!   [`Condition::negated`], [`Condition::conjuncts`], [`Condition::leaf`];
 //! - [`Scene::walk`] / [`Story::walk`] (everything, as [`Part`]s), [`Story::each_prose`],
 //!   [`Story::each_condition`], [`Story::each_effect`].
 
@@ -70,6 +70,21 @@ impl Condition {
             | Condition::Compare(..)
             | Condition::Visits { .. }
             | Condition::Chance { .. } => None,
+        }
+    }
+
+    /// What this condition reads when it is a single leaf (not `Not`, `All` or `Any`).
+    pub fn leaf(&self) -> Option<Read<'_>> {
+        match self {
+            Condition::Flag(_)
+            | Condition::Compare(..)
+            | Condition::Visits { .. }
+            | Condition::Chance { .. } => {
+                let mut out = None;
+                self.reads(&mut |r| out = Some(r));
+                out
+            }
+            Condition::Not(_) | Condition::All(_) | Condition::Any(_) => None,
         }
     }
 
