@@ -50,19 +50,25 @@ pub(super) fn lint_unanswered(cx: &mut Cx, story: &Story, locs: &[(usize, usize)
             .iter()
             .map(|&j| format!("{:?}", scene.choices[j].target))
             .collect();
+        // Choices going to the same place see the same next text: worked out once per place,
+        // kept at the first choice going there.
+        let first: Vec<usize> = (0..open.len())
+            .map(|a| places.iter().position(|p| *p == places[a]).unwrap_or(a))
+            .collect();
+        let mut seen_at: Vec<Option<Option<Seen>>> = (0..open.len()).map(|_| None).collect();
         let mut grouped = vec![false; open.len()];
         for a in 0..open.len() {
             if grouped[a] {
                 continue;
             }
             let mut group = vec![a];
-            let mut seen: Option<Option<Seen>> = None;
             for b in a + 1..open.len() {
-                if grouped[b] || places[b] != places[a] {
+                if grouped[b] || first[b] != first[a] {
                     continue;
                 }
+                let target = &scene.choices[open[a]].target;
                 let Some(seen) =
-                    seen.get_or_insert_with(|| seen_next(story, &scene.choices[open[a]].target, locs.len()))
+                    seen_at[first[a]].get_or_insert_with(|| seen_next(story, target, locs.len()))
                 else {
                     break;
                 };
@@ -189,7 +195,8 @@ impl Entries {
         let mut seen = vec![false; story.scenes.len()];
         seen[story.start.index()] = true;
         for scene in &story.scenes {
-            for t in scene.transitions() {
+            // A choice that stays in its scene does not enter it: no way in.
+            for t in scene.transitions().filter(|t| !t.target.is_stay()) {
                 let mut flags: Vec<VarId> = Vec::new();
                 for c in t.condition.map_or(&[][..], Condition::conjuncts) {
                     if let Some(Read::Flag(v)) = c.leaf()
