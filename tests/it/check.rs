@@ -359,7 +359,7 @@ fn an_empty_folder_names_the_manifest_it_lacks() {
 // output as a snapshot next to it (`check.snap`, as the syntax fixtures have).
 
 /// [`check`], and the whole output compared with `check.snap` in the fixture's folder.
-fn check_snap(fixture: &str, code: i32, expect: &[&str]) {
+pub(crate) fn check_snap(fixture: &str, code: i32, expect: &[&str]) {
     check(fixture, code, expect);
     let dir = format!("{FIXTURES}/{fixture}");
     let (_, stdout) = check_output(&dir);
@@ -391,6 +391,8 @@ fn a_choice_without_text() {
         "choice_without_text",
         0,
         &[
+            // Four choices to the same place, with nothing set: unanswered too (issue 16).
+            "scenes.ron:6:13: warning: choices \"\" (line 6), \"\" (line 7), \"{name}\" (line 8) and \"Go on\" (line 9) lead to the same text whatever the state: the player cannot tell them apart",
             "scenes.ron:6:26: warning: this choice has no text: it shows as a bare number",
             "scenes.ron:7:26: warning: this choice has no text: it shows as a bare number",
             "scenes.ron:8:26: warning: this choice's text `{name}` is empty while its variables hold their first value",
@@ -404,6 +406,8 @@ fn two_choices_that_read_the_same_as_typed() {
         "twin_choices",
         0,
         &[
+            "scenes.ron:6:13: warning: choices \"Go on\" (line 6), \"Open the door\" (line 8) and \"Wait\" (line 11) lead to the same text whatever the state: the player cannot tell them apart",
+            "scenes.ron:7:13: warning: choices \"go on.\" (line 7) and \"Open the door\" (line 9) lead to the same text whatever the state: the player cannot tell them apart",
             "scenes.ron:7:26: warning: the choices 1 and 2 of the scene `start` read the same as typed: `go on.` (the first at tests/fixtures/check/twin_choices/scenes.ron:6:26)",
             "scenes.ron:11:26: warning: the choices 5 and 6 of the scene `start` read the same as typed: `Wait` (the first at tests/fixtures/check/twin_choices/scenes.ron:10:26)",
         ],
@@ -417,6 +421,7 @@ fn a_choice_that_starts_with_a_command_or_a_number() {
         0,
         &[
             "scenes.ron:6:26: warning: the choice `Look at the hook` starts with `look`, a command of the game: typing `look` will show the scene again",
+            "scenes.ron:7:13: warning: choices \"\"Save her!\"\" (line 7), \"10 paces north\" (line 8) and \"Lookout tower\" (line 9) lead to the same text whatever the state: the player cannot tell them apart",
             "scenes.ron:7:26: warning: the choice `\"Save her!\"` starts with `save`, a command of the game: typing `save`, or `save` and one word more, will save the game",
             "scenes.ron:8:26: warning: the choice `10 paces north` starts with a number: typing `10` picks choice 10 instead",
         ],

@@ -457,7 +457,7 @@ pub(super) fn lint_scenes(
 }
 
 /// A line as written, `{name}` for a variable: what two choices are compared by.
-fn template<'s>(story: &Story, line: &'s Line) -> std::borrow::Cow<'s, str> {
+pub(super) fn template<'s>(story: &Story, line: &'s Line) -> std::borrow::Cow<'s, str> {
     // Most choices are one piece of text: borrowed, not copied.
     if let [Piece::Lit(s)] = &line.0[..] {
         return std::borrow::Cow::Borrowed(s);

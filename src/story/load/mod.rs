@@ -19,6 +19,7 @@ mod parse;
 mod present;
 mod refs;
 mod text;
+mod unanswered;
 
 use super::diag::{Diagnostic, Excerpt, Severity};
 use super::lex::{LineIndex, line_col, previous_token_end, ron_offset};
@@ -311,6 +312,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
             lint_unreachable(&mut cx, &story, &locs, &manifest);
             lint_vars(&mut cx, &story, m);
             lint_scenes(&mut cx, &story, &locs, options.commands);
+            unanswered::lint_unanswered(&mut cx, &story, &locs);
             for name in &unused_conditions {
                 cx.at(
                     Severity::Warning,

@@ -6,11 +6,14 @@
 //!   (every leaf: [`Read`]: a flag, a comparison, a visit count, a chance roll);
 //! - [`Effect::write`] (the variable and how: [`Write`]), [`Effect::var`], [`Effect::overwrites`];
 //! - [`Target::branches`], [`Target::scenes`], [`Target::always_possible`], [`Target::is_random`];
-//! - [`Line::vars`], [`Para::condition`], [`Para::lines`], [`Text::each_condition`], [`Text::vars`];
+//! - [`Line::vars`], [`Line::literals`], [`Para::condition`], [`Para::lines`],
+//!   [`Text::each_condition`], [`Text::vars`];
 //! - [`Scene::transitions`] (choices and autos alike: [`Transition`], [`Via`]),
-//!   [`Scene::certain_exit`], [`Scene::targets`], [`Scene::auto_targets`];
-//! - [`Scene::walk`] / [`Story::walk`] (everything, as [`Part`]s), [`Story::each_condition`],
-//!   [`Story::each_effect`].
+//!   [`Scene::certain_exit`], [`Scene::targets`], [`Scene::auto_targets`], [`Scene::forwards`],
+//!   [`Scene::shown_vars`] (what the player is shown on entering reads);
+//!   [`Condition::negated`], [`Condition::conjuncts`], [`Condition::leaf`];
+//! - [`Scene::walk`] / [`Story::walk`] (everything, as [`Part`]s), [`Story::each_prose`],
+//!   [`Story::each_condition`], [`Story::each_effect`].
 
 use super::*;
 
@@ -58,6 +61,51 @@ impl Condition {
             | Condition::Visits { .. }
             | Condition::Chance { .. }
             | Condition::CompareExpr(..) => {}
+        }
+    }
+
+    /// The condition this one negates, if it is a `Not`.
+    pub fn negated(&self) -> Option<&Condition> {
+        match self {
+            Condition::Not(c) => Some(c),
+            Condition::Flag(_)
+            | Condition::All(_)
+            | Condition::Any(_)
+            | Condition::Compare(..)
+            | Condition::Visits { .. }
+            | Condition::Chance { .. }
+            | Condition::CompareExpr(..) => None,
+        }
+    }
+
+    /// What this condition reads when it is a single leaf (not `Not`, `All` or `Any`).
+    pub fn leaf(&self) -> Option<Read<'_>> {
+        match self {
+            Condition::Flag(_)
+            | Condition::Compare(..)
+            | Condition::Visits { .. }
+            | Condition::Chance { .. }
+            | Condition::CompareExpr(..) => {
+                let mut out = None;
+                self.reads(&mut |r| out = Some(r));
+                out
+            }
+            Condition::Not(_) | Condition::All(_) | Condition::Any(_) => None,
+        }
+    }
+
+    /// The conditions that must all hold for this one to hold: the items of an `All`, else
+    /// this condition alone.
+    pub fn conjuncts(&self) -> &[Condition] {
+        match self {
+            Condition::All(cs) => cs,
+            Condition::Flag(_)
+            | Condition::Not(_)
+            | Condition::Any(_)
+            | Condition::Compare(..)
+            | Condition::Visits { .. }
+            | Condition::Chance { .. }
+            | Condition::CompareExpr(..) => std::slice::from_ref(self),
         }
     }
 
@@ -245,6 +293,24 @@ impl Line {
     }
 }
 
+impl Line {
+    /// Calls `f` on every piece of literal text this line may show: plain text, both sides of
+    /// an `{if ..}`, every item of an alternative (variables' values are not in the story).
+    pub fn literals<'a>(&'a self, f: &mut impl FnMut(&'a str)) {
+        for p in &self.0 {
+            match p {
+                Piece::Lit(s) => f(s),
+                Piece::Var(_) | Piece::Mark(_) => {}
+                Piece::If(_, yes, no) => {
+                    f(yes);
+                    f(no);
+                }
+                Piece::Alt { items, .. } => items.iter().for_each(|i| f(i)),
+            }
+        }
+    }
+}
+
 impl Para {
     /// The condition of a conditional paragraph.
     pub fn condition(&self) -> Option<&Condition> {
@@ -255,7 +321,7 @@ impl Para {
     }
 
     /// Calls `f` on each line this paragraph may show (both sides of an `IfElse`).
-    pub fn lines(&self, f: &mut impl FnMut(&Line)) {
+    pub fn lines<'a>(&'a self, f: &mut impl FnMut(&'a Line)) {
         match self {
             Para::Always(l) => f(l),
             Para::If(_, yes, no) => {
@@ -459,6 +525,44 @@ impl Scene {
         }
     }
 
+    /// Calls `f` on every variable that what the player is shown on entering this scene may
+    /// depend on: the variables its text reads and shows, those that decide which choices are
+    /// offered (the condition of every choice, fallbacks included, since whether a fallback is
+    /// taken depends on them) and what they say, and those that decide where an automatic
+    /// transition or a fallback leads (their conditions and their branches' conditions).
+    /// Visit counts and chance rolls are not variables and are left out.
+    pub fn shown_vars(&self, f: &mut impl FnMut(VarId)) {
+        // Nested conditions come one by one (parents first): the leaves of each, duplicates
+        // included, which callers gather into a set.
+        fn leaves(c: &Condition, f: &mut impl FnMut(VarId)) {
+            c.reads(&mut |r| r.var().into_iter().for_each(&mut *f));
+        }
+        self.text.each_condition(&mut |c| leaves(c, f));
+        self.text.vars(f);
+        for (i, c) in self.choices.iter().enumerate() {
+            c.condition.iter().for_each(|c| leaves(c, f));
+            c.text.each_condition(&mut |c| leaves(c, f));
+            c.text.vars(f);
+            if c.fallback {
+                c.transition(i).each_condition(&mut |c| leaves(c, f));
+            }
+        }
+        for (i, a) in self.autos.iter().enumerate() {
+            a.transition(i).each_condition(&mut |c| leaves(c, f));
+        }
+    }
+
+    /// Calls `f` on every scene this scene may pass the player on to without a choice shown:
+    /// the targets of its automatic transitions and of its fallbacks.
+    pub fn forwards(&self, f: &mut impl FnMut(SceneId)) {
+        for t in self.transitions() {
+            match t.via {
+                Via::Auto(_) | Via::Fallback(_) => t.target.scenes(f),
+                Via::Choice(_) => {}
+            }
+        }
+    }
+
     /// Calls `f` on every scene an automatic transition of this scene may lead to.
     pub fn auto_targets(&self, f: &mut impl FnMut(SceneId)) {
         self.autos.iter().for_each(|a| a.target.scenes(f));
@@ -512,6 +616,30 @@ impl Story {
     pub fn walk<'a>(&'a self, f: &mut impl FnMut(Part<'a>)) {
         self.scenes.iter().for_each(|s| s.walk(f));
         walk_text(&self.notebook, f);
+    }
+
+    /// Calls `f` on every piece of prose the story may show, as written: each scene's text,
+    /// its choices' texts, replies and explanations of locked choices, then the notebook, then
+    /// the endings' titles (see [`Line::literals`]; scene titles, shown only in saves' lists,
+    /// are left out).
+    pub fn each_prose<'a>(&'a self, f: &mut impl FnMut(&'a str)) {
+        let text = |t: &'a Text, f: &mut dyn FnMut(&'a str)| {
+            t.0.iter()
+                .for_each(|p| p.lines(&mut |l| l.literals(&mut |s| f(s))))
+        };
+        for scene in &self.scenes {
+            text(&scene.text, f);
+            for c in &scene.choices {
+                c.text.literals(f);
+                c.reply.iter().for_each(|r| text(r, f));
+                match &c.locked {
+                    Locked::Hide | Locked::Show => {}
+                    Locked::Explain(why) => f(why),
+                }
+            }
+        }
+        text(&self.notebook, f);
+        self.endings.iter().for_each(|e| f(&e.title));
     }
 
     /// Calls `f` on every condition of the story, nested ones included.
