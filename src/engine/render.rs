@@ -77,6 +77,15 @@ pub fn render_line(state: &GameState, line: &Line) -> String {
 }
 
 pub(super) fn push_line(state: &GameState, line: &Line, out: &mut String, marks: &mut Marks) {
+    // Most lines are one literal: nothing to join or trim.
+    if let [Piece::Lit(s)] = &line.0[..] {
+        out.push_str(s);
+        return;
+    }
+    push_pieces(state, line, out, marks);
+}
+
+fn push_pieces(state: &GameState, line: &Line, out: &mut String, marks: &mut Marks) {
     use std::fmt::Write;
     let start = out.len();
     // A construct that showed nothing (`{once: ..}` used up, an `{if ..}` without its other

@@ -157,7 +157,7 @@ pub struct RawChoice<'a> {
     /// Text shown right after the choice is taken; without `goto` or `branches`, the game
     /// then stays in the scene (its text is not shown again).
     #[serde(default, borrow)]
-    pub reply: Option<RawText<'a>>,
+    pub reply: Option<Box<RawText<'a>>>,
     /// `call: "section"`: enter that scene as a section that returns (with `goto`, to there).
     #[serde(default, borrow)]
     pub call: Option<Str<'a>>,
@@ -193,7 +193,7 @@ pub struct RawAuto<'a> {
     /// Never valid (an auto is not chosen, so nothing replies to it): read only to say so
     /// clearly rather than as an unknown field.
     #[serde(default, borrow)]
-    pub reply: Option<RawText<'a>>,
+    pub reply: Option<Box<RawText<'a>>>,
     /// `call: "section"`: enter that scene as a section that returns (with `goto`, to there).
     #[serde(default, borrow)]
     pub call: Option<Str<'a>>,

@@ -390,7 +390,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             + raw
                 .choices
                 .iter()
-                .map(|c| c.text.len() + c.reply.as_ref().map_or(0, raw_text_len))
+                .map(|c| c.text.len() + c.reply.as_ref().map_or(0, |r| raw_text_len(r)))
                 .sum::<usize>();
         if text_len > limits::TEXT_PER_SCENE {
             self.cx.error(
