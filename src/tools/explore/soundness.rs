@@ -55,7 +55,7 @@ pub(crate) fn cross_check_with(
     if !compared.complete && !compared.bounded {
         return Ok(compared);
     }
-    let (a, b) = (findings(&reduced), findings(&whole));
+    let (a, b) = (findings(story, &reduced), findings(story, &whole));
     let mut differences = Vec::new();
     for key in a
         .keys()
@@ -88,8 +88,10 @@ pub(crate) fn cross_check_with(
 const NEVER: &str = "never reached";
 
 /// Every finding of a report with the length of its shortest path (0 for what is never
-/// reached): what two searches of one story are compared by.
-fn findings(r: &Report) -> BTreeMap<String, usize> {
+/// reached): what two searches of one story are compared by. The choices of a scene never
+/// reached count as never reached too (a report lists only the scene), so that a search cut
+/// short before a scene agrees with one that reached the scene but not all its choices.
+fn findings(story: &Story, r: &Report) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for e in &r.endings {
         out.insert(format!("ending `{}` reached", e.id), e.path.steps.len());
@@ -99,6 +101,11 @@ fn findings(r: &Report) -> BTreeMap<String, usize> {
     }
     for s in &r.unreached.scenes {
         out.insert(format!("scene `{}` {NEVER}", s.id), 0);
+        if let Some(scene) = story.scene_by_name(&s.id) {
+            for n in 1..=story.scene(scene).choices.len() {
+                out.insert(format!("choice {n} of `{}` {NEVER}", s.id), 0);
+            }
+        }
     }
     for c in &r.unreached.choices {
         out.insert(format!("choice {} of `{}` {NEVER}", c.number, c.scene), 0);
