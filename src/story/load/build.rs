@@ -3,40 +3,63 @@
 
 use super::*;
 
-/// Paths into the raw files, as owned segments (map keys borrow from the raw data).
-/// A path into a file: a fixed array on the stack, since the loader builds one for every
-/// value it checks and needs it only when something is wrong. Paths deeper than its capacity
-/// keep their first segments (the position is then that of an enclosing value).
+/// A path into a raw file, built lazily: a node is its parent and one or two segments more,
+/// on the stack, so naming the place of every value the loader checks copies nothing. The
+/// segments are written out only when a diagnostic needs the place ([`Site::segs`]). (It was
+/// an array of 24 segments copied at each level: 9% of loading a big story.)
 #[derive(Clone, Copy)]
-pub(super) struct Path<'r> {
-    pub(super) segs: [Seg<'r>; 24],
-    pub(super) len: usize,
+pub(super) enum Path<'p, 'r> {
+    /// Segments written out.
+    Of(&'p [Seg<'r>]),
+    /// A parent and one segment more.
+    With(&'p Path<'p, 'r>, Seg<'r>),
+    /// A parent and two segments more.
+    With2(&'p Path<'p, 'r>, Seg<'r>, Seg<'r>),
 }
 
-impl<'r> Path<'r> {
-    pub(super) fn from(p: &[Seg<'r>]) -> Path<'r> {
-        let mut out = Path {
-            segs: [Seg::Index(0); 24],
-            len: 0,
-        };
-        for &seg in p {
-            out.push(seg);
+impl<'p, 'r> Path<'p, 'r> {
+    pub(super) fn of(segs: &'p [Seg<'r>]) -> Path<'p, 'r> {
+        Path::Of(segs)
+    }
+
+    fn push_into(&self, out: &mut SmallVec<[Seg<'r>; 16]>) {
+        match *self {
+            Path::Of(segs) => out.extend_from_slice(segs),
+            Path::With(up, s) => {
+                up.push_into(out);
+                out.push(s);
+            }
+            Path::With2(up, a, b) => {
+                up.push_into(out);
+                out.push(a);
+                out.push(b);
+            }
         }
+    }
+}
+
+/// A place in a raw file, as diagnostics take it: a [`Path`], or segments written out.
+pub(super) trait Site<'r> {
+    fn segs(&self) -> SmallVec<[Seg<'r>; 16]>;
+}
+
+impl<'r> Site<'r> for Path<'_, 'r> {
+    fn segs(&self) -> SmallVec<[Seg<'r>; 16]> {
+        let mut out = SmallVec::new();
+        self.push_into(&mut out);
         out
     }
+}
 
-    pub(super) fn push(&mut self, seg: Seg<'r>) {
-        if self.len < self.segs.len() {
-            self.segs[self.len] = seg;
-            self.len += 1;
-        }
+impl<'r> Site<'r> for [Seg<'r>] {
+    fn segs(&self) -> SmallVec<[Seg<'r>; 16]> {
+        SmallVec::from_slice(self)
     }
 }
 
-impl<'r> std::ops::Deref for Path<'r> {
-    type Target = [Seg<'r>];
-    fn deref(&self) -> &[Seg<'r>] {
-        &self.segs[..self.len]
+impl<'r, const N: usize> Site<'r> for [Seg<'r>; N] {
+    fn segs(&self) -> SmallVec<[Seg<'r>; 16]> {
+        SmallVec::from_slice(self)
     }
 }
 
@@ -194,7 +217,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                         p.push(Seg::Field("value"));
                         b.cx.error(
                             m,
-                            &p,
+                            &p[..],
                             format!(
                                 "the initial value {value} of `{name}` is out of its range {}",
                                 range_text(lo, hi)
@@ -369,7 +392,8 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     }
 
     pub(super) fn scene(&mut self, file: usize, idx: usize, here: SceneId, raw: &RawScene) -> Scene {
-        let base = Path::from(&[Seg::Index(idx)]);
+        let root = [Seg::Index(idx)];
+        let base = Path::of(&root);
         self.alt_scene = Some((raw.id.to_string(), 0));
         self.alts_here.clear();
         self.chances.clear();
@@ -599,7 +623,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
 
     /// The reply of a choice (at path `p`): text like any other, but not empty, and not on a
     /// fallback (never shown, so nothing it says would be read in context).
-    fn reply(&mut self, raw: &RawText, fallback: bool, file: usize, p: &[Seg]) -> Text {
+    fn reply(&mut self, raw: &RawText, fallback: bool, file: usize, p: &Path<'_, '_>) -> Text {
         let rp = with(p, Seg::Field("reply"));
         let empty = raw.0.iter().all(|part| match part {
             RawPart::Text(s) => s.trim().is_empty(),
@@ -631,8 +655,13 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
     pub(super) fn notebook(&mut self, raw: &RawText) -> Text {
         self.chance_allowed = false;
         let m = self.manifest_file;
-        let text = self.text(raw, m, &[Seg::Field("notebook")]);
-        self.forbid_breaks_text(&text, present::Unpaused::Notebook, m, &[Seg::Field("notebook")]);
+        let text = self.text(raw, m, &Path::of(&[Seg::Field("notebook")]));
+        self.forbid_breaks_text(
+            &text,
+            present::Unpaused::Notebook,
+            m,
+            &Path::of(&[Seg::Field("notebook")]),
+        );
         text
     }
 }
@@ -647,15 +676,10 @@ fn raw_text_len(t: &RawText) -> usize {
         .sum()
 }
 
-pub(super) fn with<'r>(p: &[Seg<'r>], s: Seg<'r>) -> Path<'r> {
-    let mut v = Path::from(p);
-    v.push(s);
-    v
+pub(super) fn with<'p, 'r>(p: &'p Path<'p, 'r>, s: Seg<'r>) -> Path<'p, 'r> {
+    Path::With(p, s)
 }
 
-pub(super) fn with2<'r>(p: &[Seg<'r>], a: Seg<'r>, b: Seg<'r>) -> Path<'r> {
-    let mut v = Path::from(p);
-    v.push(a);
-    v.push(b);
-    v
+pub(super) fn with2<'p, 'r>(p: &'p Path<'p, 'r>, a: Seg<'r>, b: Seg<'r>) -> Path<'p, 'r> {
+    Path::With2(p, a, b)
 }

@@ -48,7 +48,7 @@ impl Builder<'_, '_, '_> {
         flow: Flow<'_, '_>,
         here: SceneId,
         file: usize,
-        p: &[Seg],
+        p: &Path<'_, '_>,
     ) -> Option<Target> {
         if flow.returns {
             if flow.goto.is_some() || flow.branches.is_some() || flow.call.is_some() {

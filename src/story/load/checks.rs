@@ -566,7 +566,7 @@ fn same_as_typed(a: &str, b: &str) -> bool {
 impl Builder<'_, '_, '_> {
     /// A comparison of an `Int` variable that its declared range decides (`>= 50` with
     /// `max: 9`): a warning, since the condition is then the same in every game.
-    pub(super) fn compare_range(&mut self, var: VarId, op: Op, value: &Value, file: usize, p: &[Seg]) {
+    pub(super) fn compare_range(&mut self, var: VarId, op: Op, value: &Value, file: usize, p: &Path<'_, '_>) {
         let Value::Int(n) = *value else { return };
         let decl = &self.vars[var.index()];
         let (lo, hi) = (decl.min, decl.max);

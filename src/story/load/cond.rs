@@ -3,7 +3,7 @@
 use super::*;
 
 impl Builder<'_, '_, '_> {
-    pub(super) fn effects(&mut self, raw: &[RawEffect], file: usize, p: &[Seg]) -> Vec<Effect> {
+    pub(super) fn effects(&mut self, raw: &[RawEffect], file: usize, p: &Path<'_, '_>) -> Vec<Effect> {
         let mut out = Vec::with_capacity(raw.len());
         for (k, e) in raw.iter().enumerate() {
             let ep = with(p, Seg::Index(k));
@@ -42,7 +42,7 @@ impl Builder<'_, '_, '_> {
         id: VarId,
         value: &RawValue,
         file: usize,
-        p: &[Seg],
+        p: &Path<'_, '_>,
         range: bool,
     ) -> Option<Value> {
         let decl = &self.vars[id.index()];
@@ -79,7 +79,7 @@ impl Builder<'_, '_, '_> {
         }
     }
 
-    pub(super) fn cond(&mut self, raw: &RawCond, file: usize, p: &[Seg]) -> Condition {
+    pub(super) fn cond(&mut self, raw: &RawCond, file: usize, p: &Path<'_, '_>) -> Condition {
         // On error, a placeholder keeps the walk going; the story is discarded anyway.
         let placeholder = Condition::All(Vec::new());
         match raw {
@@ -207,7 +207,7 @@ impl Builder<'_, '_, '_> {
         let before = self.cx.diags.iter().filter(|d| d.is_error()).count();
         let (name, raw) = (self.named[i].name.clone(), self.named[i].raw.clone());
         let m = self.manifest_file;
-        let built = self.cond(&raw, m, &[Seg::Field("conditions"), Seg::Key(&name)]);
+        let built = self.cond(&raw, m, &Path::of(&[Seg::Field("conditions"), Seg::Key(&name)]));
         let ok = self.cx.diags.iter().filter(|d| d.is_error()).count() == before;
         self.named_stack.pop();
         let built = ok.then_some(built);
@@ -216,7 +216,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// `Is("name")`, at path `p` (of the name): the named condition, built if need be.
-    pub(super) fn named_ref(&mut self, name: &str, file: usize, p: &[Seg]) -> Option<Condition> {
+    pub(super) fn named_ref(&mut self, name: &str, file: usize, p: &Path<'_, '_>) -> Option<Condition> {
         let Some(&i) = self.named_index.get(name) else {
             let help = self
                 .suggest(name, self.named_index.keys().map(String::as_str))
@@ -260,7 +260,7 @@ impl Builder<'_, '_, '_> {
     /// choice adds 1 to when taken (see `load_story`). It stops one past the largest number
     /// it is compared with (`n`, for this use): larger counts compare alike, and a count
     /// that stops keeps saves and `explore`'s states finite.
-    fn counter(&mut self, name: &str, n: i64, file: usize, p: &[Seg]) -> Option<VarId> {
+    fn counter(&mut self, name: &str, n: i64, file: usize, p: &Path<'_, '_>) -> Option<VarId> {
         let cap = n.saturating_add(1).max(1);
         if let Some(&v) = self.counters.get(name) {
             let decl = &mut self.vars[v.index()];
@@ -301,7 +301,7 @@ impl Builder<'_, '_, '_> {
         Condition::Visits { scene, slot, op, n }
     }
 
-    pub(super) fn op(&mut self, op: &str, file: usize, p: &[Seg]) -> Option<Op> {
+    pub(super) fn op(&mut self, op: &str, file: usize, p: &Path<'_, '_>) -> Option<Op> {
         let parsed = Op::parse(op);
         if parsed.is_none() {
             self.cx.error(

@@ -34,7 +34,7 @@ impl Draft {
 impl Builder<'_, '_, '_> {
     /// The scene a `goto` names: [`Builder::scene_ref`], except in a draft, where a missing
     /// scene is a warning and the transition leads to a placeholder.
-    pub(super) fn goto_ref(&mut self, name: &str, file: usize, path: &[Seg]) -> Option<SceneId> {
+    pub(super) fn goto_ref(&mut self, name: &str, file: usize, path: &Path<'_, '_>) -> Option<SceneId> {
         if self.draft.is_none() {
             return self.scene_ref(name, file, path);
         }

@@ -331,7 +331,7 @@ impl<'s> Parser<'s, '_, '_, '_, '_> {
 
 impl Builder<'_, '_, '_> {
     /// Parses `src` for `place`: the expression, or the error reported at its column.
-    fn parse_expr(&mut self, src: &str, place: Place, file: usize, p: &[Seg]) -> Option<Expr> {
+    fn parse_expr(&mut self, src: &str, place: Place, file: usize, p: &Path<'_, '_>) -> Option<Expr> {
         let result = if src.len() > limits::EXPR_BYTES {
             Err(err(
                 0,
@@ -366,7 +366,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// `Set(name, Expr(src))`: an `Int` variable set to an expression.
-    pub(super) fn set_expr(&mut self, id: VarId, src: &str, file: usize, p: &[Seg]) -> Option<Effect> {
+    pub(super) fn set_expr(&mut self, id: VarId, src: &str, file: usize, p: &Path<'_, '_>) -> Option<Effect> {
         self.expr_name(file, p)?;
         let kind = self.vars[id.index()].initial.kind();
         if kind != VarKind::Int {
@@ -396,7 +396,7 @@ impl Builder<'_, '_, '_> {
         op: Op,
         src: &str,
         file: usize,
-        p: &[Seg],
+        p: &Path<'_, '_>,
     ) -> Option<Condition> {
         self.expr_name(file, p)?;
         let kind = self.vars[id.index()].initial.kind();
@@ -447,9 +447,9 @@ impl Builder<'_, '_, '_> {
     }
 
     /// Checks that the value at `p` is written `Expr(..)` (RON reads any `Name("..")` alike).
-    fn expr_name(&mut self, file: usize, p: &[Seg]) -> Option<()> {
+    fn expr_name(&mut self, file: usize, p: &Path<'_, '_>) -> Option<()> {
         let f = &self.cx.files[file];
-        let span = f.tree().map(|t| t.find(&f.text, p)).unwrap_or_default();
+        let span = f.tree().map(|t| t.find(&f.text, &p.segs())).unwrap_or_default();
         let text = f.text.get(span.start..span.end).unwrap_or("");
         let name: String = text
             .chars()
@@ -467,9 +467,9 @@ impl Builder<'_, '_, '_> {
     }
 
     /// Reports `e` at its column inside the string of the `Expr("..")` at `p`.
-    fn expr_error(&mut self, file: usize, p: &[Seg], e: ExprError) {
+    fn expr_error(&mut self, file: usize, p: &Path<'_, '_>, e: ExprError) {
         let f = &self.cx.files[file];
-        let span = f.tree().map(|t| t.find(&f.text, p)).unwrap_or_default();
+        let span = f.tree().map(|t| t.find(&f.text, &p.segs())).unwrap_or_default();
         let raw = f.text.get(span.start..span.end).unwrap_or("");
         let (start, end) = match raw.find('"') {
             Some(q) => {

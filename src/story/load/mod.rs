@@ -230,7 +230,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
     b.declare_scenes(&lists, &locs);
     b.broken_ids = broken_ids.iter().map(String::as_str).collect();
     b.ids_unknown = ids_unknown;
-    let start = b.scene_ref(&manifest.start, m, &[Seg::Field("start")]);
+    let start = b.scene_ref(&manifest.start, m, &Path::of(&[Seg::Field("start")]));
     b.declare_choice_ids(&lists);
     b.build_named();
     // The raw scenes are consumed one by one, so raw and validated forms of the whole story

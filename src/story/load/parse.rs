@@ -144,15 +144,16 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub(super) fn at(
+    pub(super) fn at<'s>(
         &mut self,
         severity: Severity,
         file: usize,
-        path: &[Seg],
+        path: &(impl Site<'s> + ?Sized),
         message: String,
         label: Option<String>,
         help: Option<String>,
     ) {
+        let path = &path.segs()[..];
         let f = &self.files[file];
         let mut span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
         // Inside a string, point at the culprit (a `{name}`) rather than the string's start.
@@ -178,7 +179,7 @@ impl<'a> Cx<'a> {
         });
     }
 
-    pub(super) fn error(&mut self, file: usize, path: &[Seg], message: String) {
+    pub(super) fn error<'s>(&mut self, file: usize, path: &(impl Site<'s> + ?Sized), message: String) {
         self.at(Severity::Error, file, path, message, None, None);
     }
 
@@ -191,7 +192,8 @@ impl<'a> Cx<'a> {
             .push(Diagnostic::of_file(Severity::Error, name, message));
     }
 
-    pub(super) fn position(&self, file: usize, path: &[Seg]) -> String {
+    pub(super) fn position<'s>(&self, file: usize, path: &(impl Site<'s> + ?Sized)) -> String {
+        let path = &path.segs()[..];
         let f = &self.files[file];
         let span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
         let (line, col) = f.line_col(span.start);

@@ -78,7 +78,7 @@ impl Builder<'_, '_, '_> {
         opens: &[(usize, usize, usize)],
         pieces: &mut SmallVec<[Piece; 1]>,
         file: usize,
-        p: &[Seg],
+        p: &Path<'_, '_>,
     ) {
         for &(piece, run, _) in opens {
             pieces[piece] = Piece::Lit("*".repeat(run));
@@ -122,7 +122,7 @@ impl Builder<'_, '_, '_> {
 
     /// `{pause}` is not for `what` (a choice's text, the notebook), nor `{br}` for a choice's
     /// text, which is one line (`line`: a choice's text): an error at each.
-    pub(super) fn forbid_breaks(&mut self, line: &Line, place: Unpaused, file: usize, p: &[Seg]) {
+    pub(super) fn forbid_breaks(&mut self, line: &Line, place: Unpaused, file: usize, p: &Path<'_, '_>) {
         let what = match place {
             Unpaused::ChoiceText => "a choice's text",
             Unpaused::Notebook => "the notebook",
@@ -155,7 +155,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// [`Self::forbid_breaks`] on every paragraph of a text.
-    pub(super) fn forbid_breaks_text(&mut self, text: &Text, place: Unpaused, file: usize, p: &[Seg]) {
+    pub(super) fn forbid_breaks_text(&mut self, text: &Text, place: Unpaused, file: usize, p: &Path<'_, '_>) {
         for para in &text.0 {
             match para {
                 Para::Always(l) | Para::If(_, l, None) => self.forbid_breaks(l, place, file, p),
@@ -170,7 +170,7 @@ impl Builder<'_, '_, '_> {
     /// The `tags` of a scene or a choice, checked: each lower-case letters, digits, `_`, `-`
     /// and `:`, 1 to [`TAG_MAX`] bytes ("unknown tag syntax" otherwise, an error); one repeated
     /// is a warning. Kept in order, repeats dropped.
-    pub(super) fn tags(&mut self, raw: &[Str], file: usize, p: &[Seg]) -> Vec<Tag> {
+    pub(super) fn tags(&mut self, raw: &[Str], file: usize, p: &Path<'_, '_>) -> Vec<Tag> {
         let mut out: Vec<Tag> = Vec::with_capacity(raw.len().min(TAGS_MAX));
         if raw.len() > TAGS_MAX {
             self.cx.at(

@@ -4,7 +4,7 @@
 use super::*;
 
 impl Builder<'_, '_, '_> {
-    pub(super) fn scene_ref(&mut self, name: &str, file: usize, path: &[Seg]) -> Option<SceneId> {
+    pub(super) fn scene_ref(&mut self, name: &str, file: usize, path: &Path<'_, '_>) -> Option<SceneId> {
         match self.scene_names.get(name) {
             Some(&id) => Some(id),
             None if self.ids_unknown || self.broken_ids.contains(name) => None,
@@ -65,7 +65,7 @@ impl Builder<'_, '_, '_> {
         &mut self,
         name: &str,
         file: usize,
-        path: &[Seg],
+        path: &Path<'_, '_>,
         want: Option<VarKind>,
     ) -> Option<VarId> {
         let Some(&id) = self.var_names.get(name) else {
@@ -103,7 +103,7 @@ impl Builder<'_, '_, '_> {
         goto: Option<&str>,
         branches: Option<&[RawBranch]>,
         file: usize,
-        p: &[Seg],
+        p: &Path<'_, '_>,
     ) -> Option<Target> {
         match (goto, branches) {
             (None, Some([])) => {

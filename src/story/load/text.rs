@@ -3,16 +3,12 @@
 use super::*;
 
 impl Builder<'_, '_, '_> {
-    pub(super) fn text(&mut self, raw: &RawText, file: usize, p: &[Seg]) -> Text {
+    pub(super) fn text(&mut self, raw: &RawText, file: usize, p: &Path<'_, '_>) -> Text {
         let mut paras = Vec::with_capacity(raw.0.len());
         let single = raw.0.len() == 1 && raw.0[0].is_plain();
         for (k, part) in raw.0.iter().enumerate() {
             // A plain string has no list around it, so its path is the field itself.
-            let pp = if single {
-                Path::from(p)
-            } else {
-                with(p, Seg::Index(k))
-            };
+            let pp = if single { *p } else { with(p, Seg::Index(k)) };
             match part {
                 RawPart::Text(s) => {
                     for line in self.paragraphs(s, file, &pp) {
@@ -36,7 +32,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// Splits a string on blank lines into paragraphs, each folded and interpolated.
-    pub(super) fn paragraphs(&mut self, s: &str, file: usize, p: &[Seg]) -> Vec<Line> {
+    pub(super) fn paragraphs(&mut self, s: &str, file: usize, p: &Path<'_, '_>) -> Vec<Line> {
         // The common case, one line of text: no copy before `line`.
         if memchr::memchr(b'\n', s.as_bytes()).is_none() {
             return if s.trim().is_empty() {
@@ -67,7 +63,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// One paragraph: whitespace folded, `{var}` resolved.
-    pub(super) fn line(&mut self, s: &str, file: usize, p: &[Seg]) -> Line {
+    pub(super) fn line(&mut self, s: &str, file: usize, p: &Path<'_, '_>) -> Line {
         let folded = fold_whitespace(s);
         // The common case, no braces and no asterisk: the folded text is the line.
         if memchr::memchr3(b'{', b'}', b'*', folded.as_bytes()).is_none() {
@@ -172,7 +168,7 @@ impl Builder<'_, '_, '_> {
     /// `{HEAD: BODY}` in a text: `{if name: yes | no}` (`if not name` too), or an alternative
     /// `{seq: a | b}`, `{cycle: ..}`, `{once: ..}`, `{shuffle: ..}`. Errors point at the braces
     /// (the caller narrows the position to them).
-    fn construct(&mut self, head: &str, body: &str, file: usize, p: &[Seg]) -> Option<Piece> {
+    fn construct(&mut self, head: &str, body: &str, file: usize, p: &Path<'_, '_>) -> Option<Piece> {
         let items: Vec<String> = body.split('|').map(|i| i.trim().to_owned()).collect();
         if body.contains('*') {
             self.cx.at(
@@ -273,7 +269,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// The condition `name` in `{if name: ..}`: a named condition, else a `Bool` variable.
-    fn inline_condition(&mut self, name: &str, file: usize, p: &[Seg]) -> Option<Condition> {
+    fn inline_condition(&mut self, name: &str, file: usize, p: &Path<'_, '_>) -> Option<Condition> {
         if self.named_index.contains_key(name) {
             return self.named_ref(name, file, p);
         }
