@@ -3,7 +3,7 @@
 //! Kept apart from the step so each stays small; both are plain functions of the state.
 
 use super::state::GameState;
-use super::step::{Dice, Fallible, StepError, fail};
+use super::step::{Dice, StepError};
 use crate::story::*;
 
 /// Evaluates a condition on a state.
@@ -49,17 +49,17 @@ pub fn apply(
     effects: &[Effect],
     dice: &mut impl Dice,
 ) -> Result<(), StepError> {
-    apply_in(story, state, effects, dice).map_err(|e| *e)
+    apply_in(story, state, effects, dice)
 }
 
-/// [`apply`] for the step, its error boxed.
+/// [`apply`] for the step: the same, inlined where there are no effects.
 #[inline]
 pub(super) fn apply_in(
     story: &Story,
     state: &mut GameState,
     effects: &[Effect],
     dice: &mut impl Dice,
-) -> Fallible<()> {
+) -> Result<(), StepError> {
     // Most scenes and choices have no effect at all: no call for them.
     if !effects.is_empty() {
         apply_each(story, state, effects, dice)?;
@@ -72,7 +72,7 @@ fn apply_each(
     state: &mut GameState,
     effects: &[Effect],
     dice: &mut impl Dice,
-) -> Fallible<()> {
+) -> Result<(), StepError> {
     for e in effects {
         match e {
             Effect::Set(v, value) => match (&mut state.vars[v.index()], value) {
@@ -106,7 +106,7 @@ fn set_expr(
     v: VarId,
     e: &Expression,
     dice: &mut impl Dice,
-) -> Fallible<()> {
+) -> Result<(), StepError> {
     let mut draw = |lo: i64, hi: i64| {
         // At most `limits::RANDOM_VALUES` values, checked when loading.
         let n = (hi - lo).saturating_add(1).clamp(1, limits::RANDOM_VALUES) as usize;
@@ -118,10 +118,10 @@ fn set_expr(
             state.vars[v.index()] = Value::Int(n.clamp(decl.min, decl.max));
             Ok(())
         }
-        Err(why) => Err(fail(StepError::Expression {
+        Err(why) => Err(StepError::Expression {
             scene: story.scene(state.scene).id.clone(),
             expr: e.source.to_string(),
             why: why.to_string(),
-        })),
+        }),
     }
 }

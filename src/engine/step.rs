@@ -70,18 +70,6 @@ pub enum StepError {
     },
 }
 
-/// The result of the step's inner functions: the error boxed, so that a `Result` that is
-/// `Ok` almost always costs a word, not the size of a [`StepError`] (measured: the explore of
-/// the benchmark story spent 5% moving large results). Opened by the public functions.
-pub(super) type Fallible<T> = Result<T, Box<StepError>>;
-
-/// A step error, boxed for [`Fallible`]; apart, since errors are rare.
-#[cold]
-#[inline(never)]
-pub(super) fn fail(e: StepError) -> Box<StepError> {
-    Box::new(e)
-}
-
 /// What a step did, besides changing the state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -153,7 +141,7 @@ pub fn new_game_with(
 
 fn start_with(story: &Story, state: &mut GameState, dice: &mut impl Dice) -> Result<Outcome, StepError> {
     let mut out = Outcome::default();
-    enter(story, state, story.start(), dice, Some(&mut out), false).map_err(|e| *e)?;
+    enter(story, state, story.start(), dice, Some(&mut out), false)?;
     Ok(out)
 }
 
@@ -235,7 +223,7 @@ pub fn choose_with(
     dice: &mut impl Dice,
 ) -> Result<Outcome, StepError> {
     let mut out = Outcome::default();
-    choose_into(story, state, index, dice, Some(&mut out)).map_err(|e| *e)?;
+    choose_into(story, state, index, dice, Some(&mut out))?;
     Ok(out)
 }
 
@@ -247,7 +235,7 @@ pub fn step_with(
     index: usize,
     dice: &mut impl Dice,
 ) -> Result<(), StepError> {
-    choose_into(story, state, index, dice, None).map_err(|e| *e)
+    choose_into(story, state, index, dice, None)
 }
 
 fn choose_into(
@@ -256,17 +244,17 @@ fn choose_into(
     index: usize,
     dice: &mut impl Dice,
     out: Option<&mut Outcome>,
-) -> Fallible<()> {
+) -> Result<(), StepError> {
     let scene = story.scene(state.scene);
     if scene.ending.is_some() {
-        return Err(fail(StepError::GameOver));
+        return Err(StepError::GameOver);
     }
     let choice = match scene.choices.get(index) {
         Some(c) if !c.fallback => c,
-        _ => return Err(fail(StepError::NoSuchChoice(index))),
+        _ => return Err(StepError::NoSuchChoice(index)),
     };
     if !choice_available(state, choice) {
-        return Err(fail(StepError::Unavailable(index)));
+        return Err(StepError::Unavailable(index));
     }
     take(story, state, choice, dice, out)
 }
@@ -280,7 +268,7 @@ fn take(
     choice: &Choice,
     dice: &mut impl Dice,
     mut out: Option<&mut Outcome>,
-) -> Fallible<()> {
+) -> Result<(), StepError> {
     let next = resolve(story, state, &choice.target, dice)?;
     // Saturating: a save may hold any turn, and the count must not overflow on the next step.
     state.turn = state.turn.saturating_add(1);
@@ -291,11 +279,17 @@ fn take(
     let (next, stay) = land(story, state, next, dice)?;
     advance(state, &choice.reply_alts, dice);
     if let (Some(reply), Some(out)) = (&choice.reply, out.as_deref_mut()) {
-        let mut text = String::new();
-        render_text_marked(state, reply, &mut text, &mut out.reply_marks);
-        out.reply = (!text.is_empty()).then_some(text);
+        render_reply(state, reply, out);
     }
     enter(story, state, next, dice, out, stay)
+}
+
+/// Apart, to keep [`take`] small: the reply of a choice, into `out`.
+#[inline(never)]
+fn render_reply(state: &GameState, reply: &Text, out: &mut Outcome) {
+    let mut text = String::new();
+    render_text_marked(state, reply, &mut text, &mut out.reply_marks);
+    out.reply = (!text.is_empty()).then_some(text);
 }
 
 enum Resolved<'s> {
@@ -319,7 +313,7 @@ fn land(
     state: &mut GameState,
     next: Resolved<'_>,
     dice: &mut impl Dice,
-) -> Fallible<(SceneId, bool)> {
+) -> Result<(SceneId, bool), StepError> {
     match next {
         Resolved::Scene(s) => Ok((s, false)),
         Resolved::Stay(s) => Ok((s, true)),
@@ -340,13 +334,13 @@ fn call(
     state: &mut GameState,
     section: SceneId,
     then: ReturnPoint,
-) -> Fallible<(SceneId, bool)> {
+) -> Result<(SceneId, bool), StepError> {
     if state.calls.len() >= limits::CALL_DEPTH {
-        return Err(fail(StepError::CallTooDeep {
+        return Err(StepError::CallTooDeep {
             scene: story.scene(state.scene).id.clone(),
             section: story.scene(section).id.clone(),
             limit: limits::CALL_DEPTH,
-        }));
+        });
     }
     state.calls.push(then);
     Ok((section, false))
@@ -355,7 +349,7 @@ fn call(
 /// Pops the latest return point and goes there; an error with an empty stack.
 #[cold]
 #[inline(never)]
-fn back(story: &Story, state: &mut GameState) -> Fallible<(SceneId, bool)> {
+fn back(story: &Story, state: &mut GameState) -> Result<(SceneId, bool), StepError> {
     match state.calls.pop() {
         Some(ReturnPoint::Goto(s)) => Ok((s, false)),
         Some(ReturnPoint::Stay(s)) => {
@@ -364,9 +358,9 @@ fn back(story: &Story, state: &mut GameState) -> Fallible<(SceneId, bool)> {
             state.rolls.resize(story.scene(s).chances.len(), false);
             Ok((s, true))
         }
-        None => Err(fail(StepError::ReturnWithoutCall {
+        None => Err(StepError::ReturnWithoutCall {
             scene: story.scene(state.scene).id.clone(),
-        })),
+        }),
     }
 }
 
@@ -379,7 +373,7 @@ fn resolve<'s>(
     state: &GameState,
     target: &'s Target,
     dice: &mut impl Dice,
-) -> Fallible<Resolved<'s>> {
+) -> Result<Resolved<'s>, StepError> {
     match target {
         Target::Goto(s) => Ok(Resolved::Scene(*s)),
         Target::Stay(s) => Ok(Resolved::Stay(*s)),
@@ -394,7 +388,7 @@ fn pick_branch<'s>(
     state: &GameState,
     branches: &'s [Branch],
     dice: &mut impl Dice,
-) -> Fallible<&'s Branch> {
+) -> Result<&'s Branch, StepError> {
     let weights: Vec<u32> = branches
         .iter()
         .map(|b| match &b.condition {
@@ -403,9 +397,9 @@ fn pick_branch<'s>(
         })
         .collect();
     if weights.iter().all(|&w| w == 0) {
-        return Err(fail(StepError::NoBranch {
+        return Err(StepError::NoBranch {
             scene: story.scene(state.scene).id.clone(),
-        }));
+        });
     }
     Ok(&branches[dice.pick(&weights)])
 }
@@ -425,7 +419,7 @@ fn enter(
     dice: &mut impl Dice,
     mut out: Option<&mut Outcome>,
     mut stay: bool,
-) -> Fallible<()> {
+) -> Result<(), StepError> {
     // The state before the scene past the limit is entered: if that scene would move on too,
     // the step stops where the last transition allowed left it, as if never entered. Boxed:
     // a state on the stack made every step pay for its frame (measured: 3% of an explore).
@@ -534,11 +528,11 @@ fn stayed_in(out: Option<&mut Outcome>, stayed: bool) {
 /// Apart, to keep the loop of [`enter`] small.
 #[cold]
 #[inline(never)]
-fn too_many_transitions(story: &Story, scene: SceneId) -> Box<StepError> {
-    fail(StepError::TooManyTransitions {
+fn too_many_transitions(story: &Story, scene: SceneId) -> StepError {
+    StepError::TooManyTransitions {
         scene: story.scene(scene).id.clone(),
         limit: limits::TRANSITIONS_PER_STEP,
-    })
+    }
 }
 
 /// Apart, to keep the loop of [`enter`] small: the text of a scene left at once.
