@@ -29,6 +29,11 @@ pub type Marks = Vec<(usize, Mark)>;
 pub fn render_text_marked(state: &GameState, text: &Text, out: &mut String, marks: &mut Marks) {
     out.clear();
     marks.clear();
+    // Most texts are one paragraph: nothing to separate or trim.
+    if let [Para::Always(line)] = &text.0[..] {
+        push_line(state, line, out, marks);
+        return;
+    }
     for para in &text.0 {
         let line = match para {
             Para::Always(l) => l,

@@ -420,69 +420,20 @@ fn enter(
     mut out: Option<&mut Outcome>,
     mut stay: bool,
 ) -> Result<(), StepError> {
-    // The state before the scene past the limit is entered: if that scene would move on too,
-    // the step stops where the last transition allowed left it, as if never entered. Boxed:
-    // a state on the stack made every step pay for its frame (measured: 3% of an explore).
-    let mut before_last: Option<Box<GameState>> = None;
-    for taken in 0..=limits::TRANSITIONS_PER_STEP {
-        if taken == limits::TRANSITIONS_PER_STEP {
-            before_last = Some(Box::new(state.clone()));
-        }
-        let scene = story.scene(scene_id);
+    for _ in 0..limits::TRANSITIONS_PER_STEP {
         let stayed = std::mem::take(&mut stay);
-        let auto = if stayed {
-            // Already there after a choice that stayed; set after a return that resumes.
-            state.scene = scene_id;
-            None
-        } else {
-            state.scene = scene_id;
-            if let Some(slot) = scene.visit_slot {
-                let visits = &mut state.tracked_visits[slot as usize];
-                *visits = visits.saturating_add(1);
-            }
-            apply(story, state, &scene.on_enter, dice)?;
-            state.rolls.clear();
-            for &p in &scene.chances {
-                let hit = dice.pick(&[100 - u32::from(p), u32::from(p)]) == 1;
-                state.rolls.push(hit);
-            }
-            advance(state, &scene.alts, dice);
-            if scene.ending.is_some() {
-                return Ok(());
-            }
-            scene
-                .autos
-                .iter()
-                .find(|a| opt_holds(state, a.condition.as_ref()))
-        };
-        let (effects, once, target) = if let Some(a) = auto {
-            (&a.effects, None, &a.target)
-        } else if scene
-            .choices
-            .iter()
-            .any(|c| !c.fallback && choice_available(state, c))
-        {
-            stayed_in(out, stayed);
-            return Ok(());
-        } else if let Some(f) = scene
-            .choices
-            .iter()
-            .find(|c| c.fallback && choice_available(state, c))
-        {
-            (&f.effects, f.once, &f.target)
-        } else {
-            // A dead end: the view shows no available choice.
-            stayed_in(out, stayed);
+        let Arrival::Move {
+            effects,
+            once,
+            target,
+        } = arrive(story, state, scene_id, dice, out.as_deref_mut(), stayed)?
+        else {
             return Ok(());
         };
-        if let Some(before) = before_last.take() {
-            *state = *before;
-            break;
-        }
         if let Some(out) = out.as_deref_mut()
             && !stayed
         {
-            pass(state, &scene.text, out);
+            pass(state, &story.scene(scene_id).text, out);
         }
         let next = resolve(story, state, target, dice)?;
         if let Some(slot) = once {
@@ -493,7 +444,110 @@ fn enter(
         // there); a return to a scene that called without `goto` resumes it.
         (scene_id, stay) = land(story, state, next, dice)?;
     }
-    Err(too_many_transitions(story, scene_id))
+    enter_last(story, state, scene_id, dice, out, stay)
+}
+
+/// The scene reached by the last transition allowed: entered, and an error only if it would
+/// move on too; the state is then left where the last transition left it, as if never entered.
+/// Apart, so that the loop of [`enter`] keeps no copy of the state.
+#[cold]
+#[inline(never)]
+fn enter_last(
+    story: &Story,
+    state: &mut GameState,
+    scene_id: SceneId,
+    dice: &mut impl Dice,
+    out: Option<&mut Outcome>,
+    stay: bool,
+) -> Result<(), StepError> {
+    let before = state.clone();
+    match arrive(story, state, scene_id, dice, out, stay)? {
+        Arrival::Wait => Ok(()),
+        Arrival::Move { .. } => {
+            *state = before;
+            Err(too_many_transitions(story, scene_id))
+        }
+    }
+}
+
+/// What a scene does once the game is in it: wait for the player, or move on.
+enum Arrival<'s> {
+    Wait,
+    /// By an auto or a fallback: its effects, its once-only slot, its target.
+    Move {
+        effects: &'s [Effect],
+        once: Option<u32>,
+        target: &'s Target,
+    },
+}
+
+/// Enters `scene_id` (with `stayed`, the game is already there: see [`enter`]) and finds out
+/// whether it waits for the player or moves on at once.
+#[inline(always)]
+fn arrive<'s>(
+    story: &'s Story,
+    state: &mut GameState,
+    scene_id: SceneId,
+    dice: &mut impl Dice,
+    out: Option<&mut Outcome>,
+    stayed: bool,
+) -> Result<Arrival<'s>, StepError> {
+    let scene = story.scene(scene_id);
+    // Already there after a choice that stayed; set after a return that resumes.
+    state.scene = scene_id;
+    let auto = if stayed {
+        None
+    } else {
+        if let Some(slot) = scene.visit_slot {
+            let visits = &mut state.tracked_visits[slot as usize];
+            *visits = visits.saturating_add(1);
+        }
+        apply(story, state, &scene.on_enter, dice)?;
+        state.rolls.clear();
+        for &p in &scene.chances {
+            let hit = dice.pick(&[100 - u32::from(p), u32::from(p)]) == 1;
+            state.rolls.push(hit);
+        }
+        advance(state, &scene.alts, dice);
+        if scene.ending.is_some() {
+            return Ok(Arrival::Wait);
+        }
+        scene
+            .autos
+            .iter()
+            .find(|a| opt_holds(state, a.condition.as_ref()))
+    };
+    if let Some(a) = auto {
+        return Ok(Arrival::Move {
+            effects: &a.effects,
+            once: None,
+            target: &a.target,
+        });
+    }
+    if scene
+        .choices
+        .iter()
+        .any(|c| !c.fallback && choice_available(state, c))
+    {
+        stayed_in(out, stayed);
+        return Ok(Arrival::Wait);
+    }
+    match scene
+        .choices
+        .iter()
+        .find(|c| c.fallback && choice_available(state, c))
+    {
+        Some(f) => Ok(Arrival::Move {
+            effects: &f.effects,
+            once: f.once,
+            target: &f.target,
+        }),
+        None => {
+            // A dead end: the view shows no available choice.
+            stayed_in(out, stayed);
+            Ok(Arrival::Wait)
+        }
+    }
 }
 
 /// Counts one more showing of the texts with alternatives `alts` (slot, kind, items), or
