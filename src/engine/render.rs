@@ -81,6 +81,7 @@ pub fn render_line(state: &GameState, line: &Line) -> String {
     out
 }
 
+#[inline(always)]
 pub(super) fn push_line(state: &GameState, line: &Line, out: &mut String, marks: &mut Marks) {
     // Most lines are one literal: nothing to join or trim.
     if let [Piece::Lit(s)] = &line.0[..] {
