@@ -16,6 +16,6 @@ pub use game::{Game, Step};
 pub use render::{Marks, render_line, render_text, render_text_into, render_text_marked};
 pub use state::{GameState, Rng};
 pub use step::{
-    ChoiceView, Dice, Outcome, StepError, View, available, choose, choose_with, ending, new_game,
-    new_game_with, step_with, view,
+    ChoiceView, Dice, Outcome, OutcomeMarks, StepError, View, available, choose, choose_with, ending,
+    new_game, new_game_with, step_with, view,
 };

@@ -79,13 +79,37 @@ pub struct Outcome {
     /// The rendered text of scenes that were left at once (by an auto or a fallback), in
     /// order, before the scene the game now stands in.
     pub passed: Vec<String>,
-    /// The presentation of `reply` (see [`Marks`]); empty for a reply without any.
-    pub reply_marks: Marks,
-    /// The presentation of the texts of `passed` that have any, by their index in `passed`.
-    pub passed_marks: Vec<(usize, Marks)>,
+    /// The presentation of `reply` and `passed` (emphasis, pauses), when any of them has some;
+    /// `None` for plain texts (most), so a step makes and drops nothing for it. Read it with
+    /// [`Outcome::reply_marks`] and [`Outcome::passed_marks`].
+    pub marks: Option<Box<OutcomeMarks>>,
     /// The choice stayed in its scene (a reply with nowhere to go): the scene was not entered
     /// again, so its text is not to be shown again, only its choices.
     pub stayed: bool,
+}
+
+/// The presentation of an [`Outcome`]'s texts (see [`Marks`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutcomeMarks {
+    /// The reply's; empty for a reply without any.
+    pub reply: Marks,
+    /// Those of the texts of `passed` that have any, by their index in `passed`.
+    pub passed: Vec<(usize, Marks)>,
+}
+
+impl Outcome {
+    /// The presentation of the reply: empty for a reply without any, or no reply.
+    pub fn reply_marks(&self) -> &[(usize, Mark)] {
+        self.marks.as_deref().map_or(&[], |m| &m.reply)
+    }
+
+    /// The presentation of the text `passed[i]`: empty for a text without any.
+    pub fn passed_marks(&self, i: usize) -> &[(usize, Mark)] {
+        self.marks
+            .as_deref()
+            .and_then(|m| m.passed.iter().find(|(at, _)| *at == i))
+            .map_or(&[], |(_, marks)| marks)
+    }
 }
 
 /// A choice as the player sees it.
@@ -288,7 +312,11 @@ fn take(
 #[inline(never)]
 fn render_reply(state: &GameState, reply: &Text, out: &mut Outcome) {
     let mut text = String::new();
-    render_text_marked(state, reply, &mut text, &mut out.reply_marks);
+    let mut marks = Marks::new();
+    render_text_marked(state, reply, &mut text, &mut marks);
+    if !marks.is_empty() {
+        out.marks.get_or_insert_default().reply = marks;
+    }
     out.reply = (!text.is_empty()).then_some(text);
 }
 
@@ -597,7 +625,8 @@ fn pass(state: &GameState, text: &Text, out: &mut Outcome) {
     render_text_marked(state, text, &mut rendered, &mut marks);
     if !rendered.is_empty() {
         if !marks.is_empty() {
-            out.passed_marks.push((out.passed.len(), marks));
+            let at = out.passed.len();
+            out.marks.get_or_insert_default().passed.push((at, marks));
         }
         out.passed.push(rendered);
     }

@@ -134,7 +134,7 @@ fn styled(text: &str, marks: &Marks, color: bool) -> String {
 /// [`Block::Styled`] pieces with a [`Block::Pause`] at each `{pause}` (emphasis open across a
 /// pause is closed before it and opened again after). Marks past the end of `text` (a text
 /// cut short, as `brief` does) are dropped.
-pub fn text_blocks(text: String, marks: &Marks, blocks: &mut Vec<Block>) {
+pub fn text_blocks(text: String, marks: &[(usize, Mark)], blocks: &mut Vec<Block>) {
     if marks.is_empty() {
         blocks.push(Block::Text(text));
         return;

@@ -76,8 +76,8 @@ fn replies_and_choices_carry_their_marks() {
     let out = engine::choose(&s, &mut state, 1).unwrap();
     assert_eq!(out.reply.as_deref(), Some("You wait.\n\nNothing."));
     assert_eq!(
-        out.reply_marks,
-        vec![(9, Mark::Pause), (11, Mark::Em), (19, Mark::EmEnd)]
+        out.reply_marks(),
+        [(9, Mark::Pause), (11, Mark::Em), (19, Mark::EmEnd)]
     );
 }
 

@@ -56,11 +56,10 @@ impl Session {
     /// The reply of the choice taken, then the texts of the scenes passed.
     pub(super) fn passed(&self, outcome: &Outcome, blocks: &mut Vec<Block>) {
         if let Some(reply) = &outcome.reply {
-            text_blocks(reply.clone(), &outcome.reply_marks, blocks);
+            text_blocks(reply.clone(), outcome.reply_marks(), blocks);
         }
         for (i, text) in outcome.passed.iter().enumerate() {
-            let marks = outcome.passed_marks.iter().find(|(at, _)| *at == i);
-            text_blocks(text.clone(), marks.map_or(&Vec::new(), |(_, m)| m), blocks);
+            text_blocks(text.clone(), outcome.passed_marks(i), blocks);
         }
     }
 
