@@ -43,18 +43,8 @@ fn compare_expr(state: &GameState, v: VarId, op: Op, e: &Expression) -> bool {
 /// # Errors
 /// [`StepError::Expression`] when an expression has no value (a division by zero or an
 /// overflow): the effects before it have been applied, the rest not.
-pub fn apply(
-    story: &Story,
-    state: &mut GameState,
-    effects: &[Effect],
-    dice: &mut impl Dice,
-) -> Result<(), StepError> {
-    apply_in(story, state, effects, dice)
-}
-
-/// [`apply`] for the step: the same, inlined where there are no effects.
 #[inline]
-pub(super) fn apply_in(
+pub fn apply(
     story: &Story,
     state: &mut GameState,
     effects: &[Effect],

@@ -3,7 +3,7 @@
 //! Both are plain functions of a [`Story`] and a [`GameState`]. Every random draw goes through
 //! a [`Dice`]: the state's own generator when playing, an enumerating one in `explore`.
 
-use super::eval::{apply_in as apply, holds};
+use super::eval::{apply, holds};
 use super::render::{Marks, push_line, render_text_marked};
 use super::state::{GameState, Rng};
 use crate::story::*;
