@@ -65,6 +65,19 @@ enum Command {
         #[arg(long)]
         stats: bool,
     },
+    /// Print every version of each passage a player can be shown (reply, scene text and menu),
+    /// each with a shortest route to it and the variables its text can read: the proofing copy
+    /// for reading each line against every way in.
+    Proof {
+        /// Only the passages that stop in these scenes (ids; default: every scene).
+        scene: Vec<String>,
+        /// Stop after this many distinct states (the proof then says it is incomplete).
+        #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+        max_states: usize,
+        /// Print the proof as one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Play N seeded random games and count the endings, scenes and choices they hit.
     Randomtest {
         /// How many games to play.
@@ -199,6 +212,18 @@ fn run() -> Result<Outcome, Error> {
             };
             commands::explore::run(&default_source(cli.scenes), &options)
         }
+        Some(Command::Proof {
+            scene,
+            max_states,
+            json,
+        }) => commands::proof::run(
+            &default_source(cli.scenes),
+            &commands::proof::Options {
+                scenes: scene,
+                max_states,
+                json,
+            },
+        ),
         Some(Command::Randomtest {
             runs,
             seed,

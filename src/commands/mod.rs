@@ -8,6 +8,7 @@ pub mod check;
 pub mod explore;
 pub mod graph;
 pub mod play;
+pub mod proof;
 pub mod randomtest;
 pub mod replay;
 

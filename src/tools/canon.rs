@@ -22,9 +22,16 @@
 //!
 //! States are only compared in this form: the paths the tools report are played again on the
 //! real game, which shows the real texts.
+//!
+//! [`Canon::reading_texts`] is the form for tools that show texts (`interview proof`): what
+//! the texts it is given ([`Shown`]) read (their conditions, the variables they show) counts
+//! as read, so two states merged show the same words there; variables they show keep their
+//! exact value. Only the counts of text alternatives are still forgotten: every text is shown
+//! as on first sight. (Counting every text of a story multiplies its states past any search:
+//! a tool asks for the texts of one passage at a time.)
 
 use crate::engine::GameState;
-use crate::story::{Condition, Effect, Read, ReturnPoint, Scene, SceneId, Story, Target, Value, Write};
+use crate::story::{Condition, Effect, Read, ReturnPoint, Scene, SceneId, Story, Target, Text, Value, Write};
 
 /// A set of indices: variables, then visit slots, then once-only slots.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,11 +136,27 @@ impl IntCap {
 }
 
 /// The caps of `Int` variables that only move one way (see [`IntCap`]). A variable an
-/// expression reads (its exact value counts) or sets (to any value) has none.
-fn int_caps(story: &Story) -> Vec<Option<IntCap>> {
+/// expression reads (its exact value counts) or sets (to any value) has none; neither has one
+/// a text of `shown` shows.
+fn int_caps(story: &Story, shown: Option<&Shown>) -> Vec<Option<IntCap>> {
     let n = story.vars().len();
     let (mut grows, mut shrinks) = (vec![false; n], vec![false; n]);
     let mut exact = vec![false; n];
+    if let Some(shown) = shown {
+        for (i, scene) in story.scenes().iter().enumerate() {
+            if shown.texts[i] {
+                scene.text.vars(&mut |v| exact[v.index()] = true);
+            }
+            for (c, choice) in scene.choices.iter().enumerate() {
+                if shown.menus[i] {
+                    choice.text.vars(&mut |v| exact[v.index()] = true);
+                }
+                if let Some(reply) = choice.reply.as_ref().filter(|_| shown.replies[i][c]) {
+                    reply.vars(&mut |v| exact[v.index()] = true);
+                }
+            }
+        }
+    }
     story.each_effect(&mut |e| {
         match e.write() {
             (v, Write::Add(d)) => {
@@ -192,6 +215,28 @@ pub(crate) struct Keep {
     pub(crate) rolls: Box<[u16]>,
 }
 
+/// The texts whose reads count in [`Canon::reading_texts`], by scene index.
+#[derive(Debug, Clone)]
+pub(crate) struct Shown {
+    /// Scenes whose text counts, on entering (after the effects on entering).
+    pub(crate) texts: Vec<bool>,
+    /// Scenes whose choices' texts count, while waiting there.
+    pub(crate) menus: Vec<bool>,
+    /// For each scene, its choices whose reply counts (after the choice's effects).
+    pub(crate) replies: Vec<Vec<bool>>,
+}
+
+/// What a canonical form forgets.
+#[derive(Debug, Clone, Copy)]
+enum Forget<'a> {
+    /// What no condition can read any more.
+    Unread,
+    /// What neither a condition nor a text of these can read any more.
+    Unshown(&'a Shown),
+    /// Nothing (but the turn, and visits past every cap).
+    Nothing,
+}
+
 /// The canonical form of states of one story (see the module doc).
 #[derive(Debug, Clone)]
 pub(crate) struct Canon {
@@ -207,13 +252,19 @@ pub(crate) struct Canon {
 impl Canon {
     /// The canonical form that forgets what the game can no longer read.
     pub(crate) fn new(story: &Story) -> Canon {
-        Canon::with(story, true)
+        Canon::with(story, Forget::Unread)
+    }
+
+    /// The canonical form that forgets only what neither a condition nor a text can read any
+    /// more (see the module doc): states merged in it show the same texts.
+    pub(crate) fn reading_texts(story: &Story, shown: &Shown) -> Canon {
+        Canon::with(story, Forget::Unshown(shown))
     }
 
     /// The canonical form that forgets nothing but the turn (and visits past every cap): for
     /// checking that forgetting changes no result.
     pub(crate) fn whole(story: &Story) -> Canon {
-        Canon::with(story, false)
+        Canon::with(story, Forget::Nothing)
     }
 
     /// A wrong reduction, for proving that the soundness cross-check catches one: the
@@ -236,7 +287,7 @@ impl Canon {
         canon
     }
 
-    fn with(story: &Story, forget: bool) -> Canon {
+    fn with(story: &Story, forget: Forget) -> Canon {
         let layout = Layout {
             vars: story.vars().len(),
             visits: story.tracked_scenes().len(),
@@ -259,9 +310,13 @@ impl Canon {
         }
         let mut keeps = Vec::new();
         let mut keep_of = Vec::with_capacity(story.scenes().len());
-        if forget {
-            let int_caps = int_caps(story);
-            let live = liveness(story, layout);
+        if let Forget::Unread | Forget::Unshown(_) = forget {
+            let shown = match forget {
+                Forget::Unshown(shown) => Some(shown),
+                Forget::Unread | Forget::Nothing => None,
+            };
+            let int_caps = int_caps(story, shown);
+            let live = liveness(story, layout, shown);
             let mut index = std::collections::HashMap::new();
             for (scene, live) in story.scenes().iter().zip(&live) {
                 let keep = kept(scene, live, layout, &int_caps);
@@ -386,9 +441,19 @@ fn kept(scene: &Scene, live: &Bits, layout: Layout, int_caps: &[Option<IntCap>])
     }
 }
 
+/// Adds every value a text reads: its conditions and the variables it shows.
+fn text_reads(layout: Layout, text: &Text, out: &mut Bits) {
+    text.each_condition(&mut |c| reads(layout, c, out));
+    text.vars(&mut |v| out.insert(v.index()));
+}
+
 /// For each scene, what may be read from a state waiting there: a backward fixed point over
-/// the scene graph. `enter[t]` is what may be read from the moment scene `t` is entered.
-fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
+/// the scene graph. `enter[t]` is what may be read from the moment scene `t` is entered. With
+/// `shown`, what its texts read counts: a scene's text on entering (after its effects on
+/// entering), a choice's text while waiting, a reply after its choice's effects.
+fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>) -> Vec<Bits> {
+    let counts = |texts: fn(&Shown) -> &Vec<bool>, i: usize| shown.is_some_and(|s| texts(s)[i]);
+    let reply_counts = |i: usize, c: usize| shown.is_some_and(|s| s.replies[i][c]);
     let n = story.scenes().len();
     let len = layout.len();
     let mut enter = vec![Bits::new(len); n];
@@ -412,8 +477,12 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
                       back: &Bits,
                       effects: &[Effect],
                       once: Option<u32>,
+                      reply: Option<&Text>,
                       target: &Target| {
         let mut live = Bits::new(len);
+        if let Some(reply) = reply {
+            text_reads(layout, reply, &mut live);
+        }
         match target.branches() {
             // After the section returns, `back` covers where it comes back to.
             [] if let Some((section, _)) = target.call() => live.union(&enter[section.index()]),
@@ -452,25 +521,44 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
         }
         for (i, scene) in story.scenes().iter().enumerate().rev() {
             if scene.ending.is_some() {
+                if counts(|s| &s.texts, i) {
+                    let mut e = Bits::new(len);
+                    text_reads(layout, &scene.text, &mut e);
+                    before_effects(&scene.on_enter, &mut e);
+                    if e != enter[i] {
+                        enter[i] = e;
+                        changed = true;
+                    }
+                }
                 continue;
             }
             // Waiting: every choice's availability, and where each may lead.
             let mut w = Bits::new(len);
-            for c in scene.choices.iter().filter(|c| !c.fallback) {
+            for (ci, c) in scene.choices.iter().enumerate().filter(|(_, c)| !c.fallback) {
                 reads_opt(layout, c.condition.as_ref(), &mut w);
                 if let Some(o) = c.once {
                     w.insert(layout.once(o));
                 }
-                w.union(&transition(&enter, &stay, &back, &c.effects, c.once, &c.target));
+                if counts(|s| &s.menus, i) {
+                    c.text.each_condition(&mut |c| reads(layout, c, &mut w));
+                    c.text.vars(&mut |v| w.insert(v.index()));
+                }
+                let reply = c.reply.as_ref().filter(|_| reply_counts(i, ci));
+                w.union(&transition(
+                    &enter, &stay, &back, &c.effects, c.once, reply, &c.target,
+                ));
             }
             // The fallbacks, taken when no choice is available (on entering, or after a stay).
             let mut f = Bits::new(len);
-            for c in scene.choices.iter().filter(|c| c.fallback) {
+            for (ci, c) in scene.choices.iter().enumerate().filter(|(_, c)| c.fallback) {
                 reads_opt(layout, c.condition.as_ref(), &mut f);
                 if let Some(o) = c.once {
                     f.insert(layout.once(o));
                 }
-                f.union(&transition(&enter, &stay, &back, &c.effects, c.once, &c.target));
+                let reply = c.reply.as_ref().filter(|_| reply_counts(i, ci));
+                f.union(&transition(
+                    &enter, &stay, &back, &c.effects, c.once, reply, &c.target,
+                ));
             }
             let mut s = w.clone();
             s.union(&f);
@@ -478,10 +566,15 @@ fn liveness(story: &Story, layout: Layout) -> Vec<Bits> {
             let mut e = Bits::new(len);
             for a in &scene.autos {
                 reads_opt(layout, a.condition.as_ref(), &mut e);
-                e.union(&transition(&enter, &stay, &back, &a.effects, None, &a.target));
+                e.union(&transition(
+                    &enter, &stay, &back, &a.effects, None, None, &a.target,
+                ));
             }
             if scene.autos.iter().all(|a| a.condition.is_some()) {
                 e.union(&s);
+            }
+            if counts(|s| &s.texts, i) {
+                text_reads(layout, &scene.text, &mut e);
             }
             before_effects(&scene.on_enter, &mut e);
             if s != stay[i] {

@@ -9,11 +9,12 @@
 mod canon;
 pub mod explore;
 pub mod graph;
+pub mod proof;
 pub mod randomtest;
 pub mod replay;
 mod store;
 
-pub(crate) use canon::Canon;
+pub(crate) use canon::{Canon, Shown};
 
 use crate::engine::{self, Dice, GameState, StepError};
 use std::sync::Arc;

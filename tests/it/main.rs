@@ -70,6 +70,7 @@ mod tools_docs;
 mod tools_explore;
 mod tools_graph;
 mod tools_hostile;
+mod tools_proof;
 mod tools_randomtest;
 mod tools_replay;
 mod tools_soundness;

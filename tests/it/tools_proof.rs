@@ -1,0 +1,239 @@
+//! `interview proof`: every paragraph a scene can show, once, with the values of what the game
+//! can still read whenever it is shown, and a route to it. The search must keep apart states
+//! that only a text tells apart (a flag no condition reads), or a version would be missed.
+
+use crate::engine::story;
+use crate::support;
+use interview::story::Story;
+use interview::tools::proof::{Config, Paragraph, proof};
+
+/// Every paragraph of the passage that stops in `scene`.
+fn paragraphs(story: &Story, scene: &str) -> Vec<Paragraph> {
+    let config = Config {
+        max_states: 1_000_000,
+        scenes: vec![story.scene_by_name(scene).unwrap()],
+    };
+    let p = proof(story, &config);
+    assert!(p.complete);
+    p.passages.into_iter().flat_map(|p| p.paragraphs).collect()
+}
+
+/// The scene `bar` of `scenes`: its paragraphs as `text [var = a | b; ...]`, with only the
+/// variables whose values are listed in `vars`, in the order found.
+fn check(scenes: &str, vars: &[&str], expect: &[&str]) {
+    let s = story(scenes);
+    let got: Vec<String> = paragraphs(&s, "bar")
+        .iter()
+        .map(|p| {
+            let when: Vec<String> = p
+                .when
+                .iter()
+                .filter(|k| vars.contains(&k.name.as_str()))
+                .map(|k| format!("{} = {}", k.name, k.values.join(" | ")))
+                .collect();
+            format!("{} [{}]", p.text, when.join("; "))
+        })
+        .collect();
+    assert_eq!(got, expect, "paragraphs of `bar` in {scenes}");
+}
+
+/// Drink or not at the start; a hall in between reads nothing; the bar.
+const DRINK: &str = r#"
+    Scene(id: "start", text: "Evening.", choices: [
+        Choice(text: "Drink", goto: "hall", effects: [ Set("b", true) ]),
+        Choice(text: "Abstain", goto: "hall"),
+    ]),
+    Scene(id: "hall", text: "A hall.", choices: [ Choice(text: "On", goto: "bar") ]),
+"#;
+
+#[test]
+fn a_flag_only_a_text_reads_keeps_its_versions_apart() {
+    // `b` is read by no condition: `explore` forgets it in the hall. The proof must not.
+    check(
+        &format!(
+            r#"{DRINK} Scene(id: "bar", text: "{{if b: You sway. | You stand straight.}} It is loud.",
+                choices: [ Choice(text: "Leave", goto: "end") ]),"#
+        ),
+        &["b"],
+        &[
+            "You sway. It is loud. [b = true]",
+            "1. Leave [b = false | true]",
+            "You stand straight. It is loud. [b = false]",
+        ],
+    );
+}
+
+#[test]
+fn a_line_shown_on_every_route_lists_every_value_beside_it() {
+    // The slip an editor looks for: "your glass" whether he drank or not.
+    check(
+        &format!(
+            r#"{DRINK} Scene(id: "bar", text: "You lift your glass.", choices: [
+                Choice(text: "Leave", goto: "end", if: Flag("b")),
+                Choice(text: "Stay", goto: "end"),
+            ]),"#
+        ),
+        &["b"],
+        &[
+            "You lift your glass. [b = false | true]",
+            "1. Leave\n2. Stay [b = true]",
+            "1. Stay [b = false]",
+        ],
+    );
+}
+
+#[test]
+fn replies_and_passed_scenes_are_paragraphs_of_the_passage() {
+    check(
+        r#"
+        Scene(id: "start", text: "Evening.", choices: [
+            Choice(text: "Drink", goto: "door", effects: [ Add("n", 2) ], reply: "You drink {n}."),
+            Choice(text: "Abstain", goto: "door"),
+        ]),
+        Scene(id: "door", text: "A door swings.", auto: [ Auto(goto: "bar") ]),
+        Scene(id: "bar", text: "The bar.", choices: [ Choice(text: "Leave", goto: "end") ]),
+        "#,
+        &["n"],
+        &[
+            "You drink 3. [n = 3]",
+            "A door swings. [n = 1 | 3]",
+            "The bar. [n = 1 | 3]",
+            "1. Leave [n = 1 | 3]",
+        ],
+    );
+}
+
+#[test]
+fn a_text_that_can_never_show_is_not_listed() {
+    check(
+        r#"
+        Scene(id: "start", text: "Evening.", choices: [ Choice(text: "On", goto: "bar") ]),
+        Scene(id: "bar", text: "{if b: Never. | Always.}", choices: [ Choice(text: "Leave", goto: "end") ]),
+        "#,
+        &[],
+        &["Always. []", "1. Leave []"],
+    );
+}
+
+#[test]
+fn the_route_of_a_paragraph_shows_it_when_typed_into_the_game() {
+    let dir = support::temp_dir("proof", "route");
+    std::fs::write(
+        dir.join("story.ron"),
+        r#"Story(id: "t", title: "T", start: "start", variables: { "b": Bool(false) },
+            endings: { "end": "The End" })"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("scenes.ron"),
+        format!(
+            r#"[{} Scene(id: "bar", text: "{{if b: You sway. | You stand straight.}}",
+                choices: [ Choice(text: "Leave", goto: "end") ]),
+              Scene(id: "end", text: "Fin.", ending: "end")]"#,
+            DRINK
+        ),
+    )
+    .unwrap();
+    let out = support::interview()
+        .args(["--scenes", dir.to_str().unwrap(), "proof", "bar", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paragraphs = json["passages"][0]["paragraphs"].as_array().unwrap();
+    let sober = paragraphs
+        .iter()
+        .find(|p| p["text"] == "You stand straight.")
+        .expect("the sober version is listed");
+    let inputs: Vec<String> = sober["route"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{}\n", s["input"].as_str().unwrap()))
+        .collect();
+    assert_eq!(inputs, ["2\n", "1\n"]);
+    let played = support::interview()
+        .args(["--scenes", dir.to_str().unwrap(), "--plain", "--saves"])
+        .arg(dir.join("saves"))
+        .write_stdin(inputs.concat())
+        .output()
+        .unwrap();
+    let screen = String::from_utf8(played.stdout).unwrap();
+    assert!(screen.contains("You stand straight."), "{screen}");
+    assert!(!screen.contains("You sway."), "{screen}");
+
+    // As text: the header, each paragraph with its values and route.
+    let out = support::interview()
+        .args(["--scenes", dir.to_str().unwrap(), "proof", "bar"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    support::assert_shows(
+        &text,
+        &[
+            "T: 3 paragraphs in 1 scene (searched",
+            "##### bar: 3 paragraphs in 2 different screens",
+            "=== bar ¶1 of 3 (shown by 1 step) ===",
+            "Route (2 choices): 1 1",
+            "    hall: 1. On",
+            "Always: b = true",
+            "You sway.",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_scene_is_a_usage_error_with_the_nearest_id() {
+    let out = support::at_root()
+        .args(["--scenes", "docs/example", "proof", "no_such_scene_at_all"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("no scene `no_such_scene_at_all` in the story"),
+        "{err}"
+    );
+    let first = support::load("docs/example").scenes()[0].id.clone();
+    let typo = format!("{first}x");
+    let out = support::at_root()
+        .args(["--scenes", "docs/example", "proof", &typo])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(&format!("did you mean `{first}`?")), "{err}");
+}
+
+#[test]
+fn every_scene_of_the_example_is_proofed_when_none_is_named() {
+    let out = support::at_root()
+        .args(["--scenes", "docs/example", "proof", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["complete"], true);
+    let shown: Vec<&str> = json["passages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["scene"].as_str().unwrap())
+        .collect();
+    let story = support::load("docs/example");
+    let report = interview::tools::explore::explore(&story, &Default::default(), &mut |_, _| {});
+    // Every scene reached is proofed (a scene only ever passed through shows no screen of its
+    // own), and only those.
+    for p in &shown {
+        assert!(!report.unreached.scenes.iter().any(|u| u.id == *p), "{p}");
+    }
+    assert!(
+        shown.len() >= story.scenes().len() - report.unreached.scenes.len() - 3,
+        "{shown:?}"
+    );
+}
