@@ -144,8 +144,8 @@ fn int_caps(story: &Story, shown: Option<&Shown>) -> Vec<Option<IntCap>> {
     let mut exact = vec![false; n];
     if let Some(shown) = shown {
         for (i, scene) in story.scenes().iter().enumerate() {
-            if shown.texts[i] {
-                scene.text.vars(&mut |v| exact[v.index()] = true);
+            for (para, _) in scene.text.0.iter().zip(&shown.texts[i]).filter(|(_, on)| **on) {
+                para.lines(&mut |l| l.vars(&mut |v| exact[v.index()] = true));
             }
             for (c, choice) in scene.choices.iter().enumerate() {
                 if shown.menus[i] {
@@ -218,8 +218,9 @@ pub(crate) struct Keep {
 /// The texts whose reads count in [`Canon::reading_texts`], by scene index.
 #[derive(Debug, Clone)]
 pub(crate) struct Shown {
-    /// Scenes whose text counts, on entering (after the effects on entering).
-    pub(crate) texts: Vec<bool>,
+    /// For each scene, the paragraphs of its text that count, on entering (after the effects
+    /// on entering).
+    pub(crate) texts: Vec<Vec<bool>>,
     /// Scenes whose choices' texts count, while waiting there.
     pub(crate) menus: Vec<bool>,
     /// For each scene, its choices whose reply counts (after the choice's effects).
@@ -447,12 +448,26 @@ fn text_reads(layout: Layout, text: &Text, out: &mut Bits) {
     text.vars(&mut |v| out.insert(v.index()));
 }
 
+/// Adds every value the paragraphs of `text` that `on` marks read.
+fn paras_read(layout: Layout, text: &Text, on: &[bool], out: &mut Bits) {
+    for (para, _) in text.0.iter().zip(on).filter(|(_, on)| **on) {
+        para.condition()
+            .iter()
+            .for_each(|c| c.each(&mut |c| reads(layout, c, out)));
+        para.lines(&mut |l| {
+            l.each_condition(&mut |c| reads(layout, c, out));
+            l.vars(&mut |v| out.insert(v.index()));
+        });
+    }
+}
+
 /// For each scene, what may be read from a state waiting there: a backward fixed point over
 /// the scene graph. `enter[t]` is what may be read from the moment scene `t` is entered. With
 /// `shown`, what its texts read counts: a scene's text on entering (after its effects on
 /// entering), a choice's text while waiting, a reply after its choice's effects.
 fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>) -> Vec<Bits> {
-    let counts = |texts: fn(&Shown) -> &Vec<bool>, i: usize| shown.is_some_and(|s| texts(s)[i]);
+    let menu_counts = |i: usize| shown.is_some_and(|s| s.menus[i]);
+    let text_counts = |i: usize| shown.map(|s| s.texts[i].as_slice()).filter(|t| t.contains(&true));
     let reply_counts = |i: usize, c: usize| shown.is_some_and(|s| s.replies[i][c]);
     let n = story.scenes().len();
     let len = layout.len();
@@ -521,9 +536,9 @@ fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>) -> Vec<Bits> {
         }
         for (i, scene) in story.scenes().iter().enumerate().rev() {
             if scene.ending.is_some() {
-                if counts(|s| &s.texts, i) {
+                if let Some(on) = text_counts(i) {
                     let mut e = Bits::new(len);
-                    text_reads(layout, &scene.text, &mut e);
+                    paras_read(layout, &scene.text, on, &mut e);
                     before_effects(&scene.on_enter, &mut e);
                     if e != enter[i] {
                         enter[i] = e;
@@ -539,7 +554,7 @@ fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>) -> Vec<Bits> {
                 if let Some(o) = c.once {
                     w.insert(layout.once(o));
                 }
-                if counts(|s| &s.menus, i) {
+                if menu_counts(i) {
                     c.text.each_condition(&mut |c| reads(layout, c, &mut w));
                     c.text.vars(&mut |v| w.insert(v.index()));
                 }
@@ -573,8 +588,8 @@ fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>) -> Vec<Bits> {
             if scene.autos.iter().all(|a| a.condition.is_some()) {
                 e.union(&s);
             }
-            if counts(|s| &s.texts, i) {
-                text_reads(layout, &scene.text, &mut e);
+            if let Some(on) = text_counts(i) {
+                paras_read(layout, &scene.text, on, &mut e);
             }
             before_effects(&scene.on_enter, &mut e);
             if s != stay[i] {

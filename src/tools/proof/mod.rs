@@ -1,0 +1,385 @@
+//! `interview proof`: the proofing copy of a story. Every paragraph a player can be shown in
+//! each scene, once, with what the game holds whenever it is shown and a shortest way to it.
+//!
+//! A screen is what one step shows: the reply of the choice taken, the texts of scenes passed
+//! on the way, the text of the scene the game stops in and its menu. The search is
+//! `explore`'s (breadth first, random outcomes enumerated) over states reduced in the form
+//! that keeps whatever the texts searched for can read (see `Canon::reading_texts`), so two
+//! steps that show different words there never merge. Keeping what every text of a scene
+//! reads at once would multiply the states past any search (an ending reads half the story),
+//! so a scene's texts are split into pieces (what leads in; each paragraph of its text; its
+//! menu) and pieces that read the same values are searched together (`graph.rs`), one search
+//! per group (`search.rs`). Each different paragraph is listed once, with the value of every
+//! variable the game can still read there (or the paragraph reads), gathered over every step
+//! that shows it: a line that assumes what the player may not have done shows up as a variable
+//! with more than one value beside it.
+//!
+//! The idea is Twine's proofing formats (a story printed passage by passage for an editor),
+//! taken further for branching text: each paragraph comes with the states it is read in.
+//! Text alternatives (`{seq: ..}`, `{cycle: ..}`, `{once: ..}`) are shown as on first sight,
+//! a `{shuffle: ..}` by its first item (the tools' dice draw no text).
+
+mod graph;
+mod search;
+
+use crate::story::{SceneId, Story, Value};
+use crate::tools::plural;
+use graph::{Graph, Group, Piece};
+use serde::Serialize;
+
+/// How far to search, and what to print.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Stop each scene's search after this many distinct states (the proof then says it is
+    /// incomplete).
+    pub max_states: usize,
+    /// The scenes whose passages are wanted (a screen belongs to the scene it stops in);
+    /// empty for every scene.
+    pub scenes: Vec<SceneId>,
+}
+
+/// The paragraphs of the passages asked for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proof {
+    /// The story's title.
+    pub story: String,
+    /// Distinct states searched, over every scene's search.
+    pub states: usize,
+    /// True when every search reached every reachable state (else paragraphs may be missing).
+    pub complete: bool,
+    /// The passages, by scene in the story's order; scenes never shown are left out.
+    pub passages: Vec<Passage>,
+}
+
+/// What the player can be shown on stopping in one scene.
+#[derive(Debug, Clone, Serialize)]
+pub struct Passage {
+    pub scene: String,
+    /// Every different paragraph of those screens: what leads in (replies, scenes passed),
+    /// then the scene's own paragraphs as written, then its menus; each part in the order
+    /// first shown (breadth first: the first has the shortest route).
+    pub paragraphs: Vec<Paragraph>,
+}
+
+/// One paragraph a passage can show (each choice of a menu counts as one, `[choice] …`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Paragraph {
+    pub text: String,
+    /// How many of the steps searched show it (states merged as above count once).
+    pub steps: usize,
+    /// A shortest route whose last step shows it.
+    pub route: Vec<RouteStep>,
+    /// Each variable the game can still read in the scene (a choice id's count included), with
+    /// every value it has when this paragraph is shown, in increasing order.
+    pub when: Vec<Known>,
+}
+
+/// A variable and the values it has when a paragraph is shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct Known {
+    pub name: String,
+    pub values: Vec<String>,
+    /// Its one value is its initial one (then the text output leaves it out).
+    pub initial: bool,
+}
+
+/// A choice on a route.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteStep {
+    /// The scene where the choice is made.
+    pub scene: String,
+    /// What the player types: the choice's number on screen.
+    pub input: String,
+    /// The choice's text on screen.
+    pub choice: String,
+}
+
+/// Searches `story` and collects every paragraph of the passages `config` asks for.
+pub fn proof(story: &Story, config: &Config) -> Proof {
+    let graph = Graph::new(story);
+    let mut targets: Vec<SceneId> = if config.scenes.is_empty() {
+        story.scene_ids().collect()
+    } else {
+        config.scenes.clone()
+    };
+    targets.sort_unstable();
+    targets.dedup();
+    let (mut states, mut complete) = (0, true);
+    let mut passages = Vec::new();
+    for target in targets {
+        let (passage, searched, done) = passage(story, &graph, target, config.max_states);
+        states += searched;
+        complete &= done;
+        if !passage.paragraphs.is_empty() {
+            passages.push(passage);
+        }
+    }
+    Proof {
+        story: story.title().to_owned(),
+        states,
+        complete,
+        passages,
+    }
+}
+
+/// The passage that stops in `target`: one search per group of its pieces (see
+/// `Graph::groups`), the paragraphs merged. Also the states searched and whether every search
+/// was complete.
+fn passage(story: &Story, graph: &Graph, target: SceneId, max_states: usize) -> (Passage, usize, bool) {
+    // (piece, text) -> paragraph, in the order of pieces, then as found.
+    let mut merged: Vec<(Piece, search::Seen)> = Vec::new();
+    let groups = graph.groups(story, target);
+    // All pieces in one search first: one search is cheaper while what they read together
+    // stays within the limit; past it, one search per group.
+    let all = Group::together(&groups);
+    let whole = search::search(story, graph, target, &all, max_states);
+    let (mut states, every) = (whole.states, all.pieces.len());
+    let searches = if whole.complete || groups.len() == 1 {
+        vec![(all, whole)]
+    } else {
+        let each = |group: Group| {
+            let found = search::search(story, graph, target, &group, max_states);
+            (group, found)
+        };
+        groups.into_iter().map(each).collect()
+    };
+    let mut complete = true;
+    for (group, found) in searches {
+        if group.pieces.len() < every {
+            states += found.states;
+        }
+        complete &= found.complete;
+        for seen in found.paragraphs {
+            let piece = group.pieces[seen.piece];
+            match merged
+                .iter_mut()
+                .find(|(p, m)| *p == piece && m.text == seen.text)
+            {
+                Some((_, m)) => merge(m, seen),
+                None => merged.push((piece, seen)),
+            }
+        }
+    }
+    let order = |p: &Piece| match *p {
+        Piece::Incoming => 0,
+        Piece::Para(i) => 1 + i,
+        Piece::Menu => usize::MAX,
+    };
+    merged.sort_by_key(|(p, _)| order(p));
+    let paragraphs = merged
+        .into_iter()
+        .map(|(_, seen)| paragraph(story, seen))
+        .collect();
+    let passage = Passage {
+        scene: story.scene(target).id.clone(),
+        paragraphs,
+    };
+    (passage, states, complete)
+}
+
+/// Adds what another search saw of the same paragraph: its values, its steps, a shorter route.
+fn merge(into: &mut search::Seen, seen: search::Seen) {
+    into.steps += seen.steps;
+    if seen.route.len() < into.route.len() {
+        into.route = seen.route;
+    }
+    for (var, values) in seen.when {
+        match into.when.iter_mut().find(|(v, _)| *v == var) {
+            Some((_, known)) => values.into_iter().for_each(|x| {
+                if !known.contains(&x) {
+                    known.push(x);
+                }
+            }),
+            None => into.when.push((var, values)),
+        }
+    }
+}
+
+/// A paragraph as reported: its variables by name, in the story's order, values sorted.
+fn paragraph(story: &Story, mut seen: search::Seen) -> Paragraph {
+    seen.when.sort_by_key(|(v, _)| *v);
+    let when = seen
+        .when
+        .into_iter()
+        .map(|(v, mut values)| {
+            values.sort_by(compare);
+            let decl = &story.vars()[v as usize];
+            Known {
+                name: decl.name.clone(),
+                initial: values.len() == 1 && values[0] == decl.initial,
+                values: values.iter().map(Value::to_string).collect(),
+            }
+        })
+        .collect();
+    Paragraph {
+        text: seen.text,
+        steps: seen.steps,
+        route: seen.route,
+        when,
+    }
+}
+
+/// Values in increasing order: false before true, numbers by size, texts alphabetically.
+fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
+    match (a, b) {
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Text(x), Value::Text(y)) => x.cmp(y),
+        // One variable has one kind.
+        (Value::Bool(_) | Value::Int(_) | Value::Text(_), _) => std::cmp::Ordering::Equal,
+    }
+}
+
+/// The proof as text: for each passage, each paragraph with the values beside it and a route.
+pub fn render(proof: &Proof) -> String {
+    let mut out = String::new();
+    let total: usize = proof.passages.iter().map(|p| p.paragraphs.len()).sum();
+    out.push_str(&format!(
+        "{}: {} in {} (searched {} states{}).\n",
+        proof.story,
+        plural(total, "paragraph"),
+        plural(proof.passages.len(), "scene"),
+        proof.states,
+        if proof.complete {
+            ", every reachable one"
+        } else {
+            "; cut short at --max-states: some paragraphs may be missing"
+        },
+    ));
+    for p in &proof.passages {
+        out.push_str(&format!(
+            "\n##### {}: {}\n",
+            p.scene,
+            plural(p.paragraphs.len(), "paragraph")
+        ));
+        for (i, para) in p.paragraphs.iter().enumerate() {
+            out.push_str(&format!(
+                "\n=== {} ¶{} of {} (shown by {}) ===\n",
+                p.scene,
+                i + 1,
+                p.paragraphs.len(),
+                plural(para.steps, "step"),
+            ));
+            render_route(&para.route, &mut out);
+            let (varies, always): (Vec<&Known>, Vec<&Known>) = para
+                .when
+                .iter()
+                .filter(|k| !k.initial)
+                .partition(|k| k.values.len() > 1);
+            let list = |ks: &[&Known]| {
+                ks.iter()
+                    .map(|k| format!("{} = {}", k.name, k.values.join(" | ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            if !varies.is_empty() {
+                out.push_str(&format!("Varies: {}\n", list(&varies)));
+            }
+            if !always.is_empty() {
+                // Variables still at their initial value are left out.
+                out.push_str(&format!("Always: {}\n", list(&always)));
+            }
+            out.push('\n');
+            out.push_str(&para.text);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A route as the inputs to type, then its last few choices as shown.
+fn render_route(route: &[RouteStep], out: &mut String) {
+    const SHOWN: usize = 3;
+    if route.is_empty() {
+        out.push_str("Route: the start of the game.\n");
+        return;
+    }
+    let inputs: Vec<&str> = route.iter().map(|s| s.input.as_str()).collect();
+    out.push_str(&format!(
+        "Route ({}): {}\n",
+        plural(route.len(), "choice"),
+        inputs.join(" ")
+    ));
+    if route.len() > SHOWN {
+        out.push_str("    ...\n");
+    }
+    for s in &route[route.len().saturating_sub(SHOWN)..] {
+        out.push_str(&format!("    {}: {}. {}\n", s.scene, s.input, s.choice));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, Dice, GameState, Outcome, Rng};
+    use crate::story::load_story;
+    use std::collections::HashSet;
+
+    /// A player's dice, but texts of a `{shuffle: ..}` show their first item, as in the proof.
+    struct FirstText(Rng);
+
+    impl Dice for FirstText {
+        fn pick(&mut self, weights: &[u32]) -> usize {
+            self.0.pick(weights)
+        }
+        fn shuffle(&mut self, _n: usize) -> usize {
+            0
+        }
+    }
+
+    /// The paragraphs of a screen, as a player reads it.
+    fn screen(story: &Story, state: &GameState, outcome: &Outcome) -> Vec<String> {
+        let mut texts: Vec<String> = outcome.reply.iter().chain(&outcome.passed).cloned().collect();
+        if !outcome.stayed {
+            texts.push(engine::view(story, state).text);
+        }
+        texts.extend(search::menu(story, state));
+        let paragraphs = texts.iter().flat_map(|t| t.split("\n\n")).map(str::to_owned);
+        paragraphs.filter(|p| !p.trim().is_empty()).collect()
+    }
+
+    /// Random games of the built-in story never show a paragraph the proof of that scene
+    /// lacks: the reductions keep apart every two states whose texts differ there. (Texts
+    /// with alternatives are shown as on first sight in both.)
+    #[test]
+    fn random_games_show_nothing_the_proof_misses() {
+        let story = load_story(&crate::files::embedded_story()).story.unwrap();
+        for scene in ["restaurant_table", "restaurant_civil", "loft_record"] {
+            let target = story.scene_by_name(scene).unwrap();
+            let config = Config {
+                max_states: 1_000_000,
+                scenes: vec![target],
+            };
+            let p = proof(&story, &config);
+            assert!(p.complete);
+            let known: HashSet<&str> = p
+                .passages
+                .iter()
+                .flat_map(|p| &p.paragraphs)
+                .map(|p| p.text.as_str())
+                .collect();
+            let mut seen = 0;
+            for seed in 0..300 {
+                let mut dice = FirstText(Rng::from_seed(seed));
+                let (mut state, _) = engine::new_game(&story, seed).unwrap();
+                let mut available = Vec::new();
+                for _ in 0..300 {
+                    engine::available(&story, &state, &mut available);
+                    if available.is_empty() {
+                        break;
+                    }
+                    let index = available[dice.0.pick(&vec![1; available.len()])];
+                    state.texts.iter_mut().for_each(|n| *n = 0);
+                    let outcome = engine::choose_with(&story, &mut state, index, &mut dice).unwrap();
+                    if state.scene == target {
+                        for p in screen(&story, &state, &outcome) {
+                            assert!(known.contains(p.as_str()), "`{scene}` showed, seed {seed}:\n{p}");
+                            seen += 1;
+                        }
+                    }
+                }
+            }
+            assert!(seen > 0, "no random game reached `{scene}`");
+        }
+    }
+}
