@@ -278,4 +278,9 @@ fn texts_that_read_different_values_are_searched_apart_when_together_they_are_to
     assert_eq!(texts(&apart).len(), 4 + 4 + 1, "{:?}", texts(&apart));
     // Too few states even apart: the proof says so.
     assert!(!run(3).complete);
+    // Too few even for what leads to the bar with no text read: no use splitting, so two
+    // searches (with the texts, then without) and no more.
+    let short = run(2);
+    assert!(!short.complete);
+    assert!(short.states <= 2 * 2, "{}", short.states);
 }

@@ -6,7 +6,7 @@ use crate::tools::Shown;
 use std::collections::HashMap;
 
 /// A part of the screens that stop in a scene.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Piece {
     /// The reply of the choice taken and the texts of scenes passed on the way.
     Incoming,
@@ -170,8 +170,8 @@ impl Graph {
         groups
     }
 
-    /// The scenes from which `target` may still be shown: those with a way to it.
-    pub(super) fn leading_to(&self, target: SceneId) -> Vec<bool> {
+    /// The scenes from which one of `targets` may still be shown: those with a way to it.
+    pub(super) fn leading_to(&self, targets: &[SceneId]) -> Vec<bool> {
         let n = self.passes.len();
         let mut into: Vec<Vec<usize>> = vec![Vec::new(); n];
         for s in 0..n {
@@ -179,8 +179,8 @@ impl Graph {
             outs.for_each(|u| into[u.index()].push(s));
         }
         let mut reach = vec![false; n];
-        reach[target.index()] = true;
-        let mut stack = vec![target.index()];
+        let mut stack: Vec<usize> = targets.iter().map(|t| t.index()).collect();
+        stack.iter().for_each(|&t| reach[t] = true);
         while let Some(u) = stack.pop() {
             for &s in &into[u] {
                 if !reach[s] {

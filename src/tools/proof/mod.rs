@@ -24,7 +24,8 @@ mod search;
 
 use crate::story::{SceneId, Story, Value};
 use crate::tools::plural;
-use graph::{Graph, Group, Piece};
+use graph::{Graph, Piece};
+use search::Leaf;
 use serde::Serialize;
 
 /// How far to search, and what to print.
@@ -94,7 +95,11 @@ pub struct RouteStep {
     pub choice: String,
 }
 
-/// Searches `story` and collects every paragraph of the passages `config` asks for.
+/// Searches `story` and collects every paragraph of the passages `config` asks for. Every
+/// piece of every scene asked for is first searched for at once; a search cut short at
+/// `max_states` is split in two halves, each searched again, down to one group of pieces
+/// that read the same values (see `Graph::groups`): a story whose texts read little is proofed
+/// in one search, one whose texts read much in as many as it needs.
 pub fn proof(story: &Story, config: &Config) -> Proof {
     let graph = Graph::new(story);
     let mut targets: Vec<SceneId> = if config.scenes.is_empty() {
@@ -104,77 +109,87 @@ pub fn proof(story: &Story, config: &Config) -> Proof {
     };
     targets.sort_unstable();
     targets.dedup();
-    let (mut states, mut complete) = (0, true);
+    let leaves: Vec<Leaf> = targets
+        .iter()
+        .flat_map(|&target| {
+            let groups = graph.groups(story, target);
+            groups.into_iter().map(move |group| Leaf { target, group })
+        })
+        .collect();
+    let mut found = Found::default();
+    found.search(story, &graph, &leaves, config.max_states);
     let mut passages = Vec::new();
     for target in targets {
-        let (passage, searched, done) = passage(story, &graph, target, config.max_states);
-        states += searched;
-        complete &= done;
-        if !passage.paragraphs.is_empty() {
-            passages.push(passage);
+        let mut merged: Vec<search::Seen> = Vec::new();
+        for seen in found.paragraphs.extract_if(.., |s| s.target == target) {
+            match merged
+                .iter_mut()
+                .find(|m| m.piece == seen.piece && m.text == seen.text)
+            {
+                Some(m) => merge(m, seen),
+                None => merged.push(seen),
+            }
+        }
+        let order = |p: &Piece| match *p {
+            Piece::Incoming => 0,
+            Piece::Para(i) => 1 + i,
+            Piece::Menu => usize::MAX,
+        };
+        merged.sort_by_key(|s| order(&s.piece));
+        if !merged.is_empty() {
+            passages.push(Passage {
+                scene: story.scene(target).id.clone(),
+                paragraphs: merged.into_iter().map(|s| paragraph(story, s)).collect(),
+            });
         }
     }
     Proof {
         story: story.title().to_owned(),
-        states,
-        complete,
+        states: found.states,
+        complete: found.complete,
         passages,
     }
 }
 
-/// The passage that stops in `target`: one search per group of its pieces (see
-/// `Graph::groups`), the paragraphs merged. Also the states searched and whether every search
-/// was complete.
-fn passage(story: &Story, graph: &Graph, target: SceneId, max_states: usize) -> (Passage, usize, bool) {
-    // (piece, text) -> paragraph, in the order of pieces, then as found.
-    let mut merged: Vec<(Piece, search::Seen)> = Vec::new();
-    let groups = graph.groups(story, target);
-    // All pieces in one search first: one search is cheaper while what they read together
-    // stays within the limit; past it, one search per group.
-    let all = Group::together(&groups);
-    let whole = search::search(story, graph, target, &all, max_states);
-    let (mut states, every) = (whole.states, all.pieces.len());
-    let searches = if whole.complete || groups.len() == 1 {
-        vec![(all, whole)]
-    } else {
-        let each = |group: Group| {
-            let found = search::search(story, graph, target, &group, max_states);
-            (group, found)
-        };
-        groups.into_iter().map(each).collect()
-    };
-    let mut complete = true;
-    for (group, found) in searches {
-        if group.pieces.len() < every {
-            states += found.states;
-        }
-        complete &= found.complete;
-        for seen in found.paragraphs {
-            let piece = group.pieces[seen.piece];
-            match merged
-                .iter_mut()
-                .find(|(p, m)| *p == piece && m.text == seen.text)
-            {
-                Some((_, m)) => merge(m, seen),
-                None => merged.push((piece, seen)),
-            }
+/// What the searches of a proof found, together.
+struct Found {
+    paragraphs: Vec<search::Seen>,
+    states: usize,
+    complete: bool,
+}
+
+impl Default for Found {
+    fn default() -> Found {
+        Found {
+            paragraphs: Vec::new(),
+            states: 0,
+            complete: true,
         }
     }
-    let order = |p: &Piece| match *p {
-        Piece::Incoming => 0,
-        Piece::Para(i) => 1 + i,
-        Piece::Menu => usize::MAX,
-    };
-    merged.sort_by_key(|(p, _)| order(p));
-    let paragraphs = merged
-        .into_iter()
-        .map(|(_, seen)| paragraph(story, seen))
-        .collect();
-    let passage = Passage {
-        scene: story.scene(target).id.clone(),
-        paragraphs,
-    };
-    (passage, states, complete)
+}
+
+impl Found {
+    /// Searches for `leaves` at once, and again in halves while a search is cut short and
+    /// halves can help: not when the states that lead to these scenes are too many even with
+    /// no text read (then what was found is kept, and the proof is incomplete).
+    fn search(&mut self, story: &Story, graph: &Graph, leaves: &[Leaf], max_states: usize) {
+        let found = search::search(story, graph, leaves, max_states);
+        self.states += found.states;
+        let split = !found.complete && leaves.len() > 1 && {
+            let bare: Vec<Leaf> = leaves.iter().map(Leaf::bare).collect();
+            let base = search::search(story, graph, &bare, max_states);
+            self.states += base.states;
+            base.complete
+        };
+        if split {
+            let (a, b) = leaves.split_at(leaves.len() / 2);
+            self.search(story, graph, a, max_states);
+            self.search(story, graph, b, max_states);
+        } else {
+            self.complete &= found.complete;
+            self.paragraphs.extend(found.paragraphs);
+        }
+    }
 }
 
 /// Adds what another search saw of the same paragraph: its values, its steps, a shorter route.

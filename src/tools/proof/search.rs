@@ -21,48 +21,80 @@ pub(super) struct Searched {
     pub(super) complete: bool,
 }
 
-/// Searches the paragraphs `group` shows in `target`.
-pub(super) fn search(
-    story: &Story,
-    graph: &Graph,
-    target: SceneId,
-    group: &Group,
-    max_states: usize,
-) -> Searched {
-    let canon = Canon::reading_texts(story, &group.shown);
-    let keep = canon.keep(target);
-    let mut kept: Vec<u32> = keep
-        .vars
-        .iter()
-        .copied()
-        .chain(keep.capped.iter().map(|&(v, _)| v))
-        .collect();
-    each_read(story, &group.shown, &mut |r| kept.extend(r.var().map(|v| v.0)));
-    kept.sort_unstable();
-    kept.dedup();
+/// Some pieces of the screens that stop in one scene.
+#[derive(Debug, Clone)]
+pub(super) struct Leaf {
+    pub(super) target: SceneId,
+    pub(super) group: Group,
+}
+
+impl Leaf {
+    /// The same scene with no piece and no text read: a search for it finds what leads there.
+    pub(super) fn bare(&self) -> Leaf {
+        let mut group = self.group.clone();
+        group.pieces.clear();
+        let off = |v: &mut Vec<bool>| v.iter_mut().for_each(|x| *x = false);
+        group.shown.texts.iter_mut().for_each(off);
+        off(&mut group.shown.menus);
+        group.shown.replies.iter_mut().for_each(off);
+        Leaf {
+            target: self.target,
+            group,
+        }
+    }
+}
+
+/// What a search looks for in one scene.
+struct Target {
+    pieces: Vec<Piece>,
+    /// Each paragraph of the scene's text, alone.
+    paras: Vec<Text>,
+    /// The variables listed beside each paragraph, by index: those the canonical form keeps in
+    /// the scene and those its pieces read.
+    kept: Vec<u32>,
+}
+
+/// Searches the paragraphs `leaves` show, all in one search.
+pub(super) fn search(story: &Story, graph: &Graph, leaves: &[Leaf], max_states: usize) -> Searched {
+    let groups: Vec<Group> = leaves.iter().map(|l| l.group.clone()).collect();
+    let shown = Group::together(&groups).shown;
+    let canon = Canon::reading_texts(story, &shown);
+    let mut targets: Vec<Option<Target>> = (0..story.scenes().len()).map(|_| None).collect();
+    for leaf in leaves {
+        let scene = story.scene(leaf.target);
+        let target = targets[leaf.target.index()].get_or_insert_with(|| {
+            let keep = canon.keep(leaf.target);
+            let kept = keep
+                .vars
+                .iter()
+                .copied()
+                .chain(keep.capped.iter().map(|&(v, _)| v));
+            Target {
+                pieces: Vec::new(),
+                paras: scene.text.0.iter().map(|p| Text(vec![p.clone()])).collect(),
+                kept: kept.collect(),
+            }
+        });
+        target.pieces.extend_from_slice(&leaf.group.pieces);
+        each_read(story, &leaf.group.shown, &mut |r| {
+            target.kept.extend(r.var().map(|v| v.0))
+        });
+        target.kept.sort_unstable();
+        target.kept.dedup();
+    }
     let max_states = max_states.clamp(1, u32::MAX as usize - 1);
-    let paras = story
-        .scene(target)
-        .text
-        .0
-        .iter()
-        .map(|p| Text(vec![p.clone()]))
-        .collect();
     let mut search = Search {
         story,
         store: StateStore::new(story, &canon, max_states),
         nodes: Vec::new(),
         max_states,
-        target,
-        pieces: group.pieces.clone(),
-        paras,
-        kept,
+        targets,
         found: Vec::new(),
         index: HashMap::new(),
         seen: HashSet::new(),
         row: Vec::new(),
     };
-    let leads = graph.leading_to(target);
+    let leads = graph.leading_to(&leaves.iter().map(|l| l.target).collect::<Vec<_>>());
     let mut complete = search.start();
     let mut state = GameState::blank(story, 0);
     let mut available = Vec::new();
@@ -86,8 +118,8 @@ pub(super) fn search(
 
 /// A paragraph a search found.
 pub(super) struct Seen {
-    /// Its piece, by index in the group's pieces.
-    pub(super) piece: usize,
+    pub(super) target: SceneId,
+    pub(super) piece: Piece,
     pub(super) text: String,
     pub(super) steps: usize,
     pub(super) route: Vec<RouteStep>,
@@ -98,13 +130,13 @@ pub(super) struct Seen {
 /// A paragraph found, before its route is built.
 struct Found {
     text: String,
-    /// Its piece, by index in [`Search::pieces`].
-    piece: usize,
+    target: SceneId,
+    piece: Piece,
     steps: usize,
     /// The state the step was made from ([`ROOT`] for the start) and the choice.
     parent: u32,
     choice: u32,
-    /// For each kept variable (see [`Search::kept`]), the values it had when shown.
+    /// For each kept variable of its target (see [`Target::kept`]), the values it had.
     values: Vec<Vec<Value>>,
 }
 
@@ -114,19 +146,14 @@ struct Search<'s> {
     /// For each state: the state it was first reached from and the choice.
     nodes: Vec<(u32, u32)>,
     max_states: usize,
-    /// The scene whose screens are searched.
-    target: SceneId,
-    pieces: Vec<Piece>,
-    /// Each paragraph of the target's text, alone.
-    paras: Vec<Text>,
-    /// The variables listed beside each paragraph, by index: those the canonical form keeps in
-    /// `target` and those the pieces read.
-    kept: Vec<u32>,
+    /// What is looked for in each scene, by index (`None` for scenes not searched for).
+    targets: Vec<Option<Target>>,
     found: Vec<Found>,
-    /// Each paragraph's index in `found`, by piece and text.
-    index: HashMap<(usize, String), usize>,
-    /// The paragraphs (by index) already gathered with a set of values.
-    seen: HashSet<(Vec<usize>, Vec<Value>)>,
+    /// Each paragraph's index in `found`, by scene, piece and text.
+    index: HashMap<(SceneId, Piece, String), usize>,
+    /// The paragraphs (by index) already gathered with a set of values, by a 128-bit hash of
+    /// both (the pairs themselves would take more memory than the states).
+    seen: HashSet<u128>,
     row: Vec<u64>,
 }
 
@@ -174,7 +201,7 @@ impl Search<'_> {
 
     /// Records what a step showed, and the state it led to. False when the search is full.
     fn reached(&mut self, parent: u32, choice: u32, state: GameState, outcome: &Outcome) -> bool {
-        if state.scene == self.target {
+        if self.targets[state.scene.index()].is_some() {
             self.gather(parent, choice, &state, outcome);
         }
         self.row.resize(self.store.stride(), 0);
@@ -190,38 +217,43 @@ impl Search<'_> {
         true
     }
 
-    /// Adds what the pieces show in a screen that stops in the target, and the values beside.
+    /// Adds what the pieces show in a screen that stops in a target, and the values beside.
     fn gather(&mut self, parent: u32, choice: u32, state: &GameState, outcome: &Outcome) {
+        let scene = state.scene;
+        let Some(target) = &self.targets[scene.index()] else {
+            return;
+        };
         let mut shown = Vec::new();
-        for (p, piece) in self.pieces.iter().enumerate() {
-            match *piece {
+        for &piece in &target.pieces {
+            match piece {
                 Piece::Incoming => {
                     for text in outcome.reply.iter().chain(&outcome.passed) {
-                        shown.extend(text.split("\n\n").map(|t| (p, t.to_owned())));
+                        shown.extend(text.split("\n\n").map(|t| (piece, t.to_owned())));
                     }
                 }
                 Piece::Para(i) if !outcome.stayed => {
-                    let text = engine::render_text(state, &self.paras[i]);
-                    shown.extend(text.split("\n\n").map(|t| (p, t.to_owned())));
+                    let text = engine::render_text(state, &target.paras[i]);
+                    shown.extend(text.split("\n\n").map(|t| (piece, t.to_owned())));
                 }
                 Piece::Para(_) => {}
-                Piece::Menu => shown.extend(menu(self.story, state).into_iter().map(|t| (p, t))),
+                Piece::Menu => shown.extend(menu(self.story, state).into_iter().map(|t| (piece, t))),
             }
         }
         shown.retain(|(_, t)| !t.trim().is_empty());
-        let at: Vec<usize> = shown
-            .into_iter()
-            .map(|(piece, text)| self.paragraph(piece, text, parent, choice))
-            .collect();
-        at.iter().for_each(|&i| self.found[i].steps += 1);
         // The state as played, not in canonical form: every kept variable is one the state
         // stepped from still held (what the pieces read, or what is read from here on).
-        let values: Vec<Value> = self
+        let values: Vec<Value> = target
             .kept
             .iter()
             .map(|&v| state.vars()[v as usize].clone())
             .collect();
-        if self.seen.contains(&(at.clone(), values.clone())) {
+        let kept = target.kept.len();
+        let at: Vec<usize> = shown
+            .into_iter()
+            .map(|(piece, text)| self.paragraph(scene, piece, text, kept, parent, choice))
+            .collect();
+        at.iter().for_each(|&i| self.found[i].steps += 1);
+        if !self.seen.insert(fingerprint(&at, &values)) {
             return;
         }
         for &i in &at {
@@ -231,22 +263,33 @@ impl Search<'_> {
                 }
             }
         }
-        self.seen.insert((at, values));
     }
 
-    /// The index of a paragraph, added when new (first shown by `choice` from `parent`).
-    fn paragraph(&mut self, piece: usize, text: String, parent: u32, choice: u32) -> usize {
-        if let Some(&i) = self.index.get(&(piece, text.clone())) {
+    /// The index of a paragraph, added when new (first shown by `choice` from `parent`; `kept`
+    /// variables listed beside it).
+    fn paragraph(
+        &mut self,
+        target: SceneId,
+        piece: Piece,
+        text: String,
+        kept: usize,
+        parent: u32,
+        choice: u32,
+    ) -> usize {
+        let key = (target, piece, text);
+        if let Some(&i) = self.index.get(&key) {
             return i;
         }
-        self.index.insert((piece, text.clone()), self.found.len());
+        let text = key.2.clone();
+        self.index.insert(key, self.found.len());
         self.found.push(Found {
             text,
+            target,
             piece,
             steps: 0,
             parent,
             choice,
-            values: vec![Vec::new(); self.kept.len()],
+            values: vec![Vec::new(); kept],
         });
         self.found.len() - 1
     }
@@ -286,12 +329,16 @@ impl Search<'_> {
                     self.route_to(f.parent, &mut route);
                     route.push(self.route_step(f.parent, f.choice));
                 }
+                let kept = &self.targets[f.target.index()]
+                    .as_ref()
+                    .map_or(&[][..], |t| &t.kept[..]);
                 Seen {
+                    target: f.target,
                     piece: f.piece,
                     text: f.text.clone(),
                     steps: f.steps,
                     route,
-                    when: self.kept.iter().copied().zip(f.values.iter().cloned()).collect(),
+                    when: kept.iter().copied().zip(f.values.iter().cloned()).collect(),
                 }
             })
             .collect()
@@ -315,4 +362,23 @@ pub(super) fn menu(story: &Story, state: &GameState) -> Vec<String> {
             (None, false) => format!("[locked] {}", c.text),
         })
         .collect()
+}
+
+/// A 128-bit hash of paragraphs and values: two 64-bit hashes keyed apart.
+fn fingerprint(at: &[usize], values: &[Value]) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |key: u8| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        key.hash(&mut h);
+        at.hash(&mut h);
+        for v in values {
+            match v {
+                Value::Bool(b) => (0u8, *b).hash(&mut h),
+                Value::Int(i) => (1u8, *i).hash(&mut h),
+                Value::Text(t) => (2u8, t).hash(&mut h),
+            }
+        }
+        h.finish()
+    };
+    u128::from(half(0)) << 64 | u128::from(half(1))
 }
