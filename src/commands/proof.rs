@@ -3,6 +3,7 @@
 use super::{Error, Outcome, StorySource, load, print_report};
 use crate::story::Story;
 use crate::tools::proof::{Config, proof, render};
+use std::io::{IsTerminal, Write as _};
 
 /// What the `proof` subcommand was asked.
 #[derive(Debug, Clone)]
@@ -30,7 +31,19 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
         max_states: options.max_states,
         scenes,
     };
-    let proof = proof(&story, &config);
+    // Progress on a terminal only, as `explore`'s: a whole story can take minutes.
+    let terminal = std::io::stderr().is_terminal();
+    let mut progress = |searches: usize, states: usize| {
+        if terminal {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\rproof: {searches} searches, {states} states...");
+            let _ = err.flush();
+        }
+    };
+    let proof = proof(&story, &config, &mut progress);
+    if terminal {
+        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+    }
     print_report(&proof, options.json, render);
     Ok(Outcome::Success)
 }

@@ -100,7 +100,9 @@ pub struct RouteStep {
 /// `max_states` is split in two halves, each searched again, down to one group of pieces
 /// that read the same values (see `Graph::groups`): a story whose texts read little is proofed
 /// in one search, one whose texts read much in as many as it needs.
-pub fn proof(story: &Story, config: &Config) -> Proof {
+///
+/// `progress` is called after each search with the searches made and the states searched so far.
+pub fn proof(story: &Story, config: &Config, progress: &mut dyn FnMut(usize, usize)) -> Proof {
     let graph = Graph::new(story);
     let mut targets: Vec<SceneId> = if config.scenes.is_empty() {
         story.scene_ids().collect()
@@ -117,7 +119,7 @@ pub fn proof(story: &Story, config: &Config) -> Proof {
         })
         .collect();
     let mut found = Found::default();
-    found.search(story, &graph, &leaves, config.max_states);
+    found.search(story, &graph, &leaves, config.max_states, progress);
     let mut passages = Vec::new();
     for target in targets {
         let mut merged: Vec<search::Seen> = Vec::new();
@@ -155,6 +157,7 @@ pub fn proof(story: &Story, config: &Config) -> Proof {
 struct Found {
     paragraphs: Vec<search::Seen>,
     states: usize,
+    searches: usize,
     complete: bool,
 }
 
@@ -163,6 +166,7 @@ impl Default for Found {
         Found {
             paragraphs: Vec::new(),
             states: 0,
+            searches: 0,
             complete: true,
         }
     }
@@ -172,19 +176,30 @@ impl Found {
     /// Searches for `leaves` at once, and again in halves while a search is cut short and
     /// halves can help: not when the states that lead to these scenes are too many even with
     /// no text read (then what was found is kept, and the proof is incomplete).
-    fn search(&mut self, story: &Story, graph: &Graph, leaves: &[Leaf], max_states: usize) {
-        let found = search::search(story, graph, leaves, max_states);
-        self.states += found.states;
+    fn search(
+        &mut self,
+        story: &Story,
+        graph: &Graph,
+        leaves: &[Leaf],
+        max_states: usize,
+        progress: &mut dyn FnMut(usize, usize),
+    ) {
+        let mut run = |me: &mut Found, leaves: &[Leaf]| {
+            let found = search::search(story, graph, leaves, max_states);
+            me.states += found.states;
+            me.searches += 1;
+            progress(me.searches, me.states);
+            found
+        };
+        let found = run(self, leaves);
         let split = !found.complete && leaves.len() > 1 && {
             let bare: Vec<Leaf> = leaves.iter().map(Leaf::bare).collect();
-            let base = search::search(story, graph, &bare, max_states);
-            self.states += base.states;
-            base.complete
+            run(self, &bare).complete
         };
         if split {
             let (a, b) = leaves.split_at(leaves.len() / 2);
-            self.search(story, graph, a, max_states);
-            self.search(story, graph, b, max_states);
+            self.search(story, graph, a, max_states, progress);
+            self.search(story, graph, b, max_states, progress);
         } else {
             self.complete &= found.complete;
             self.paragraphs.extend(found.paragraphs);
@@ -365,7 +380,7 @@ mod tests {
                 max_states: 1_000_000,
                 scenes: vec![target],
             };
-            let p = proof(&story, &config);
+            let p = proof(&story, &config, &mut |_, _| {});
             assert!(p.complete);
             let known: HashSet<&str> = p
                 .passages
