@@ -24,11 +24,10 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
     let story = load(source)?;
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |states: usize, queue: usize| {
-        if terminal {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\rexplore: {states} states, {queue} to explore...");
-            let _ = err.flush();
-        }
+        super::progress_line(
+            terminal,
+            format_args!("explore: {states} states, {queue} to explore..."),
+        );
     };
     let config = Config {
         max_states: options.max_states,

@@ -186,6 +186,17 @@ pub fn load_files(read: &StoryFiles, options: &LoadOptions) -> Loaded {
     loaded
 }
 
+/// Rewrites the progress line of a long tool on stderr (`\r`, then `line`), when stderr is a
+/// terminal: piped or redirected, nothing is written.
+pub(crate) fn progress_line(terminal: bool, line: std::fmt::Arguments) {
+    use std::io::Write as _;
+    if terminal {
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r{line}");
+        let _ = err.flush();
+    }
+}
+
 /// Prints a tool's report on standard output: as pretty JSON with `json`, else as `text`
 /// renders it; either way made `visible` (story text may hold escapes).
 pub(crate) fn print_report<R: serde::Serialize>(report: &R, json: bool, text: impl FnOnce(&R) -> String) {

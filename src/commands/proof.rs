@@ -34,11 +34,10 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
     // Progress on a terminal only, as `explore`'s: a whole story can take minutes.
     let terminal = std::io::stderr().is_terminal();
     let mut progress = |searches: usize, states: usize| {
-        if terminal {
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "\rproof: {searches} searches, {states} states...");
-            let _ = err.flush();
-        }
+        super::progress_line(
+            terminal,
+            format_args!("proof: {searches} searches, {states} states..."),
+        );
     };
     let proof = proof(&story, &config, &mut progress);
     if terminal {
