@@ -83,6 +83,14 @@ fn replies_and_choices_carry_their_marks() {
 
 #[test]
 fn check_reports_presentation_problems_where_they_are() {
+    // A locked choice's reason is plain words: a construct in it would be shown raw.
+    check(
+        "locked_reason_braces",
+        0,
+        &[
+            "scenes.ron:4:24: warning: a locked choice's reason is shown as written: `{..}` is not read here (to vary the reason, write two choices with opposite conditions)",
+        ],
+    );
     check(
         "present_unclosed",
         0,

@@ -484,7 +484,22 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
             let locked = match &c.locked {
                 RawLocked::Hide => Locked::Hide,
                 RawLocked::Show => Locked::Show,
-                RawLocked::Explain(s) => Locked::Explain(fold_whitespace(s)),
+                RawLocked::Explain(s) => {
+                    // A reason is plain words: `{if ..}` and the like are not read in it.
+                    if s.contains('{') {
+                        self.cx.at(
+                            Severity::Warning,
+                            file,
+                            &with(&p, Seg::Field("locked")),
+                            "a locked choice's reason is shown as written: `{..}` is not read \
+                             here (to vary the reason, write two choices with opposite conditions)"
+                                .into(),
+                            None,
+                            None,
+                        );
+                    }
+                    Locked::Explain(fold_whitespace(s))
+                }
             };
             if c.fallback && locked != Locked::Hide {
                 self.cx.error(
