@@ -333,6 +333,52 @@ impl Tracked {
     }
 }
 
+/// The scenes a transition may lead to directly: its scenes (for a `call`, the section and
+/// the scene it returns to), and for a `return` every return point of the story, since where
+/// it lands depends on the call stack. May repeat a scene.
+pub(crate) fn targets(story: &Story, target: &Target) -> Vec<SceneId> {
+    let mut out = Vec::new();
+    target.scenes(&mut |s| out.push(s));
+    if target.is_return() {
+        story.return_points(&mut |r| out.push(r.scene()));
+    }
+    out
+}
+
+/// For each scene, the scenes entering it may pass on to without a menu shown: its autos'
+/// and fallbacks' [`targets`], followed on. The scene itself comes first; each scene once.
+pub(crate) fn pass_closures(story: &Story) -> Vec<Box<[SceneId]>> {
+    let passes_to = |scene: &crate::story::Scene| -> Vec<SceneId> {
+        let autos = scene.autos.iter().flat_map(|a| targets(story, &a.target));
+        let fallbacks = scene
+            .choices
+            .iter()
+            .filter(|c| c.fallback)
+            .flat_map(|c| targets(story, &c.target));
+        autos.chain(fallbacks).collect()
+    };
+    let direct: Vec<Vec<SceneId>> = story.scenes().iter().map(passes_to).collect();
+    // `stamp[u] == s + 1` marks `u` as found from `s`: no clearing between scenes.
+    let mut stamp = vec![0usize; story.scenes().len()];
+    (0..story.scenes().len())
+        .map(|s| {
+            let mut seen = vec![SceneId(s as u32)];
+            stamp[s] = s + 1;
+            let mut stack = vec![SceneId(s as u32)];
+            while let Some(t) = stack.pop() {
+                for &u in &direct[t.index()] {
+                    if stamp[u.index()] != s + 1 {
+                        stamp[u.index()] = s + 1;
+                        seen.push(u);
+                        stack.push(u);
+                    }
+                }
+            }
+            seen.into_boxed_slice()
+        })
+        .collect()
+}
+
 /// A choice's text as written, with `{name}` where it shows a variable.
 pub(crate) fn line_as_written(story: &Story, line: &Line) -> String {
     let mut out = String::new();

@@ -5,7 +5,9 @@ use super::{Config, Report};
 use crate::engine::{self, GameState, StepError};
 use crate::story::{Effect, SceneId, Story, Target};
 use crate::tools::store::StateStore;
-use crate::tools::{Canon, Enumerator, Forced, SameBranches, Tracked, is_story_error};
+use crate::tools::{
+    Canon, Enumerator, Forced, SameBranches, Tracked, is_story_error, pass_closures, targets,
+};
 
 pub(super) const ROOT: u32 = u32::MAX;
 pub(super) const START: u32 = u32::MAX;
@@ -76,7 +78,7 @@ pub(super) struct Search<'s> {
     pub(super) next: u32,
     /// For each scene, the scenes a step that enters it may pass through (autos and
     /// fallbacks, followed on), itself included.
-    pub(super) passes: Vec<Box<[u32]>>,
+    pub(super) passes: Vec<Box<[SceneId]>>,
     /// Scenes whose `passes` are all seen, with every fallback among them taken: a step into
     /// one has nothing new to show (this only ever becomes true).
     pub(super) settled: Vec<bool>,
@@ -156,51 +158,6 @@ pub(super) fn explore_in_batches(
     search.report()
 }
 
-/// The scenes a transition may lead to directly (for a `Return`, every return point of the
-/// story: where it lands depends on the call stack).
-fn targets(story: &Story, target: &Target) -> Vec<u32> {
-    let mut out = Vec::new();
-    target.scenes(&mut |s| out.push(s.0));
-    if target.is_return() {
-        story.return_points(&mut |r| out.push(r.scene().0));
-    }
-    out
-}
-
-/// For each scene, the scenes reachable from it by autos and fallbacks, itself included.
-fn pass_closures(story: &Story) -> Vec<Box<[u32]>> {
-    let passes_to = |s: usize| -> Vec<u32> {
-        let scene = &story.scenes()[s];
-        let autos = scene.autos.iter().flat_map(|a| targets(story, &a.target));
-        let fallbacks = scene
-            .choices
-            .iter()
-            .filter(|c| c.fallback)
-            .flat_map(|c| targets(story, &c.target));
-        autos.chain(fallbacks).collect()
-    };
-    let direct: Vec<Vec<u32>> = (0..story.scenes().len()).map(passes_to).collect();
-    // `stamp[u] == s + 1` marks `u` as found from `s`: no clearing between scenes.
-    let mut stamp = vec![0usize; story.scenes().len()];
-    (0..story.scenes().len())
-        .map(|s| {
-            let mut seen = vec![s as u32];
-            stamp[s] = s + 1;
-            let mut stack = vec![s as u32];
-            while let Some(t) = stack.pop() {
-                for &u in &direct[t as usize] {
-                    if stamp[u as usize] != s + 1 {
-                        stamp[u as usize] = s + 1;
-                        seen.push(u);
-                        stack.push(u);
-                    }
-                }
-            }
-            seen.into_boxed_slice()
-        })
-        .collect()
-}
-
 /// The variables each effect writes, into `out`.
 fn written(effects: &[Effect], out: &mut Vec<u32>) {
     out.extend(effects.iter().map(|e| e.var().0));
@@ -216,7 +173,7 @@ fn transition_writes(effects: &[Effect], target: &Target, out: &mut Vec<u32>) {
 /// For each scene, the variables a step from there may write: its choices' effects, and
 /// everything entering their targets may do (effects on entering, autos and fallbacks, in
 /// every scene the step may pass through: see [`pass_closures`]).
-fn step_writes(story: &Story, passes: &[Box<[u32]>]) -> Vec<Box<[u32]>> {
+fn step_writes(story: &Story, passes: &[Box<[SceneId]>]) -> Vec<Box<[u32]>> {
     let entering: Vec<Vec<u32>> = story
         .scenes()
         .iter()
@@ -243,10 +200,10 @@ fn step_writes(story: &Story, passes: &[Box<[u32]>]) -> Vec<Box<[u32]>> {
             for c in scene.choices.iter().filter(|c| !c.fallback) {
                 transition_writes(&c.effects, &c.target, &mut out);
                 for t in targets(story, &c.target) {
-                    for &u in passes[t as usize].iter() {
-                        if stamp[u as usize] != s + 1 {
-                            stamp[u as usize] = s + 1;
-                            out.extend_from_slice(&entering[u as usize]);
+                    for &u in passes[t.index()].iter() {
+                        if stamp[u.index()] != s + 1 {
+                            stamp[u.index()] = s + 1;
+                            out.extend_from_slice(&entering[u.index()]);
                         }
                     }
                 }
@@ -505,7 +462,7 @@ impl<'s> Search<'s> {
             }
             let unseen = self.passes[t.index()]
                 .iter()
-                .any(|&s| !self.scene_seen[s as usize] || self.fallback_left[s as usize]);
+                .any(|&s| !self.scene_seen[s.index()] || self.fallback_left[s.index()]);
             self.settled[t.index()] = !unseen;
             unseen
         };

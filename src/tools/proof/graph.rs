@@ -2,7 +2,7 @@
 //! show, grouped by what they read, and the scenes from which it may still be shown.
 
 use crate::story::{Condition, Read, SceneId, Story, Text};
-use crate::tools::Shown;
+use crate::tools::{Shown, pass_closures, targets};
 use std::collections::HashMap;
 
 /// A part of the screens that stop in a scene.
@@ -43,61 +43,25 @@ pub(super) struct Graph {
     autos: Vec<Vec<SceneId>>,
     /// For each scene, the scenes entering it may pass on to without a choice shown (autos
     /// and fallbacks, followed on), itself included.
-    passes: Vec<Vec<SceneId>>,
+    passes: Vec<Box<[SceneId]>>,
 }
 
 impl Graph {
     pub(super) fn new(story: &Story) -> Graph {
-        let mut returns = Vec::new();
-        story.return_points(&mut |p| returns.push(p.scene()));
-        let leads = |target: &crate::story::Target| {
-            let mut out = Vec::new();
-            target.scenes(&mut |s| out.push(s));
-            if let Some((section, _)) = target.call() {
-                out.push(section);
-            }
-            if target.is_return() {
-                out.extend(returns.iter().copied());
-            }
-            out
-        };
         let choices: Vec<Vec<Vec<SceneId>>> = story
             .scenes()
             .iter()
-            .map(|s| s.choices.iter().map(|c| leads(&c.target)).collect())
+            .map(|s| s.choices.iter().map(|c| targets(story, &c.target)).collect())
             .collect();
         let autos: Vec<Vec<SceneId>> = story
             .scenes()
             .iter()
-            .map(|s| s.autos.iter().flat_map(|a| leads(&a.target)).collect())
-            .collect();
-        let passes = (0..story.scenes().len())
-            .map(|i| {
-                let mut seen = vec![SceneId(i as u32)];
-                let mut at = 0;
-                while at < seen.len() {
-                    let s = seen[at].index();
-                    at += 1;
-                    let scene = &story.scenes()[s];
-                    let fallbacks = scene
-                        .choices
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, c)| c.fallback)
-                        .flat_map(|(c, _)| choices[s][c].iter());
-                    for &u in autos[s].iter().chain(fallbacks) {
-                        if !seen.contains(&u) {
-                            seen.push(u);
-                        }
-                    }
-                }
-                seen
-            })
+            .map(|s| s.autos.iter().flat_map(|a| targets(story, &a.target)).collect())
             .collect();
         Graph {
             choices,
             autos,
-            passes,
+            passes: pass_closures(story),
         }
     }
 
