@@ -374,7 +374,7 @@ mod tests {
     #[test]
     fn random_games_show_nothing_the_proof_misses() {
         let story = load_story(&crate::files::embedded_story()).story.unwrap();
-        for scene in ["restaurant_table", "restaurant_civil", "loft_record"] {
+        for scene in ["restaurant_table", "restaurant_civil", "loft_turn"] {
             let target = story.scene_by_name(scene).unwrap();
             let config = Config {
                 max_states: 1_000_000,
