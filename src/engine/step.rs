@@ -7,7 +7,8 @@ use super::eval::{apply, holds};
 use super::render::{Marks, push_line, render_text_marked};
 use super::state::{GameState, Rng};
 use crate::story::*;
-use rand::RngExt;
+use rand::{Rng as _, RngExt, SeedableRng};
+use rand_pcg::Pcg32;
 
 /// Where random outcomes come from.
 pub trait Dice {
@@ -15,9 +16,11 @@ pub trait Dice {
     /// is positive; an index with weight 0 is never returned.
     fn pick(&mut self, weights: &[u32]) -> usize;
 
-    /// Picks one of `n` texts of a `{shuffle: ..}` (at least one), all equally likely. The
-    /// tools' dice, which never look at texts, pick the first.
-    fn shuffle(&mut self, n: usize) -> usize {
+    /// Picks one of `n` texts of a `{shuffle: ..}` (at least one), all equally likely.
+    /// `key` tells this showing apart from every other one of the game: the turn and the
+    /// text's slot. The tools' dice, which never look at texts, pick the first.
+    fn shuffle(&mut self, n: usize, key: u64) -> usize {
+        let _ = key;
         self.pick(&vec![1; n.max(1)])
     }
 }
@@ -33,6 +36,17 @@ impl Dice for Rng {
             r -= u64::from(w);
         }
         weights.iter().rposition(|&w| w > 0).unwrap_or(0)
+    }
+
+    /// A side draw that leaves the game's stream where it was: adding, removing or showing a
+    /// `{shuffle: ..}` never changes what a later `Chance` or branch rolls, so editing prose
+    /// keeps a seed's walkthrough on its route. Seeded by the stream's next value (not taken)
+    /// and `key`, as ink seeds each shuffle from the story seed and the sequence's identity
+    /// rather than from its main random stream.
+    fn shuffle(&mut self, n: usize, key: u64) -> usize {
+        let next = self.0.clone().next_u64();
+        let mut side = Pcg32::seed_from_u64(next ^ key.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        side.random_range(0..n.max(1) as u64) as usize
     }
 }
 
@@ -588,6 +602,7 @@ fn advance(state: &mut GameState, alts: &[(u32, AltKind, u32)], dice: &mut impl 
 }
 
 fn advance_each(state: &mut GameState, alts: &[(u32, AltKind, u32)], dice: &mut impl Dice) {
+    let turn = u64::from(state.turn) << 32;
     for &(slot, kind, n) in alts {
         let Some(count) = state.texts.get_mut(slot as usize) else {
             continue;
@@ -595,7 +610,7 @@ fn advance_each(state: &mut GameState, alts: &[(u32, AltKind, u32)], dice: &mut 
         *count = match kind {
             AltKind::Seq | AltKind::Once => count.saturating_add(1).min(n.saturating_add(1)),
             AltKind::Cycle => *count % n.max(1) + 1,
-            AltKind::Shuffle => dice.shuffle(n as usize) as u32,
+            AltKind::Shuffle => dice.shuffle(n as usize, turn | u64::from(slot)) as u32,
         };
     }
 }

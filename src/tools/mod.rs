@@ -128,7 +128,7 @@ fn odds_with_same(weights: &[u32], same: &[u32], pick: usize) -> f64 {
 
 impl Dice for Enumerator {
     /// A text never changes where the game goes: no outcome to enumerate.
-    fn shuffle(&mut self, _n: usize) -> usize {
+    fn shuffle(&mut self, _n: usize, _key: u64) -> usize {
         0
     }
 
@@ -238,7 +238,7 @@ impl<'a> Forced<'a> {
 
 impl Dice for Forced<'_> {
     /// As [`Enumerator`]: shuffled texts take no pick of the path.
-    fn shuffle(&mut self, _n: usize) -> usize {
+    fn shuffle(&mut self, _n: usize, _key: u64) -> usize {
         0
     }
 

@@ -484,6 +484,52 @@ fn a_shuffle_is_drawn_from_the_game_seed() {
     assert_eq!(all.into_iter().collect::<Vec<_>>(), ["Blue.", "Green.", "Red."]);
 }
 
+/// A scene whose menu two coin tosses decide on every entry; `prose` is put into the scene's
+/// text and into the reply of the choice that tosses again.
+fn tosses(prose: &str) -> interview::story::Story {
+    let manifest = r#"Story(id: "toss", title: "Toss", start: "toss", endings: { "done": "Done" })"#;
+    let scenes = format!(
+        r#"[
+        Scene(id: "toss", text: "Toss. {prose}",
+          choices: [
+            Choice(text: "Left", goto: "toss", if: Chance(50)),
+            Choice(text: "Right", goto: "toss", if: Chance(50)),
+            Choice(text: "Stop", goto: "done"),
+            Choice(text: "Toss again", reply: "{prose}", goto: "toss"),
+          ]),
+        Scene(id: "done", text: "Done.", ending: "done"),
+    ]"#
+    );
+    let files = vec![
+        support::file("story.ron", manifest),
+        support::file("scenes.ron", scenes),
+    ];
+    let loaded = interview::story::load_story(&files);
+    let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
+    loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
+}
+
+#[test]
+fn a_shuffle_never_moves_a_later_roll() {
+    // Adding varying prose must not send a seed's walkthrough down another route: a shuffle
+    // draws beside the game's random stream, not from it (ink seeds its shuffles apart too).
+    let menus = |s: &interview::story::Story, seed: u64| -> Vec<Vec<String>> {
+        let (mut state, _) = engine::new_game(s, seed).unwrap();
+        let mut out = Vec::new();
+        for _ in 0..20 {
+            let view = engine::view(s, &state);
+            out.push(view.choices.iter().map(|c| c.text.clone()).collect());
+            engine::choose(s, &mut state, 3).unwrap();
+        }
+        out
+    };
+    let plain = tosses("Flip.");
+    let varied = tosses("{shuffle: Flip. | Spin. | Catch.} {shuffle: Up. | Down.}");
+    for seed in 0..20 {
+        assert_eq!(menus(&plain, seed), menus(&varied, seed), "seed {seed}");
+    }
+}
+
 #[test]
 fn explore_with_varying_texts_agrees_with_the_search_over_whole_states() {
     let s = varying_story();

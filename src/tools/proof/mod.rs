@@ -352,7 +352,7 @@ mod tests {
         fn pick(&mut self, weights: &[u32]) -> usize {
             self.0.pick(weights)
         }
-        fn shuffle(&mut self, _n: usize) -> usize {
+        fn shuffle(&mut self, _n: usize, _key: u64) -> usize {
             0
         }
     }
