@@ -239,6 +239,17 @@ fn a_game_saved_after_replies_loads_the_same_and_plays_on_the_same() {
 
 // Named conditions: declared once in the manifest, used as `Is("name")`.
 
+/// The story of a manifest and one scene file; panics with the errors if it does not load.
+fn built(manifest: &str, scenes: &str) -> interview::story::Story {
+    let files = vec![
+        support::file("story.ron", manifest),
+        support::file("scenes.ron", scenes),
+    ];
+    let loaded = interview::story::load_story(&files);
+    let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
+    loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
+}
+
 /// A story whose manifest names conditions (one built on another), used in a choice, a
 /// paragraph and the notebook.
 fn named_story() -> interview::story::Story {
@@ -259,13 +270,7 @@ fn named_story() -> interview::story::Story {
           ]),
         Scene(id: "out", text: "Outside.", ending: "out"),
     ]"#;
-    let files = vec![
-        support::file("story.ron", manifest),
-        support::file("scenes.ron", scenes),
-    ];
-    let loaded = interview::story::load_story(&files);
-    let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
-    loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
+    built(manifest, scenes)
 }
 
 #[test]
@@ -378,13 +383,7 @@ fn vary(plain: bool) -> interview::story::Story {
     } else {
         scenes.to_owned()
     };
-    let files = vec![
-        support::file("story.ron", manifest),
-        support::file("scenes.ron", scenes),
-    ];
-    let loaded = interview::story::load_story(&files);
-    let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
-    loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
+    built(manifest, &scenes)
 }
 
 /// `text` with every `{..}` replaced by `x`.
@@ -500,13 +499,7 @@ fn tosses(prose: &str) -> interview::story::Story {
         Scene(id: "done", text: "Done.", ending: "done"),
     ]"#
     );
-    let files = vec![
-        support::file("story.ron", manifest),
-        support::file("scenes.ron", scenes),
-    ];
-    let loaded = interview::story::load_story(&files);
-    let errors: Vec<String> = loaded.errors().map(|d| d.headline()).collect();
-    loaded.story.unwrap_or_else(|| panic!("{errors:#?}"))
+    built(manifest, &scenes)
 }
 
 #[test]
