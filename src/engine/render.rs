@@ -64,6 +64,16 @@ pub fn render_text_marked(state: &GameState, text: &Text, out: &mut String, mark
     }
 }
 
+/// Appends a construct's text, taking away the space before it when it opens with a comma or
+/// a stop (not an ellipsis): the author wrote the space outside the braces, for the other text.
+fn push_shown(out: &mut String, start: usize, text: &str) {
+    let opens_with_stop = text.starts_with([',', '.', ';', ':', '!', '?']) && !text.starts_with("..");
+    if opens_with_stop && out.len() > start && out.ends_with(' ') {
+        out.pop();
+    }
+    out.push_str(text);
+}
+
 /// Marks past the end of a text trimmed short, moved to its end.
 fn clamp(marks: &mut Marks, len: usize) {
     for m in marks.iter_mut().rev() {
@@ -95,23 +105,29 @@ fn push_pieces(state: &GameState, line: &Line, out: &mut String, marks: &mut Mar
     use std::fmt::Write;
     let start = out.len();
     // A construct that showed nothing (`{once: ..}` used up, an `{if ..}` without its other
-    // text) leaves no double space behind, nor a space at either end of the line.
+    // text) leaves no double space behind, nor a space at either end of the line or just inside
+    // an opening quote or bracket. A construct's text that opens with a comma or a stop takes
+    // the space before it away: `door {if wet: , dripping | . Dry}` reads `door, dripping`.
     let mut gap = false;
     for piece in &line.0 {
         let before = out.len();
         match piece {
             Piece::Lit(s) => match s.strip_prefix(' ') {
-                Some(rest) if gap && (out.len() == start || out.ends_with([' ', '\n'])) => out.push_str(rest),
+                Some(rest)
+                    if gap && (out.len() == start || out.ends_with([' ', '\n', '“', '‘', '(', '['])) =>
+                {
+                    out.push_str(rest)
+                }
                 _ => out.push_str(s),
             },
             Piece::Var(v) => {
                 let _ = write!(out, "{}", state.vars[v.index()]);
             }
-            Piece::If(c, yes, no) => out.push_str(if holds(state, c) { yes } else { no }),
+            Piece::If(c, yes, no) => push_shown(out, start, if holds(state, c) { yes } else { no }),
             Piece::Alt { kind, slot, items } => {
                 let count = state.texts.get(*slot as usize).copied().unwrap_or(0);
                 if let Some(i) = kind.pick(count, items.len()) {
-                    out.push_str(&items[i]);
+                    push_shown(out, start, &items[i]);
                 }
             }
             Piece::Mark(m @ (Mark::Break | Mark::Pause)) => {

@@ -503,6 +503,41 @@ fn tosses(prose: &str) -> interview::story::Story {
 }
 
 #[test]
+fn spaces_written_outside_the_braces_fall_where_they_belong() {
+    let manifest = r#"Story(id: "sp", title: "Sp", start: "room",
+        variables: { "a": Bool(false), "b": Bool(true) }, endings: { "out": "Out" })"#;
+    let scenes = r#"[
+        Scene(id: "room", text: [
+            Text("“{if a: Sorry.} {if a: Really.} For the rest.”"),
+            Text("“{if b: Sorry.} {if a: Really.} For the rest.”"),
+            Text("The door {if b: , wet, | . Dry} opens."),
+            Text("The door {if a: , wet, | . Dry,} opens."),
+            Text("Wait {if b: ... | no} more."),
+        ], choices: [ Choice(text: "Go", goto: "out") ]),
+        Scene(id: "out", text: "Out.", ending: "out"),
+    ]"#;
+    let s = built(manifest, scenes);
+    let (state, _) = engine::new_game(&s, 1).unwrap();
+    let paragraphs: Vec<String> = engine::view(&s, &state)
+        .text
+        .split("\n\n")
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        paragraphs,
+        [
+            // Nothing shown: no space just inside the quote.
+            "“For the rest.”",
+            "“Sorry. For the rest.”",
+            // A comma or a stop takes the space before it away; an ellipsis keeps it.
+            "The door, wet, opens.",
+            "The door. Dry, opens.",
+            "Wait ... more.",
+        ]
+    );
+}
+
+#[test]
 fn a_shuffle_never_moves_a_later_roll() {
     // Adding varying prose must not send a seed's walkthrough down another route: a shuffle
     // draws beside the game's random stream, not from it (ink seeds its shuffles apart too).

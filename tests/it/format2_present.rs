@@ -91,6 +91,16 @@ fn check_reports_presentation_problems_where_they_are() {
             "scenes.ron:4:24: warning: a locked choice's reason is shown as written: `{..}` is not read here (to vary the reason, write two choices with opposite conditions)",
         ],
     );
+    // A text in braces is trimmed: a word next to the braces would be glued to it.
+    check(
+        "glued_text",
+        0,
+        &[
+            "scenes.ron:3:24: warning: `Then you go` runs into the text before the braces (it shows without a space)",
+            "scenes.ron:4:30: warning: `and wipe you` runs into the text before the braces (it shows without a space)",
+            "scenes.ron:5:16: warning: `Sorry.` runs into the text after the braces (it shows without a space)",
+        ],
+    );
     check(
         "present_unclosed",
         0,

@@ -139,6 +139,13 @@ impl Builder<'_, '_, '_> {
                             None => self.var_ref(name.trim(), file, p, None).map(Piece::Var),
                         },
                     };
+                    if let Some(piece) = &piece {
+                        let next = chars.peek().map(|&(_, c)| c);
+                        if let Some((message, help)) = glued(&lit, piece, next) {
+                            let label = Some("alternatives are trimmed at both ends".into());
+                            self.cx.at(Severity::Warning, file, p, message, label, Some(help));
+                        }
+                    }
                     self.cx.narrow = None;
                     if let Some(piece) = piece {
                         if !lit.is_empty() {
@@ -162,6 +169,57 @@ impl Builder<'_, '_, '_> {
         }
         Line(pieces)
     }
+}
+
+/// A word a construct's text would run into, with the message and the fix, or `None`: a text
+/// shown in braces is trimmed, so `scotch.{if a: For | ..}` shows `scotch.For`, `back{if a: .
+/// Then | and}` shows `backand` and `{if a: Sorry. | }For` shows `Sorry.For`. The space belongs
+/// outside the braces (the renderer takes it away again before a comma or a stop, and after an
+/// opening quote when the braces show nothing). A suffix (`cup{if many: s}`) is left alone.
+fn glued(before: &str, piece: &Piece, next: Option<char>) -> Option<(String, String)> {
+    let items: Vec<&str> = match piece {
+        Piece::If(_, yes, no) => vec![yes, no],
+        Piece::Alt { items, .. } => items.iter().map(String::as_str).collect(),
+        Piece::Lit(_) | Piece::Var(_) | Piece::Mark(_) => return None,
+    };
+    let stop = |c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?');
+    let starts_word = |t: &str| t.starts_with(|c: char| c.is_alphanumeric() || c == '“');
+    let ends_stop = |t: &str| t.ends_with(stop);
+    let last = before.chars().next_back();
+    let word = items.iter().find(|t| starts_word(t));
+    let left = match (last, word) {
+        // A sentence's stop straight before a word: `scotch.For`.
+        (Some(c), Some(w)) if stop(c) => Some(w),
+        // A word before, and the texts disagree: one opens with a stop, another with a word.
+        (Some(c), Some(w)) if c.is_alphanumeric() && items.iter().any(|t| t.starts_with(stop)) => Some(w),
+        _ => None,
+    };
+    if let Some(w) = left {
+        let shown: String = w.chars().take(12).collect::<String>().trim_end().to_owned();
+        return Some((
+            format!("`{shown}` runs into the text before the braces (it shows without a space)"),
+            "put the space before the braces: the text in them is trimmed".into(),
+        ));
+    }
+    let right = match next {
+        Some(n) if n.is_alphanumeric() || n == '“' => items.iter().find(|t| ends_stop(t)),
+        _ => None,
+    };
+    right.map(|t| {
+        let tail: String = t
+            .chars()
+            .rev()
+            .take(12)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let tail = tail.trim_start();
+        (
+            format!("`{tail}` runs into the text after the braces (it shows without a space)"),
+            "put the space after the braces: the text in them is trimmed".into(),
+        )
+    })
 }
 
 impl Builder<'_, '_, '_> {
