@@ -19,8 +19,7 @@ pub trait Dice {
     /// Picks one of `n` texts of a `{shuffle: ..}` (at least one), all equally likely.
     /// `key` tells this showing apart from every other one of the game: the turn and the
     /// text's slot. The tools' dice, which never look at texts, pick the first.
-    fn shuffle(&mut self, n: usize, key: u64) -> usize {
-        let _ = key;
+    fn shuffle(&mut self, n: usize, _key: u64) -> usize {
         self.pick(&vec![1; n.max(1)])
     }
 }

@@ -96,9 +96,9 @@ fn check_reports_presentation_problems_where_they_are() {
         "glued_text",
         0,
         &[
-            "scenes.ron:3:24: warning: `Then you go` runs into the text before the braces (it shows without a space)",
-            "scenes.ron:4:30: warning: `and wipe you` runs into the text before the braces (it shows without a space)",
-            "scenes.ron:5:16: warning: `Sorry.` runs into the text after the braces (it shows without a space)",
+            "scenes.ron:3:24: warning: `stop.Then` shows without a space: the text in braces is trimmed",
+            "scenes.ron:4:30: warning: `backand` shows without a space: the text in braces is trimmed",
+            "scenes.ron:5:16: warning: `Sorry.For` shows without a space: the text in braces is trimmed",
         ],
     );
     check(

@@ -140,8 +140,8 @@ impl Builder<'_, '_, '_> {
                         },
                     };
                     if let Some(piece) = &piece {
-                        let next = chars.peek().map(|&(_, c)| c);
-                        if let Some((message, help)) = glued(&lit, piece, next) {
+                        let after = chars.peek().map_or("", |&(i, _)| &folded[i..]);
+                        if let Some((message, help)) = glued(&lit, piece, after) {
                             let label = Some("alternatives are trimmed at both ends".into());
                             self.cx.at(Severity::Warning, file, p, message, label, Some(help));
                         }
@@ -171,12 +171,13 @@ impl Builder<'_, '_, '_> {
     }
 }
 
-/// A word a construct's text would run into, with the message and the fix, or `None`: a text
-/// shown in braces is trimmed, so `scotch.{if a: For | ..}` shows `scotch.For`, `back{if a: .
-/// Then | and}` shows `backand` and `{if a: Sorry. | }For` shows `Sorry.For`. The space belongs
-/// outside the braces (the renderer takes it away again before a comma or a stop, and after an
-/// opening quote when the braces show nothing). A suffix (`cup{if many: s}`) is left alone.
-fn glued(before: &str, piece: &Piece, next: Option<char>) -> Option<(String, String)> {
+/// Two words a construct's text would run together, as they would show, with the fix, or
+/// `None`: a text shown in braces is trimmed, so `scotch.{if a: For | ..}` shows `scotch.For`,
+/// `back{if a: . Then | and}` shows `backand` and `{if a: Sorry. | }For` shows `Sorry.For`.
+/// The space belongs outside the braces (the renderer takes it away again before a comma or a
+/// stop, and after an opening quote when the braces show nothing). A suffix (`cup{if many: s}`)
+/// is left alone. `before` and `after` are the text either side of the braces.
+fn glued(before: &str, piece: &Piece, after: &str) -> Option<(String, String)> {
     let items: Vec<&str> = match piece {
         Piece::If(_, yes, no) => vec![yes, no],
         Piece::Alt { items, .. } => items.iter().map(String::as_str).collect(),
@@ -184,7 +185,8 @@ fn glued(before: &str, piece: &Piece, next: Option<char>) -> Option<(String, Str
     };
     let stop = |c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?');
     let starts_word = |t: &str| t.starts_with(|c: char| c.is_alphanumeric() || c == '“');
-    let ends_stop = |t: &str| t.ends_with(stop);
+    let first_word = |t: &str| t.split(' ').next().unwrap_or("").to_owned();
+    let last_word = |t: &str| t.rsplit(' ').next().unwrap_or("").to_owned();
     let last = before.chars().next_back();
     let word = items.iter().find(|t| starts_word(t));
     let left = match (last, word) {
@@ -194,32 +196,19 @@ fn glued(before: &str, piece: &Piece, next: Option<char>) -> Option<(String, Str
         (Some(c), Some(w)) if c.is_alphanumeric() && items.iter().any(|t| t.starts_with(stop)) => Some(w),
         _ => None,
     };
-    if let Some(w) = left {
-        let shown: String = w.chars().take(12).collect::<String>().trim_end().to_owned();
-        return Some((
-            format!("`{shown}` runs into the text before the braces (it shows without a space)"),
-            "put the space before the braces: the text in them is trimmed".into(),
-        ));
-    }
-    let right = match next {
-        Some(n) if n.is_alphanumeric() || n == '“' => items.iter().find(|t| ends_stop(t)),
-        _ => None,
+    let (shown, side) = if let Some(w) = left {
+        (last_word(before) + &first_word(w), "before")
+    } else {
+        let right = items.iter().find(|t| t.ends_with(stop));
+        match (right, starts_word(after)) {
+            (Some(t), true) => (last_word(t) + &first_word(after), "after"),
+            _ => return None,
+        }
     };
-    right.map(|t| {
-        let tail: String = t
-            .chars()
-            .rev()
-            .take(12)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let tail = tail.trim_start();
-        (
-            format!("`{tail}` runs into the text after the braces (it shows without a space)"),
-            "put the space after the braces: the text in them is trimmed".into(),
-        )
-    })
+    Some((
+        format!("`{shown}` shows without a space: the text in braces is trimmed"),
+        format!("put the space {side} the braces, outside them"),
+    ))
 }
 
 impl Builder<'_, '_, '_> {
