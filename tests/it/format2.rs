@@ -290,6 +290,40 @@ fn a_named_condition_reads_the_same_wherever_it_is_used() {
 }
 
 #[test]
+fn a_blank_line_starts_a_paragraph_in_every_kind_of_text_part() {
+    // AUTHORING: "In a string, a blank line starts a new paragraph", conditional parts
+    // included (they once folded it into a space, running two speakers into one paragraph).
+    let manifest = r#"Story(id: "paras", title: "Paras", start: "room",
+        variables: { "lit": Bool(true) }, endings: { "out": "Out" })"#;
+    let scenes = r#"[
+        Scene(id: "room", text: [
+            Text("“One.”
+
+                  “Two.”"),
+            If(Flag("lit"), "“Three.”
+
+                  “Four.”"),
+            IfElse(Flag("lit"), "“Five.”", "“Nine.”
+
+                  “Ten.”"),
+            IfElse(Not(Flag("lit")), "“Eleven.”", "“Six.”
+
+                  “Seven.”"),
+            If(Not(Flag("lit")), "“Twelve.”
+
+                  “Thirteen.”"),
+          ], choices: [ Choice(text: "Out", goto: "out") ]),
+        Scene(id: "out", text: "Outside.", ending: "out"),
+    ]"#;
+    let s = built(manifest, scenes);
+    let (state, _) = engine::new_game(&s, 1).unwrap();
+    assert_eq!(
+        engine::view(&s, &state).text,
+        "“One.”\n\n“Two.”\n\n“Three.”\n\n“Four.”\n\n“Five.”\n\n“Six.”\n\n“Seven.”"
+    );
+}
+
+#[test]
 fn explore_with_named_conditions_agrees_with_the_search_over_whole_states() {
     let s = named_story();
     let compared = cross_check(&s, &Config::default()).unwrap_or_else(|m| panic!("{m}"));

@@ -101,6 +101,15 @@ fn check_reports_presentation_problems_where_they_are() {
             "scenes.ron:5:16: warning: `Sorry.For` shows without a space: the text in braces is trimmed",
         ],
     );
+    // A construct closes in its paragraph: a blank line inside one is named at its opening,
+    // once (the rest of the string is still checked).
+    check(
+        "construct_past_blank_line",
+        1,
+        &[
+            "scenes.ron:3:25: error: `{if lit: A lamp burns.` runs past a blank line: a `{…}` closes in the paragraph it opens in; close it before the blank line, or write one `{…}` for each paragraph",
+        ],
+    );
     check(
         "present_unclosed",
         0,

@@ -15,23 +15,47 @@ impl Builder<'_, '_, '_> {
                         paras.push(Para::Always(line));
                     }
                 }
+                // A blank line in a conditional part starts a new paragraph too, as in a plain
+                // string: one `Para::If` per paragraph, each with the same condition (conditions
+                // are pure reads of the state, so every paragraph of a part agrees).
                 RawPart::If(c, s) => {
                     let cond = self.cond(c, file, &with(&pp, Seg::Index(0)));
-                    let line = self.line(s, file, &with(&pp, Seg::Index(1)));
-                    paras.push(Para::If(cond, line, None));
+                    let yes = self.part_paragraphs(s, file, &with(&pp, Seg::Index(1)));
+                    for line in yes {
+                        paras.push(Para::If(cond.clone(), line, None));
+                    }
                 }
                 RawPart::IfElse(c, a, b) => {
                     let cond = self.cond(c, file, &with(&pp, Seg::Index(0)));
-                    let a = self.line(a, file, &with(&pp, Seg::Index(1)));
-                    let b = self.line(b, file, &with(&pp, Seg::Index(2)));
-                    paras.push(Para::If(cond, a, Some(b)));
+                    let mut a = self.part_paragraphs(a, file, &with(&pp, Seg::Index(1))).into_iter();
+                    let mut b = self.part_paragraphs(b, file, &with(&pp, Seg::Index(2))).into_iter();
+                    loop {
+                        match (a.next(), b.next()) {
+                            (None, None) => break,
+                            (Some(yes), no) => paras.push(Para::If(cond.clone(), yes, no)),
+                            // The other side is shorter: an empty line shows nothing.
+                            (None, Some(no)) => paras.push(Para::If(cond.clone(), Line::default(), Some(no))),
+                        }
+                    }
                 }
             }
         }
         Text(paras)
     }
 
-    /// Splits a string on blank lines into paragraphs, each folded and interpolated.
+    /// The paragraphs of one side of a conditional part: at least one line (an empty string
+    /// is one empty line, shown as nothing), so the part keeps its place.
+    fn part_paragraphs(&mut self, s: &str, file: usize, p: &Path<'_, '_>) -> Vec<Line> {
+        let mut lines = self.paragraphs(s, file, p);
+        if lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines
+    }
+
+    /// Splits a string on blank lines into paragraphs, each folded and interpolated. A `{…}`
+    /// closes in the paragraph it opens in: a blank line inside one is an error (named at the
+    /// opening), and is then read as a space so the rest of the string is checked as written.
     pub(super) fn paragraphs(&mut self, s: &str, file: usize, p: &Path<'_, '_>) -> Vec<Line> {
         // The common case, one line of text: no copy before `line`.
         if memchr::memchr(b'\n', s.as_bytes()).is_none() {
@@ -43,7 +67,19 @@ impl Builder<'_, '_, '_> {
         }
         let mut out = Vec::new();
         let mut current = String::new();
+        // How deep in `{…}` the text so far is, and the opening of the outermost one.
+        let mut depth = 0usize;
+        let mut opening = String::new();
         for line in s.split('\n') {
+            if line.trim().is_empty() && depth > 0 {
+                if !opening.is_empty() {
+                    self.cx.narrow = Some(opening.clone());
+                    self.cx.error(file, p, format!("`{}` runs past a blank line: a `{{…}}` closes in the paragraph it opens in; close it before the blank line, or write one `{{…}}` for each paragraph", opening.trim_end()));
+                    opening.clear();
+                }
+                continue;
+            }
+            braces(line, &mut depth, &mut opening);
             if line.trim().is_empty() {
                 if !current.is_empty() {
                     out.push(self.line(&current, file, p));
@@ -389,4 +425,30 @@ pub(super) fn flags_any(bytes: &[u8], flag: impl Fn(u8) -> bool) -> bool {
     bytes
         .chunks(256)
         .any(|chunk| chunk.iter().fold(false, |acc, &c| acc | flag(c)))
+}
+
+/// Follows the braces of one source line of a string: `depth` is how deep in `{…}` the text
+/// is after it (outside any, `{{` and `}}` are literal braces; inside, `}}` closes two), and
+/// `opening` the text from the outermost open `{` to the end of the line it opened on.
+fn braces(line: &str, depth: &mut usize, opening: &mut String) {
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '{' | '}' if *depth == 0 && chars.peek().is_some_and(|&(_, n)| n == c) => {
+                chars.next();
+            }
+            '{' => {
+                if *depth == 0 {
+                    opening.clear();
+                    opening.push_str(&line[i..]);
+                }
+                *depth += 1;
+            }
+            '}' if *depth > 0 => *depth -= 1,
+            _ => {}
+        }
+    }
+    if *depth == 0 {
+        opening.clear();
+    }
 }
