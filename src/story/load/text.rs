@@ -27,8 +27,12 @@ impl Builder<'_, '_, '_> {
                 }
                 RawPart::IfElse(c, a, b) => {
                     let cond = self.cond(c, file, &with(&pp, Seg::Index(0)));
-                    let mut a = self.part_paragraphs(a, file, &with(&pp, Seg::Index(1))).into_iter();
-                    let mut b = self.part_paragraphs(b, file, &with(&pp, Seg::Index(2))).into_iter();
+                    let mut a = self
+                        .part_paragraphs(a, file, &with(&pp, Seg::Index(1)))
+                        .into_iter();
+                    let mut b = self
+                        .part_paragraphs(b, file, &with(&pp, Seg::Index(2)))
+                        .into_iter();
                     loop {
                         match (a.next(), b.next()) {
                             (None, None) => break,
