@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn the_reduction_agrees_with_whole_states_on_the_built_in_story() {
-        // Its whole states are millions: the reduced search (about 656,000 states) is
+        // Its whole states are millions: the reduced search (about 666,000 states) is
         // compared with the first 900,000 of them.
         let story = load_story(&crate::files::embedded_story()).story.unwrap();
         let compared = cross_check(&story, &config(900_000)).unwrap_or_else(|m| panic!("{m}"));
