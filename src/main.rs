@@ -61,7 +61,8 @@ enum Command {
         /// Write one replayable walkthrough file per ending reached into DIR.
         #[arg(long, value_name = "DIR")]
         walkthroughs: Option<PathBuf>,
-        /// Print the search's speed (states per second) on stderr, also without a terminal.
+        /// Print on stderr the search's speed (states per second), also without a terminal, and
+        /// the scenes where the most states wait.
         #[arg(long)]
         stats: bool,
     },

@@ -53,6 +53,9 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
             rate
         );
     }
+    if options.stats {
+        anstream::eprintln!("{}", visible(&busiest_scenes(&report)));
+    }
     let mut found = !report.is_sound();
     if let Some(dir) = &options.walkthroughs {
         // Part of the report: what was written, and what could not be (then exit 1).
@@ -68,6 +71,29 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
     }
     super::print_report(&report, options.json, render);
     Ok(Outcome::findings_if(found))
+}
+
+/// How many scenes `--stats` names.
+const BUSIEST: usize = 8;
+
+/// `--stats`: the scenes that hold the most states, with their share: where an author looks
+/// first when the search grows.
+fn busiest_scenes(report: &Report) -> String {
+    let total = report.states.max(1) as f64;
+    let named: Vec<String> = report
+        .scene_states
+        .iter()
+        .take(BUSIEST)
+        .map(|s| {
+            format!(
+                "{} {} ({:.1}%)",
+                s.scene,
+                s.states,
+                s.states as f64 * 100.0 / total
+            )
+        })
+        .collect();
+    format!("explore: most states wait in {}", named.join(", "))
 }
 
 /// Writes `DIR/<ending>.ron` for each ending reached; says what it wrote, or why it could not.

@@ -536,3 +536,39 @@ fn fallbacks_and_scenes_passed_within_a_step_count_as_reached() {
         "only the fallback that is never needed, not `path` nor `Give up`:\n{out}"
     );
 }
+
+/// `--stats` names the scenes that hold the most states, with counts that add up to the
+/// report's; `--json` lists every scene reached the same way.
+#[test]
+fn stats_name_the_scenes_that_hold_the_states() {
+    let out = interview()
+        .args(["--scenes", "docs/example", "explore", "--stats", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let scenes = json["scene_states"].as_array().unwrap();
+    let counts: Vec<u64> = scenes.iter().map(|s| s["states"].as_u64().unwrap()).collect();
+    assert_eq!(counts.iter().sum::<u64>(), json["states"].as_u64().unwrap());
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "most first: {counts:?}");
+    let busiest = scenes[0]["scene"].as_str().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("explore: most states wait in "))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(
+        line.starts_with(&format!("explore: most states wait in {busiest} {} (", counts[0])),
+        "{line}"
+    );
+    // Without `--stats` (and no terminal) stderr stays quiet.
+    let quiet = interview()
+        .args(["--scenes", "docs/example", "explore"])
+        .output()
+        .unwrap();
+    assert!(
+        quiet.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&quiet.stderr)
+    );
+}

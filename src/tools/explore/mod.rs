@@ -77,6 +77,10 @@ pub struct Report {
     pub dead_ends: Vec<Problem>,
     /// Runtime errors of the story, one per distinct message.
     pub errors: Vec<Problem>,
+    /// Where the states found wait: every scene reached, most states first (scenes with as
+    /// many in the story's order). A scene that holds far more states than its neighbours
+    /// reads variables that keep earlier choices apart (see `tools::canon`).
+    pub scene_states: Vec<SceneStates>,
 }
 
 impl Report {
@@ -105,6 +109,13 @@ pub struct Unreached {
 pub struct EndingRef {
     pub id: String,
     pub title: String,
+}
+
+/// How many of the distinct states found wait in one scene.
+#[derive(Debug, Clone, Serialize)]
+pub struct SceneStates {
+    pub scene: String,
+    pub states: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

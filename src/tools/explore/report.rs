@@ -3,7 +3,8 @@
 
 use super::search::{Found, Node, Origin, ROOT, START, Search};
 use super::{
-    ChoiceRef, EndingReached, EndingRef, OutcomeCut, Path, Problem, Report, SceneRef, Step, Unreached,
+    ChoiceRef, EndingReached, EndingRef, OutcomeCut, Path, Problem, Report, SceneRef, SceneStates, Step,
+    Unreached,
 };
 use crate::engine::{self, GameState};
 use crate::story::{EndingId, Story};
@@ -109,6 +110,24 @@ impl Search<'_> {
             .collect()
     }
 
+    /// Every scene reached with how many states wait there, most first; a stable sort keeps
+    /// the story's order among equals.
+    fn scene_states(&self) -> Vec<SceneStates> {
+        let mut counts: Vec<SceneStates> = self
+            .story
+            .scenes()
+            .iter()
+            .zip(&self.scene_states)
+            .filter(|(_, n)| **n > 0)
+            .map(|(scene, n)| SceneStates {
+                scene: scene.id.clone(),
+                states: *n as usize,
+            })
+            .collect();
+        counts.sort_by(|a, b| b.states.cmp(&a.states));
+        counts
+    }
+
     pub(super) fn report(mut self) -> Report {
         let story = self.story;
         let mut endings = Vec::new();
@@ -174,6 +193,7 @@ impl Search<'_> {
             unreached,
             dead_ends: self.problems(&dead_ends),
             errors: self.problems(&errors),
+            scene_states: self.scene_states(),
         }
     }
 }

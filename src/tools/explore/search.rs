@@ -91,6 +91,8 @@ pub(super) struct Search<'s> {
     pub(super) fallback_left: Vec<bool>,
     pub(super) fallbacks_left: usize,
     pub(super) endings: Vec<Option<u32>>,
+    /// How many of the states found wait in each scene.
+    pub(super) scene_states: Vec<u32>,
     pub(super) dead_ends: Vec<Found>,
     pub(super) errors: Vec<Found>,
     pub(super) cut_short: Option<String>,
@@ -248,6 +250,7 @@ impl<'s> Search<'s> {
             fallback_left,
             fallbacks_left,
             endings: vec![None; story.endings().len()],
+            scene_states: vec![0; n],
             dead_ends: Vec::new(),
             errors: Vec::new(),
             cut_short: None,
@@ -549,6 +552,7 @@ impl<'s> Search<'s> {
             parent: r.parent,
             choice: r.choice,
         });
+        self.scene_states[r.scene.index()] += 1;
         // An ending is expanded too, to nothing: it has no choices.
         if let Some(e) = self.story.scene(r.scene).ending {
             self.endings[e.index()].get_or_insert(id);
