@@ -124,7 +124,7 @@ impl Search<'_> {
                 states: *n as usize,
             })
             .collect();
-        counts.sort_by(|a, b| b.states.cmp(&a.states));
+        counts.sort_by_key(|s| std::cmp::Reverse(s.states));
         counts
     }
 
