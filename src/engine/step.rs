@@ -196,7 +196,12 @@ pub fn view(story: &Story, state: &GameState) -> View {
             let reason = match (&c.locked, available) {
                 (_, true) | (Locked::Show, false) => None,
                 (Locked::Hide, false) => continue,
-                (Locked::Explain(why), false) => Some(why.clone()),
+                (Locked::Explain(why), false) => {
+                    // Shown on an unavailable choice, which is drawn plain: no emphasis kept.
+                    let mut reason = String::new();
+                    push_line(state, why, &mut reason, &mut Marks::new());
+                    Some(reason)
+                }
             };
             let mut marks = Marks::new();
             let mut text = String::new();

@@ -149,7 +149,7 @@ fn int_caps(story: &Story, shown: Option<&Shown>) -> Vec<Option<IntCap>> {
             }
             for (c, choice) in scene.choices.iter().enumerate() {
                 if shown.menus[i] {
-                    choice.text.vars(&mut |v| exact[v.index()] = true);
+                    choice.menu_lines(&mut |l| l.vars(&mut |v| exact[v.index()] = true));
                 }
                 if let Some(reply) = choice.reply.as_ref().filter(|_| shown.replies[i][c]) {
                     reply.vars(&mut |v| exact[v.index()] = true);
@@ -555,8 +555,10 @@ fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>) -> Vec<Bits> {
                     w.insert(layout.once(o));
                 }
                 if menu_counts(i) {
-                    c.text.each_condition(&mut |c| reads(layout, c, &mut w));
-                    c.text.vars(&mut |v| w.insert(v.index()));
+                    c.menu_lines(&mut |l| {
+                        l.each_condition(&mut |c| reads(layout, c, &mut w));
+                        l.vars(&mut |v| w.insert(v.index()));
+                    });
                 }
                 let reply = c.reply.as_ref().filter(|_| reply_counts(i, ci));
                 w.union(&transition(

@@ -201,6 +201,14 @@ fn locked_choices_hide_show_or_explain() {
     ]),"#;
     check(once, &[1], "Here.\nStay");
     check(scenes, &[3], "Here.\nHidden\nShown\nExplained\nUnlock");
+    // A reason varies with the state like a choice's text: `{if}`, `{name}`, alternatives.
+    let varied = r#"Scene(id: "start", text: "Here.", choices: [
+        Choice(text: "Open", goto: "end", if: Flag("b"),
+               locked: Explain("{n} {if b: try | tries} {cycle: yet | so far}.")),
+        Choice(text: "Try", goto: "start", effects: [Add("n", 1)]),
+    ]),"#;
+    check(varied, &[], "Here.\n[x] Open (1 tries yet.)\nTry");
+    check(varied, &[2], "Here.\n[x] Open (2 tries so far.)\nTry");
 }
 
 #[test]

@@ -83,13 +83,11 @@ fn replies_and_choices_carry_their_marks() {
 
 #[test]
 fn check_reports_presentation_problems_where_they_are() {
-    // A locked choice's reason is plain words: a construct in it would be shown raw.
+    // A locked choice's reason is read like the choice's text (it may vary), and is one line.
     check(
         "locked_reason_braces",
-        0,
-        &[
-            "scenes.ron:4:24: warning: a locked choice's reason is shown as written: `{..}` is not read here (to vary the reason, write two choices with opposite conditions)",
-        ],
+        1,
+        &["scenes.ron:5:87: error: `{br}` cannot be in a locked choice's reason"],
     );
     // A text in braces is trimmed: a word next to the braces would be glued to it.
     check(

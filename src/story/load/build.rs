@@ -485,23 +485,14 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                 RawLocked::Hide => Locked::Hide,
                 RawLocked::Show => Locked::Show,
                 RawLocked::Explain(s) => {
-                    // A reason is plain words: `{if ..}` and the like are not read in it.
-                    if s.contains('{') {
-                        self.cx.at(
-                            Severity::Warning,
-                            file,
-                            &with(&p, Seg::Field("locked")),
-                            "a locked choice's reason is shown as written: `{..}` is not read \
-                             here (to vary the reason, write two choices with opposite conditions)"
-                                .into(),
-                            None,
-                            None,
-                        );
-                    }
-                    Locked::Explain(fold_whitespace(s))
+                    // Read like the choice's text: one line, varied by the state.
+                    let at = with(&p, Seg::Field("locked"));
+                    let why = self.line(s, file, &at);
+                    self.forbid_breaks(&why, present::Unpaused::LockReason, file, &at);
+                    Locked::Explain(why)
                 }
             };
-            if c.fallback && locked != Locked::Hide {
+            if c.fallback && !matches!(locked, Locked::Hide) {
                 self.cx.error(
                     file,
                     &with(&p, Seg::Field("locked")),

@@ -521,7 +521,7 @@ enum OnScreen {
 
 fn on_screen(c: &Choice) -> OnScreen {
     match &c.condition {
-        Some(cond) if c.locked == Locked::Hide => {
+        Some(cond) if matches!(c.locked, Locked::Hide) => {
             let written = format!("{cond:?}");
             if written.contains("Chance") {
                 OnScreen::Unsure

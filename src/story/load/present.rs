@@ -125,11 +125,12 @@ impl Builder<'_, '_, '_> {
     pub(super) fn forbid_breaks(&mut self, line: &Line, place: Unpaused, file: usize, p: &Path<'_, '_>) {
         let what = match place {
             Unpaused::ChoiceText => "a choice's text",
+            Unpaused::LockReason => "a locked choice's reason",
             Unpaused::Notebook => "the notebook",
         };
         for piece in &line.0 {
             let name = match piece {
-                Piece::Mark(Mark::Break) if place == Unpaused::ChoiceText => "br",
+                Piece::Mark(Mark::Break) if place != Unpaused::Notebook => "br",
                 Piece::Mark(Mark::Pause) => "pause",
                 Piece::Mark(Mark::Break | Mark::Em | Mark::EmEnd | Mark::Strong | Mark::StrongEnd)
                 | Piece::Lit(_)
@@ -224,6 +225,8 @@ impl Builder<'_, '_, '_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Unpaused {
     ChoiceText,
+    /// A locked choice's reason, shown on the choice's line.
+    LockReason,
     Notebook,
 }
 

@@ -318,11 +318,13 @@ pub struct Branch {
 }
 
 /// What a choice whose condition fails looks like.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Locked {
     Hide,
     Show,
-    Explain(String),
+    /// Shown unavailable with the author's reason: one line, which may vary like a choice's
+    /// text (`{name}`, `{if name: a | b}`, alternatives).
+    Explain(Line),
 }
 
 #[derive(Debug, Clone)]

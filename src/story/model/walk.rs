@@ -378,6 +378,17 @@ impl<'a> Transition<'a> {
 }
 
 impl Choice {
+    /// Calls `f` on each line the menu may show of this choice: its text, then the reason it
+    /// is locked when the author gives one. Every reader of what a menu shows (conditions,
+    /// variables, words) goes through here, so a new line of a choice reaches them all.
+    pub fn menu_lines<'a>(&'a self, f: &mut impl FnMut(&'a Line)) {
+        f(&self.text);
+        match &self.locked {
+            Locked::Hide | Locked::Show => {}
+            Locked::Explain(why) => f(why),
+        }
+    }
+
     /// This choice as a [`Transition`], `index` being its place in the scene's `choices`.
     pub fn transition(&self, index: usize) -> Transition<'_> {
         Transition {
@@ -481,8 +492,10 @@ impl Scene {
                 walk_condition(c, f);
             }
             if let Some(choice) = choice {
-                choice.text.vars(&mut |v| f(Part::Shown(v)));
-                choice.text.each_condition(&mut |c| f(Part::Condition(c)));
+                choice.menu_lines(&mut |l| {
+                    l.vars(&mut |v| f(Part::Shown(v)));
+                    l.each_condition(&mut |c| f(Part::Condition(c)));
+                });
                 if let Some(reply) = &choice.reply {
                     walk_text(reply, f);
                 }
@@ -541,8 +554,10 @@ impl Scene {
         self.text.vars(f);
         for (i, c) in self.choices.iter().enumerate() {
             c.condition.iter().for_each(|c| leaves(c, f));
-            c.text.each_condition(&mut |c| leaves(c, f));
-            c.text.vars(f);
+            c.menu_lines(&mut |l| {
+                l.each_condition(&mut |c| leaves(c, f));
+                l.vars(f);
+            });
             if c.fallback {
                 c.transition(i).each_condition(&mut |c| leaves(c, f));
             }
@@ -630,12 +645,8 @@ impl Story {
         for scene in &self.scenes {
             text(&scene.text, f);
             for c in &scene.choices {
-                c.text.literals(f);
+                c.menu_lines(&mut |l| l.literals(f));
                 c.reply.iter().for_each(|r| text(r, f));
-                match &c.locked {
-                    Locked::Hide | Locked::Show => {}
-                    Locked::Explain(why) => f(why),
-                }
             }
         }
         text(&self.notebook, f);
