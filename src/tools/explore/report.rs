@@ -110,8 +110,8 @@ impl Search<'_> {
             .collect()
     }
 
-    /// Every scene reached with how many states wait there, most first; a stable sort keeps
-    /// the story's order among equals.
+    /// Every scene where states wait, with how many, most first; a stable sort keeps the
+    /// story's order among equals.
     fn scene_states(&self) -> Vec<SceneStates> {
         let mut counts: Vec<SceneStates> = self
             .story
