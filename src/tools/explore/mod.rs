@@ -78,8 +78,9 @@ pub struct Report {
     /// Runtime errors of the story, one per distinct message.
     pub errors: Vec<Problem>,
     /// Where the states found wait: every scene that holds at least one (a scene the game only
-    /// passes through holds none), most states first, scenes with as many in the story's order. A scene that holds far more states than its neighbours
-    /// reads variables that keep earlier choices apart (see `tools::canon`).
+    /// passes through holds none), most states first, scenes with as many in the story's order.
+    /// A scene that holds far more states than its neighbours reads variables that keep earlier
+    /// choices apart (see `tools::canon`).
     pub scene_states: Vec<SceneStates>,
 }
 
