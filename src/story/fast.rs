@@ -31,16 +31,41 @@ pub const MAX_DEPTH: usize = super::limits::DEPTH / 4;
 
 /// Reads `text` as a `T` if it is plain RON and valid for `T`; `None` otherwise (ask `ron`).
 pub fn read<'de, T: de::Deserialize<'de>>(text: &'de str) -> Option<T> {
+    read_or_why(text).ok()
+}
+
+/// Why [`read_or_why`] declined, where the reason is one an author can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declined {
+    /// Values nest more than [`MAX_DEPTH`] levels deep; `offset` is the byte offset of the
+    /// bracket that went one level too far.
+    TooDeep { offset: usize },
+    /// Anything else: outside the subset, or wrong (then `ron` reports it).
+    Other,
+}
+
+/// As [`read`], saying why it declined: the loader warns an author whose file is valid but too
+/// deep for this reader, since such a file loads several times slower.
+pub fn read_or_why<'de, T: de::Deserialize<'de>>(text: &'de str) -> std::result::Result<T, Declined> {
     let mut r = Reader {
         src: text.as_bytes(),
         text,
         pos: 0,
         depth: 0,
+        too_deep: None,
     };
-    r.ws().ok()?;
-    let value = T::deserialize(&mut r).ok()?;
-    r.ws().ok()?;
-    (r.pos == r.src.len()).then_some(value)
+    let why = |r: &Reader| match r.too_deep {
+        Some(offset) => Declined::TooDeep { offset },
+        None => Declined::Other,
+    };
+    let value = match r.ws().and_then(|()| T::deserialize(&mut r)) {
+        Ok(v) => v,
+        Err(Decline) => return Err(why(&r)),
+    };
+    if r.ws().is_err() || r.pos != r.src.len() {
+        return Err(Declined::Other);
+    }
+    Ok(value)
 }
 
 /// "Not sure": the input is outside the subset or wrong; `ron` decides.
@@ -68,6 +93,8 @@ struct Reader<'de> {
     text: &'de str,
     pos: usize,
     depth: usize,
+    /// Where the nesting first went past [`MAX_DEPTH`], if it did.
+    too_deep: Option<usize>,
 }
 
 impl<'de> Reader<'de> {
@@ -178,9 +205,11 @@ impl<'de> Reader<'de> {
     }
 
     #[inline]
-    fn enter(&mut self) -> Result<()> {
+    /// One level deeper; `at` is where the value that opens the level starts.
+    fn enter(&mut self, at: usize) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
+            self.too_deep.get_or_insert(at);
             Err(Decline)
         } else {
             Ok(())
@@ -189,8 +218,9 @@ impl<'de> Reader<'de> {
 
     /// `open`, then what `f` reads, then optional whitespace and `close`, one level deeper.
     fn nested<T>(&mut self, open: u8, close: u8, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        let at = self.pos;
         self.expect(open)?;
-        self.enter()?;
+        self.enter(at)?;
         let value = f(self)?;
         self.depth -= 1;
         self.ws()?;
@@ -454,7 +484,7 @@ impl<'de> de::Deserializer<'de> for &mut Reader<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        self.enter()?;
+        self.enter(self.pos)?;
         let value = visitor.visit_enum(Variant { r: &mut *self })?;
         self.depth -= 1;
         Ok(value)

@@ -471,3 +471,30 @@ fn a_comparison_the_range_decides() {
         ],
     );
 }
+
+#[test]
+fn a_file_too_deep_for_the_fast_reader_is_named_where_it_goes_too_deep() {
+    // Valid RON (so `ron` reads it), but a condition nested past the fast reader's limit: the
+    // file loads, several times slower, and `check` says where and how to flatten it.
+    check(
+        "too_deep_for_fast_reader",
+        0,
+        &[
+            "scenes.ron:9:46: warning: values nest more than 16 levels deep here, so this file is read by the general RON parser, which loads it several times slower",
+        ],
+    );
+    // The same condition two `Not(All([..]))` shallower is read fast, and nothing is said.
+    let scenes = std::fs::read_to_string(format!("{FIXTURES}/too_deep_for_fast_reader/scenes.ron"))
+        .unwrap()
+        .replacen("Not(All([Not(All([Not(All([", "Not(All([", 1)
+        .replacen("]))]))]))", "]))", 1);
+    let story = std::fs::read(format!("{FIXTURES}/too_deep_for_fast_reader/story.ron")).unwrap();
+    let dir = temp_story(
+        "shallow-enough",
+        &[("scenes.ron", scenes.into_bytes()), ("story.ron", story)],
+    );
+    let (code, stdout) = check_output(&dir);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("0 errors, 0 warnings"), "{stdout}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -266,7 +266,10 @@ fn every_check_fixture_keeps_its_positions_whatever_the_whitespace() {
         .collect();
     dirs.sort();
     let mut compared = 0;
-    for dir in dirs.iter().filter(|d| d.is_dir()) {
+    // The fast reader declines Unicode whitespace before it gets deep enough to warn, so the
+    // warning about its depth limit rightly depends on the whitespace there.
+    let whitespace_matters = |d: &std::path::Path| d.ends_with("too_deep_for_fast_reader");
+    for dir in dirs.iter().filter(|d| d.is_dir() && !whitespace_matters(d)) {
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())

@@ -313,6 +313,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
             lint_vars(&mut cx, &story, m);
             lint_scenes(&mut cx, &story, &locs, options.commands);
             unanswered::lint_unanswered(&mut cx, &story, &locs);
+            lint_too_deep(&mut cx);
             for name in &unused_conditions {
                 cx.at(
                     Severity::Warning,
@@ -335,4 +336,26 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
 
 fn base_name(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
+}
+
+/// Files `ron` read because the fast reader found them nested too deeply (see
+/// [`crate::story::fast::MAX_DEPTH`]): valid, but several times slower to load.
+fn lint_too_deep(cx: &mut Cx) {
+    let deep: Vec<(usize, usize)> = cx
+        .files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.too_deep.map(|at| (i, at)))
+        .collect();
+    for (file, offset) in deep {
+        cx.warn_at_offset(
+            file,
+            offset,
+            format!(
+                "values nest more than {} levels deep here, so this file is read by the general RON parser, which loads it several times slower",
+                crate::story::fast::MAX_DEPTH
+            ),
+            "name the inner condition under `conditions:` in story.ron and write `Is(\"name\")` here (each `All(`, `Any(` or `Not(` adds two levels, each `[` one)".into(),
+        );
+    }
 }

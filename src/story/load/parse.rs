@@ -23,6 +23,9 @@ pub(super) struct FileText<'a> {
     pub(super) tree: std::cell::OnceCell<SpanIndex>,
     /// Too big or not UTF-8: reported once, not parsed.
     pub(super) skip: bool,
+    /// Where the fast reader found the file too deep for it, when `ron` then read it: `check`
+    /// warns there, since such a file loads several times slower.
+    pub(super) too_deep: Option<usize>,
     /// Where lines start, built on the first diagnostic.
     pub(super) lines: std::cell::OnceCell<LineIndex>,
 }
@@ -75,6 +78,7 @@ impl<'a> Cx<'a> {
             parsed: false,
             tree: std::cell::OnceCell::new(),
             skip: too_big || unreadable,
+            too_deep: None,
             lines: std::cell::OnceCell::new(),
         });
         if too_big {
@@ -97,13 +101,19 @@ impl<'a> Cx<'a> {
             _ => return None,
         };
         // Plain files are read by the fast reader; `ron` reads the rest and reports every error.
-        if let Some(v) = crate::story::fast::read::<T>(text) {
-            self.files[file].parsed = true;
-            return Some(v);
-        }
+        let declined = match crate::story::fast::read_or_why::<T>(text) {
+            Ok(v) => {
+                self.files[file].parsed = true;
+                return Some(v);
+            }
+            Err(why) => why,
+        };
         match ron_options().from_str::<T>(text) {
             Ok(v) => {
                 self.files[file].parsed = true;
+                if let crate::story::fast::Declined::TooDeep { offset } = declined {
+                    self.files[file].too_deep = Some(offset);
+                }
                 Some(v)
             }
             Err(e) => {
@@ -176,6 +186,31 @@ impl<'a> Cx<'a> {
             help,
             span: Some((span.start, span.end)),
             source: Excerpt::around(&f.text, span.start, span.end, line),
+        });
+    }
+
+    /// A warning at a byte offset of a file: the token that starts there (after any
+    /// whitespace) is underlined.
+    pub(super) fn warn_at_offset(&mut self, file: usize, offset: usize, message: String, help: String) {
+        let f = &self.files[file];
+        let rest = f.text.get(offset..).unwrap_or("");
+        let start = offset + (rest.len() - rest.trim_start().len());
+        let token = f.text[start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(f.text.len() - start)
+            .max(1);
+        let end = (start + token).min(f.text.len().max(start));
+        let (line, col) = f.line_col(start);
+        self.diags.push(Diagnostic {
+            severity: Severity::Warning,
+            file: f.name.clone(),
+            line,
+            col,
+            message,
+            label: None,
+            help: Some(help),
+            span: Some((start, end.max(start + 1))),
+            source: Excerpt::around(&f.text, start, end.max(start + 1), line),
         });
     }
 
