@@ -204,8 +204,8 @@ impl<'de> Reader<'de> {
         Ok(if negative { -value } else { value })
     }
 
-    #[inline]
     /// One level deeper; `at` is where the value that opens the level starts.
+    #[inline]
     fn enter(&mut self, at: usize) -> Result<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {

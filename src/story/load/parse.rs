@@ -175,7 +175,21 @@ impl<'a> Cx<'a> {
                 end: span.start + i + needle.len(),
             };
         }
-        let (line, col) = f.line_col(span.start);
+        self.push(severity, file, (span.start, span.end), message, label, help);
+    }
+
+    /// A diagnostic underlining `start..end` of a file (byte offsets), with its excerpt.
+    fn push(
+        &mut self,
+        severity: Severity,
+        file: usize,
+        (start, end): (usize, usize),
+        message: String,
+        label: Option<String>,
+        help: Option<String>,
+    ) {
+        let f = &self.files[file];
+        let (line, col) = f.line_col(start);
         self.diags.push(Diagnostic {
             severity,
             file: f.name.clone(),
@@ -184,34 +198,22 @@ impl<'a> Cx<'a> {
             message,
             label,
             help,
-            span: Some((span.start, span.end)),
-            source: Excerpt::around(&f.text, span.start, span.end, line),
+            span: Some((start, end)),
+            source: Excerpt::around(&f.text, start, end, line),
         });
     }
 
     /// A warning at a byte offset of a file: the token that starts there (after any
     /// whitespace) is underlined.
     pub(super) fn warn_at_offset(&mut self, file: usize, offset: usize, message: String, help: String) {
-        let f = &self.files[file];
-        let rest = f.text.get(offset..).unwrap_or("");
+        let text = &self.files[file].text;
+        let rest = text.get(offset..).unwrap_or("");
         let start = offset + (rest.len() - rest.trim_start().len());
-        let token = f.text[start..]
+        let word = text[start..]
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(f.text.len() - start)
-            .max(1);
-        let end = (start + token).min(f.text.len().max(start));
-        let (line, col) = f.line_col(start);
-        self.diags.push(Diagnostic {
-            severity: Severity::Warning,
-            file: f.name.clone(),
-            line,
-            col,
-            message,
-            label: None,
-            help: Some(help),
-            span: Some((start, end.max(start + 1))),
-            source: Excerpt::around(&f.text, start, end.max(start + 1), line),
-        });
+            .unwrap_or(text.len() - start);
+        let end = start + word.max(1);
+        self.push(Severity::Warning, file, (start, end), message, None, Some(help));
     }
 
     pub(super) fn error<'s>(&mut self, file: usize, path: &(impl Site<'s> + ?Sized), message: String) {
