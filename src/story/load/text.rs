@@ -213,7 +213,8 @@ impl Builder<'_, '_, '_> {
 
 /// Two words a construct's text would run together, as they would show, with the fix, or
 /// `None`: a text shown in braces is trimmed, so `scotch.{if a: For | ..}` shows `scotch.For`,
-/// `back{if a: . Then | and}` shows `backand` and `{if a: Sorry. | }For` shows `Sorry.For`.
+/// `back{if a: . Then | and}` shows `backand`, `{if a: Sorry. | }For` shows `Sorry.For` and
+/// `{if a: the phone | }and` shows `phoneand` (a text of one word may be a prefix: `{if a: un}tie`).
 /// The space belongs outside the braces (the renderer takes it away again before a comma or a
 /// stop, and after an opening quote when the braces show nothing). A suffix (`cup{if many: s}`)
 /// is left alone. `before` and `after` are the text either side of the braces.
@@ -239,10 +240,16 @@ fn glued(before: &str, piece: &Piece, after: &str) -> Option<(String, String)> {
     let (shown, side) = if let Some(w) = left {
         (last_word(before) + &first_word(w), "before")
     } else {
-        let right = items.iter().find(|t| t.ends_with(stop));
-        match (right, starts_word(after)) {
-            (Some(t), true) => (last_word(t) + &first_word(after), "after"),
-            _ => return None,
+        // A stop straight before a word (`Sorry.For`), or a text of several words straight
+        // before one (`the phone | }and` shows `phoneand`; a one-word text may be a prefix).
+        let ends_words = |t: &str| t.contains(' ') && t.ends_with(char::is_alphanumeric);
+        let glues = |t: &&&str| {
+            (t.ends_with(stop) && starts_word(after))
+                || (ends_words(t) && after.starts_with(char::is_alphanumeric))
+        };
+        match items.iter().find(glues) {
+            Some(t) => (last_word(t) + &first_word(after), "after"),
+            None => return None,
         }
     };
     Some((
