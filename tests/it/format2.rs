@@ -638,7 +638,7 @@ fn text_constructs_are_checked_at_their_column() {
             "scenes.ron:4:65: error: `{sequence:` is not a text construct",
             "scenes.ron:6:33: error: the variable `clarity` is Int, but Bool is needed here",
             "scenes.ron:7:60: error: `{if ..}` takes two texts at most: `{if name: shown | otherwise}`",
-            "scenes.ron:8:32: error: braces cannot nest inside `{if ..}` or `{seq: ..}`: write `{{` for a brace",
+            "scenes.ron:8:38: error: braces cannot nest inside `{if ..}` or `{seq: ..}`: write `{{` for a brace",
             "story.ron:15:32: error: the notebook cannot vary with how often it was shown: use `{if name: ..}`",
         ],
     );

@@ -98,6 +98,8 @@ fn check_reports_presentation_problems_where_they_are() {
             "scenes.ron:4:30: warning: `backand` shows without a space: the text in braces is trimmed",
             "scenes.ron:5:16: warning: `Sorry.For` shows without a space: the text in braces is trimmed",
             "scenes.ron:6:24: warning: `phoneand` shows without a space: the text in braces is trimmed",
+            // Across a line break in the source, the warning still points at the braces.
+            "scenes.ron:7:32: warning: `phoneand` shows without a space: the text in braces is trimmed",
         ],
     );
     // A construct closes in its paragraph: a blank line inside one is named at its opening,

@@ -167,12 +167,17 @@ impl<'a> Cx<'a> {
         let f = &self.files[file];
         let mut span = f.tree().map(|t| t.find(&f.text, path)).unwrap_or_default();
         // Inside a string, point at the culprit (a `{name}`) rather than the string's start.
+        // The culprit was read folded (a line break and its indent read as one space), so it
+        // is found in the source with any run of whitespace standing for any other.
         if let Some(needle) = self.narrow.as_deref()
-            && let Some(i) = f.text.get(span.start..span.end).and_then(|t| t.find(needle))
+            && let Some((i, j)) = f
+                .text
+                .get(span.start..span.end)
+                .and_then(|t| find_folded(t, needle))
         {
             span = crate::story::span::Span {
                 start: span.start + i,
-                end: span.start + i + needle.len(),
+                end: span.start + j,
             };
         }
         self.push(severity, file, (span.start, span.end), message, label, help);
@@ -371,4 +376,48 @@ pub fn choice_position(files: &[SourceFile], scene: &str, choice: usize) -> Opti
         }
     }
     None
+}
+
+/// Where `needle` occurs in `hay` when a run of whitespace in either matches a run in the other
+/// (`"a b"` is found in `"a\n     b"`): the byte range in `hay`, first occurrence, or `None`.
+/// An empty needle, or one of whitespace only, is not looked for.
+fn find_folded(hay: &str, needle: &str) -> Option<(usize, usize)> {
+    let needle = needle.trim();
+    let first = needle.chars().next()?;
+    let is_space = char::is_whitespace;
+    hay.match_indices(first).find_map(|(start, _)| {
+        let mut h = hay[start..].char_indices().peekable();
+        let mut n = needle.chars().peekable();
+        let mut end = start;
+        while let Some(c) = n.next() {
+            if is_space(c) {
+                while n.next_if(|&c| is_space(c)).is_some() {}
+                // At least one space in the hay, then all of its run.
+                h.next_if(|&(_, c)| is_space(c))?;
+                while h.next_if(|&(_, c)| is_space(c)).is_some() {}
+            } else {
+                let (i, d) = h.next()?;
+                if d != c {
+                    return None;
+                }
+                end = start + i + d.len_utf8();
+            }
+        }
+        Some((start, end))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_folded;
+
+    #[test]
+    fn a_folded_needle_is_found_across_line_breaks() {
+        let hay = "x {if a: one\n          two | b} y";
+        assert_eq!(find_folded(hay, "{if a: one two | b}"), Some((2, hay.len() - 2)));
+        assert_eq!(find_folded("ab ab  c", "ab c"), Some((3, 8)));
+        assert_eq!(find_folded("abc", "abd"), None);
+        assert_eq!(find_folded("a b", "ab"), None);
+        assert_eq!(find_folded("anything", "  "), None);
+    }
 }

@@ -161,6 +161,9 @@ impl Builder<'_, '_, '_> {
                     self.cx.narrow = Some(format!("{{{name}}}"));
                     let piece = match name.split_once(':') {
                         _ if name.contains('{') => {
+                            // Point at the braces nested inside, not the outer ones.
+                            let inner = &name[name.find('{').unwrap_or(0)..];
+                            self.cx.narrow = Some(inner.to_owned());
                             self.cx.error(
                                 file,
                                 p,
