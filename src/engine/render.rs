@@ -118,6 +118,10 @@ fn push_pieces(state: &GameState, line: &Line, out: &mut String, marks: &mut Mar
                 {
                     out.push_str(rest)
                 }
+                // After a construct that showed nothing, a text opening with a comma or a stop
+                // takes the space before the braces away, as a construct's own text does:
+                // `wrong {if a: , and then | }, a driver` reads `wrong, a driver`.
+                _ if gap => push_shown(out, start, s),
                 _ => out.push_str(s),
             },
             Piece::Var(v) => {

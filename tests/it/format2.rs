@@ -547,6 +547,7 @@ fn spaces_written_outside_the_braces_fall_where_they_belong() {
             Text("The door {if b: , wet, | . Dry} opens."),
             Text("The door {if a: , wet, | . Dry,} opens."),
             Text("Wait {if b: ... | no} more."),
+            Text("Gone {if a: , and back | }, then {if a: here | } {if b: there | }."),
         ], choices: [ Choice(text: "Go", goto: "out") ]),
         Scene(id: "out", text: "Out.", ending: "out"),
     ]"#;
@@ -567,6 +568,9 @@ fn spaces_written_outside_the_braces_fall_where_they_belong() {
             "The door, wet, opens.",
             "The door. Dry, opens.",
             "Wait ... more.",
+            // After braces that show nothing, a comma or a stop still takes the space away,
+            // and two braces side by side, a space between, show one space.
+            "Gone, then there.",
         ]
     );
 }

@@ -100,6 +100,8 @@ fn check_reports_presentation_problems_where_they_are() {
             "scenes.ron:6:24: warning: `phoneand` shows without a space: the text in braces is trimmed",
             // Across a line break in the source, the warning still points at the braces.
             "scenes.ron:7:32: warning: `phoneand` shows without a space: the text in braces is trimmed",
+            // Two braces side by side: the first's texts are what comes before the second.
+            "scenes.ron:9:47: warning: `Sorry.“Go.”` shows without a space: the texts in braces are trimmed",
         ],
     );
     // A construct closes in its paragraph: a blank line inside one is named at its opening,

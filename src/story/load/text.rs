@@ -184,7 +184,12 @@ impl Builder<'_, '_, '_> {
                     };
                     if let Some(piece) = &piece {
                         let after = chars.peek().map_or("", |&(i, _)| &folded[i..]);
-                        if let Some((message, help)) = glued(&lit, piece, after) {
+                        // Straight after another construct, that one's texts are what comes before.
+                        let joined = match pieces.last() {
+                            Some(prev) if lit.is_empty() => glued_pair(prev, piece),
+                            _ => None,
+                        };
+                        if let Some((message, help)) = joined.or_else(|| glued(&lit, piece, after)) {
                             let label = Some("alternatives are trimmed at both ends".into());
                             self.cx.at(Severity::Warning, file, p, message, label, Some(help));
                         }
@@ -258,6 +263,37 @@ fn glued(before: &str, piece: &Piece, after: &str) -> Option<(String, String)> {
     Some((
         format!("`{shown}` shows without a space: the text in braces is trimmed"),
         format!("put the space {side} the braces, outside them"),
+    ))
+}
+
+/// Two constructs side by side whose texts would run together when both show, as
+/// [`glued`] words it, or `None`: `{if a: Sorry. | }{if b: “Go.” | }` shows `Sorry.“Go.”`,
+/// `{if a: the phone | }{if b: and the rest | }` shows `phoneand`. A one-word text may be a
+/// prefix (`{if a: Mc | Mac}{if b: Donald | Dougal}`) and is left alone.
+fn glued_pair(prev: &Piece, next: &Piece) -> Option<(String, String)> {
+    let texts = |p: &Piece| -> Vec<String> {
+        match p {
+            Piece::If(_, yes, no) => vec![yes.clone(), no.clone()],
+            Piece::Alt { items, .. } => items.to_vec(),
+            Piece::Lit(_) | Piece::Var(_) | Piece::Mark(_) => Vec::new(),
+        }
+    };
+    let stop = |c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?');
+    let left = texts(prev);
+    let right = texts(next);
+    let word = right
+        .iter()
+        .find(|t| t.starts_with(|c: char| c.is_alphanumeric() || c == '“'))?;
+    let glue = left.iter().find(|t| match t.chars().next_back() {
+        Some(c) if stop(c) || c == '”' => true,
+        Some(c) if c.is_alphanumeric() => t.contains(' ') && word.starts_with(char::is_alphanumeric),
+        _ => false,
+    })?;
+    let last = glue.rsplit(' ').next().unwrap_or("");
+    let first = word.split(' ').next().unwrap_or("");
+    Some((
+        format!("`{last}{first}` shows without a space: the texts in braces are trimmed"),
+        "put a space between the two braces".into(),
     ))
 }
 
