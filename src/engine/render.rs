@@ -107,7 +107,8 @@ fn push_pieces(state: &GameState, line: &Line, out: &mut String, marks: &mut Mar
     // A construct that showed nothing (`{once: ..}` used up, an `{if ..}` without its other
     // text) leaves no double space behind, nor a space at either end of the line or just inside
     // an opening quote or bracket. A construct's text that opens with a comma or a stop takes
-    // the space before it away: `door {if wet: , dripping | . Dry}` reads `door, dripping`.
+    // the space before it away: `door {if wet: , dripping | . Dry}` reads `door, dripping`;
+    // so does the text after a construct that showed nothing (`wrong {if a: , and | }, a`).
     let mut gap = false;
     for piece in &line.0 {
         let before = out.len();
