@@ -102,6 +102,9 @@ fn check_reports_presentation_problems_where_they_are() {
             "scenes.ron:7:32: warning: `phoneand` shows without a space: the text in braces is trimmed",
             // Two braces side by side: the first's texts are what comes before the second.
             "scenes.ron:9:47: warning: `Sorry.“Go.”` shows without a space: the texts in braces are trimmed",
+            // The same braces written twice: each warning points at its own copy.
+            "scenes.ron:10:39: warning: `Wait.Now` shows without a space: the texts in braces are trimmed",
+            "scenes.ron:10:78: warning: `Wait.Now` shows without a space: the texts in braces are trimmed",
         ],
     );
     // A construct closes in its paragraph: a blank line inside one is named at its opening,

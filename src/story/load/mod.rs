@@ -115,6 +115,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         files: Vec::new(),
         diags: Vec::new(),
         narrow: None,
+        narrowed: None,
     };
     let fingerprint = {
         let mut chunks: Vec<&[u8]> = Vec::new();

@@ -11,6 +11,12 @@ pub(super) struct Cx<'a> {
     pub(super) diags: Vec<Diagnostic>,
     /// While set, a diagnostic inside a value points at this text within it when found.
     pub(super) narrow: Option<String>,
+    /// Where the last narrowed diagnostic was found: (its value's start, its start, its end),
+    /// byte offsets in the file. A value's diagnostics come in the order of its text, so the
+    /// next is looked for from there: the search stays linear in the value (many diagnostics
+    /// in one long string cost one pass, not one pass each), and a text written twice in the
+    /// value is found at the copy that was read.
+    pub(super) narrowed: Option<(usize, usize, usize)>,
 }
 
 pub(super) struct FileText<'a> {
@@ -169,16 +175,20 @@ impl<'a> Cx<'a> {
         // Inside a string, point at the culprit (a `{name}`) rather than the string's start.
         // The culprit was read folded (a line break and its indent read as one space), so it
         // is found in the source with any run of whitespace standing for any other.
-        if let Some(needle) = self.narrow.as_deref()
-            && let Some((i, j)) = f
-                .text
-                .get(span.start..span.end)
-                .and_then(|t| find_folded(t, needle))
-        {
-            span = crate::story::span::Span {
-                start: span.start + i,
-                end: span.start + j,
+        if let Some(needle) = self.narrow.as_deref() {
+            // After the last one found in this value; else the same text again; else anywhere.
+            let froms = match self.narrowed {
+                Some((value, start, end)) if value == span.start => [end, start, span.start],
+                _ => [span.start; 3],
             };
+            let found = froms.iter().find_map(|&from| {
+                let (i, j) = find_folded(f.text.get(from..span.end)?, needle)?;
+                Some((from + i, from + j))
+            });
+            if let Some((start, end)) = found {
+                self.narrowed = Some((span.start, start, end));
+                span = crate::story::span::Span { start, end };
+            }
         }
         self.push(severity, file, (span.start, span.end), message, label, help);
     }
