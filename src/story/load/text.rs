@@ -227,12 +227,11 @@ impl Builder<'_, '_, '_> {
 /// stop, and after an opening quote when the braces show nothing). A suffix (`cup{if many: s}`)
 /// is left alone. `before` and `after` are the text either side of the braces.
 fn glued(before: &str, piece: &Piece, after: &str) -> Option<(String, String)> {
-    let items: Vec<&str> = match piece {
-        Piece::If(_, yes, no) => vec![yes, no],
-        Piece::Alt { items, .. } => items.iter().map(String::as_str).collect(),
-        Piece::Lit(_) | Piece::Var(_) | Piece::Mark(_) => return None,
-    };
-    let stop = |c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?');
+    let items = shown_texts(piece);
+    if items.is_empty() {
+        return None;
+    }
+    let stop = is_stop;
     let starts_word = |t: &str| t.starts_with(|c: char| c.is_alphanumeric() || c == '“');
     let first_word = |t: &str| t.split(' ').next().unwrap_or("").to_owned();
     let last_word = |t: &str| t.rsplit(' ').next().unwrap_or("").to_owned();
@@ -271,30 +270,36 @@ fn glued(before: &str, piece: &Piece, after: &str) -> Option<(String, String)> {
 /// `{if a: the phone | }{if b: and the rest | }` shows `phoneand`. A one-word text may be a
 /// prefix (`{if a: Mc | Mac}{if b: Donald | Dougal}`) and is left alone.
 fn glued_pair(prev: &Piece, next: &Piece) -> Option<(String, String)> {
-    let texts = |p: &Piece| -> Vec<String> {
-        match p {
-            Piece::If(_, yes, no) => vec![yes.clone(), no.clone()],
-            Piece::Alt { items, .. } => items.to_vec(),
-            Piece::Lit(_) | Piece::Var(_) | Piece::Mark(_) => Vec::new(),
-        }
-    };
-    let stop = |c: char| matches!(c, '.' | ',' | ';' | ':' | '!' | '?');
-    let left = texts(prev);
-    let right = texts(next);
-    let word = right
-        .iter()
+    let word = shown_texts(next)
+        .into_iter()
         .find(|t| t.starts_with(|c: char| c.is_alphanumeric() || c == '“'))?;
-    let glue = left.iter().find(|t| match t.chars().next_back() {
-        Some(c) if stop(c) || c == '”' => true,
-        Some(c) if c.is_alphanumeric() => t.contains(' ') && word.starts_with(char::is_alphanumeric),
-        _ => false,
-    })?;
+    let glue = shown_texts(prev)
+        .into_iter()
+        .find(|t| match t.chars().next_back() {
+            Some(c) if is_stop(c) || c == '”' => true,
+            Some(c) if c.is_alphanumeric() => t.contains(' ') && word.starts_with(char::is_alphanumeric),
+            _ => false,
+        })?;
     let last = glue.rsplit(' ').next().unwrap_or("");
     let first = word.split(' ').next().unwrap_or("");
     Some((
         format!("`{last}{first}` shows without a space: the texts in braces are trimmed"),
         "put a space between the two braces".into(),
     ))
+}
+
+/// The texts a construct may show (`{if ..}`: both; an alternative: each), none for the rest.
+fn shown_texts(piece: &Piece) -> Vec<&str> {
+    match piece {
+        Piece::If(_, yes, no) => vec![yes, no],
+        Piece::Alt { items, .. } => items.iter().map(String::as_str).collect(),
+        Piece::Lit(_) | Piece::Var(_) | Piece::Mark(_) => Vec::new(),
+    }
+}
+
+/// A comma or a stop: what takes the space before it away, and glues a word after it.
+fn is_stop(c: char) -> bool {
+    matches!(c, '.' | ',' | ';' | ':' | '!' | '?')
 }
 
 impl Builder<'_, '_, '_> {
