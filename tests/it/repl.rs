@@ -618,3 +618,22 @@ fn the_transcript_records_each_input_as_typed() {
         "{transcript}"
     );
 }
+
+#[test]
+fn the_opening_names_notes_only_when_the_story_keeps_a_notebook() {
+    let dir = tmp();
+    // The quotes fixture has no notebook; the example story has one.
+    let plain = run(dir.path(), &["--scenes", &quotes(), "--seed", "1"], b"");
+    assert!(
+        plain.stdout.contains("Type `help` for the commands.") && !plain.stdout.contains("`notes`"),
+        "{}",
+        plain.stdout
+    );
+    let kept = run(dir.path(), &["--scenes", &example(), "--seed", "1"], b"notes\n");
+    assert!(
+        kept.stdout
+            .contains("Type `notes` for your notebook, `help` for the commands."),
+        "{}",
+        kept.stdout
+    );
+}

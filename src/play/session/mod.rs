@@ -197,7 +197,13 @@ impl Session {
             true => String::new(),
             false => format!("By {}. ", story.author()),
         };
-        blocks.push(Block::Info(format!("{by}Type `help` for the commands.")));
+        // A story with a notebook says so up front: it is the game's status screen (its
+        // stats, in Choice of Games' terms), and a player who never types `help` would miss it.
+        let commands = match story.notebook().0.is_empty() {
+            true => "Type `help` for the commands.",
+            false => "Type `notes` for your notebook, `help` for the commands.",
+        };
+        blocks.push(Block::Info(format!("{by}{commands}")));
         let mut resumed = None;
         if config.resume {
             match saves.load(&Slot::autosave(), &story) {
