@@ -548,6 +548,7 @@ fn spaces_written_outside_the_braces_fall_where_they_belong() {
             Text("The door {if a: , wet, | . Dry,} opens."),
             Text("Wait {if b: ... | no} more."),
             Text("Gone {if a: , and back | }, then {if a: here | } {if b: there | }."),
+            Text("“Fine. {if a: More.}” She goes (slowly {if a: , then fast | }) and [yes {if a: no}]."),
         ], choices: [ Choice(text: "Go", goto: "out") ]),
         Scene(id: "out", text: "Out.", ending: "out"),
     ]"#;
@@ -571,6 +572,8 @@ fn spaces_written_outside_the_braces_fall_where_they_belong() {
             // After braces that show nothing, a comma or a stop still takes the space away,
             // and two braces side by side, a space between, show one space.
             "Gone, then there.",
+            // A closing quote or bracket after braces that show nothing keeps to its word.
+            "“Fine.” She goes (slowly) and [yes].",
         ]
     );
 }
