@@ -94,6 +94,18 @@ impl Game {
         Ok(game)
     }
 
+    /// What the last choice showed (its reply and the scenes it passed), found by playing the
+    /// choices again up to it: for a game resumed from a save, which keeps choices, not texts.
+    /// `None` at the start of a game, or when the choices no longer replay (the story was edited).
+    pub fn last_outcome(&self, story: &Story) -> Option<Outcome> {
+        let (Step(_, last), before) = self.trail.split_last()?;
+        if !self.replayable {
+            return None;
+        }
+        let mut game = Game::replay_from(story, self.seed, self.from.as_deref(), before).ok()?;
+        game.choose(story, *last).ok()
+    }
+
     /// The same game keeping only the last `keep` choices: the state they start from is found
     /// by replaying the ones dropped. A game whose choices do not replay keeps its last choices
     /// unverified, as it was.

@@ -637,3 +637,43 @@ fn the_opening_names_notes_only_when_the_story_keeps_a_notebook() {
         kept.stdout
     );
 }
+
+/// The positions of `texts` in `out`, which must all be there, in this order.
+fn assert_in_order(out: &str, texts: &[&str]) {
+    let mut from = 0;
+    for text in texts {
+        match out[from..].find(text) {
+            Some(i) => from += i + text.len(),
+            None => panic!("no {text:?} after byte {from} in:\n{out}"),
+        }
+    }
+}
+
+#[test]
+fn a_game_taken_up_again_shows_what_its_last_choice_said() {
+    let dir = tmp();
+    let replies = format!("{ROOT}/tests/fixtures/play/replies");
+    // A reply that stays in its scene: on `--continue` it comes after the scene's text, before
+    // its choices, where the player read it.
+    play(dir.path(), &replies, "Smile\n");
+    let r = run(dir.path(), &["--scenes", &replies, "--continue"], b"");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_in_order(
+        &r.stdout,
+        &[
+            "Continuing your game (turn 1).",
+            "A bare room.",
+            "The interviewer does not smile back.",
+            "1. Clear your throat",
+        ],
+    );
+    // `load` shows the reply the save was made after, not the one played since.
+    let r = run(
+        dir.path(),
+        &["--scenes", &replies, "--seed", "1"],
+        b"Clear\nsave a\nAsk\nload a\n",
+    );
+    let loaded = &r.stdout[r.stdout.find("Loaded slot `a`").expect(&r.stdout)..];
+    assert_in_order(loaded, &["A bare room.", "The pen taps, once.", "1. Smile"]);
+    assert!(!loaded.contains("Grey"), "{loaded}");
+}

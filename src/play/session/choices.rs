@@ -86,6 +86,27 @@ impl Session {
         }
     }
 
+    /// The scene of a game taken up again (`--continue`, `load`), with what its last choice
+    /// showed, so nothing the player last read is lost: the reply and the scenes passed come
+    /// before the scene, as they did; a reply that stayed in its scene comes after the scene's
+    /// text, before its choices, where it was read.
+    pub(super) fn scene_resumed(&mut self, blocks: &mut Vec<Block>, arrived: bool) {
+        let outcome = self.game.last_outcome(&self.story).unwrap_or_default();
+        if !outcome.stayed {
+            self.passed(&outcome, blocks);
+            return self.scene(blocks, arrived);
+        }
+        let start = blocks.len();
+        self.scene(blocks, arrived);
+        let at = blocks[start..]
+            .iter()
+            .position(|b| matches!(b, Block::Choice { .. }))
+            .map_or(blocks.len(), |i| start + i);
+        let mut reply = Vec::new();
+        self.passed(&outcome, &mut reply);
+        blocks.splice(at..at, reply);
+    }
+
     /// The scene on screen. `arrived`: the game just got here (an ending is recorded).
     pub(super) fn scene(&mut self, blocks: &mut Vec<Block>, arrived: bool) {
         let view = engine::view(&self.story, &self.game.state);

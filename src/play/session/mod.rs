@@ -253,6 +253,7 @@ impl Session {
                 }
             }
         }
+        let resuming = resumed.is_some();
         let (game, outcome) = match resumed {
             Some(loaded) => {
                 let mut text = format!("Continuing your game (turn {}).", loaded.game.state.turn());
@@ -307,8 +308,13 @@ impl Session {
                 },
             ));
         }
-        session.passed(&outcome, &mut blocks);
-        session.scene(&mut blocks, true);
+        match resuming {
+            true => session.scene_resumed(&mut blocks, true),
+            false => {
+                session.passed(&outcome, &mut blocks);
+                session.scene(&mut blocks, true);
+            }
+        }
         Ok((
             session,
             Reply {
@@ -429,7 +435,7 @@ impl Session {
                 self.old_autosave = None;
                 self.replace_game(*old);
                 blocks.push(Block::Info(format!("Continuing your game (turn {turn}).")));
-                self.scene(blocks, false);
+                self.scene_resumed(blocks, false);
             }
             (Pending::Continue { passed, .. }, false) => {
                 blocks.push(Block::Info(

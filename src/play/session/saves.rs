@@ -151,7 +151,7 @@ impl Session {
                 }
                 blocks.push(Block::Info(text));
                 self.autosave(blocks);
-                self.scene(blocks, false);
+                self.scene_resumed(blocks, false);
             }
             Err(e) => {
                 let damaged = e.is_damaged();
