@@ -64,14 +64,11 @@ pub fn render_text_marked(state: &GameState, text: &Text, out: &mut String, mark
     }
 }
 
-/// Appends a construct's text, taking away the space before it when it opens with a comma or
-/// a stop (not an ellipsis): the author wrote the space outside the braces, for the other text.
+/// Appends a construct's text, taking away the space before it when it opens with a comma, a
+/// stop or a closing quote or bracket ([`leans_left`]; not an ellipsis): the author wrote the
+/// space outside the braces, for the other text. `“Fine. {if a: More.}”` reads `“Fine.”`.
 fn push_shown(out: &mut String, start: usize, text: &str) {
-    // A closing quote or bracket leans on the word before it as a stop does: `“Fine. {if a:
-    // More.}”` reads `“Fine.”` when `a` is false. (Straight quotes and `’` are left alone: they
-    // open words as often as they close them.)
-    let opens_with_stop =
-        text.starts_with([',', '.', ';', ':', '!', '?', '”', ')', ']']) && !text.starts_with("..");
+    let opens_with_stop = text.starts_with(leans_left) && !text.starts_with("..");
     if opens_with_stop && out.len() > start && out.ends_with(' ') {
         out.pop();
     }
@@ -111,8 +108,9 @@ fn push_pieces(state: &GameState, line: &Line, out: &mut String, marks: &mut Mar
     // A construct that showed nothing (`{once: ..}` used up, an `{if ..}` without its other
     // text) leaves no double space behind, nor a space at either end of the line or just inside
     // an opening quote or bracket. A construct's text that opens with a comma, a stop or a
-    // closing quote or bracket takes the space before it away: `door {if wet: , dripping | . Dry}` reads `door, dripping`;
-    // so does the text after a construct that showed nothing (`wrong {if a: , and | }, a`).
+    // closing quote or bracket takes the space before it away: `door {if wet: , dripping | . Dry}`
+    // reads `door, dripping`; so does the text after a construct that showed nothing
+    // (`wrong {if a: , and | }, a`).
     let mut gap = false;
     for piece in &line.0 {
         let before = out.len();

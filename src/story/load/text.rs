@@ -223,15 +223,14 @@ impl Builder<'_, '_, '_> {
 /// `None`: a text shown in braces is trimmed, so `scotch.{if a: For | ..}` shows `scotch.For`,
 /// `back{if a: . Then | and}` shows `backand`, `{if a: Sorry. | }For` shows `Sorry.For` and
 /// `{if a: the phone | }and` shows `phoneand` (a text of one word may be a prefix: `{if a: un}tie`).
-/// The space belongs outside the braces (the renderer takes it away again before a comma or a
-/// stop, and after an opening quote when the braces show nothing). A suffix (`cup{if many: s}`)
-/// is left alone. `before` and `after` are the text either side of the braces.
+/// The space belongs outside the braces (the renderer takes it away again before a comma, a
+/// stop or a closing quote or bracket, and after an opening quote when the braces show
+/// nothing). A suffix (`cup{if many: s}`) is left alone. `before` and `after` are the text either side of the braces.
 fn glued(before: &str, piece: &Piece, after: &str) -> Option<(String, String)> {
     let items = shown_texts(piece);
     if items.is_empty() {
         return None;
     }
-    let stop = is_stop;
     let starts_word = |t: &str| t.starts_with(|c: char| c.is_alphanumeric() || c == '“');
     let first_word = |t: &str| t.split(' ').next().unwrap_or("").to_owned();
     let last_word = |t: &str| t.rsplit(' ').next().unwrap_or("").to_owned();
@@ -239,9 +238,12 @@ fn glued(before: &str, piece: &Piece, after: &str) -> Option<(String, String)> {
     let word = items.iter().find(|t| starts_word(t));
     let left = match (last, word) {
         // A sentence's stop straight before a word: `scotch.For`.
-        (Some(c), Some(w)) if stop(c) => Some(w),
-        // A word before, and the texts disagree: one opens with a stop, another with a word.
-        (Some(c), Some(w)) if c.is_alphanumeric() && items.iter().any(|t| t.starts_with(stop)) => Some(w),
+        (Some(c), Some(w)) if is_stop(c) => Some(w),
+        // A word before, and the texts disagree: one opens with a stop (or a closing quote or
+        // bracket), another with a word.
+        (Some(c), Some(w)) if c.is_alphanumeric() && items.iter().any(|t| t.starts_with(leans_left)) => {
+            Some(w)
+        }
         _ => None,
     };
     let (shown, side) = if let Some(w) = left {
@@ -251,7 +253,7 @@ fn glued(before: &str, piece: &Piece, after: &str) -> Option<(String, String)> {
         // before one (`the phone | }and` shows `phoneand`; a one-word text may be a prefix).
         let ends_words = |t: &str| t.contains(' ') && t.ends_with(char::is_alphanumeric);
         let glues = |t: &&&str| {
-            (t.ends_with(stop) && starts_word(after))
+            (t.ends_with(is_stop) && starts_word(after))
                 || (ends_words(t) && after.starts_with(char::is_alphanumeric))
         };
         match items.iter().find(glues) {
@@ -295,11 +297,6 @@ fn shown_texts(piece: &Piece) -> Vec<&str> {
         Piece::Alt { items, .. } => items.iter().map(String::as_str).collect(),
         Piece::Lit(_) | Piece::Var(_) | Piece::Mark(_) => Vec::new(),
     }
-}
-
-/// A comma or a stop: what takes the space before it away, and glues a word after it.
-fn is_stop(c: char) -> bool {
-    matches!(c, '.' | ',' | ';' | ':' | '!' | '?')
 }
 
 impl Builder<'_, '_, '_> {

@@ -175,6 +175,20 @@ pub enum Effect {
     SetExpr(VarId, Box<Expression>),
 }
 
+/// A comma or a stop: a construct's text that opens with one takes the space before the braces
+/// away when shown ([`leans_left`]), and one straight before a word glues it on (`Sorry.For`,
+/// which `check` warns of).
+pub fn is_stop(c: char) -> bool {
+    matches!(c, '.' | ',' | ';' | ':' | '!' | '?')
+}
+
+/// What a shown text may open with to take the space before the braces away: a comma or a
+/// stop, or a closing `”`, `)` or `]`, which lean on the word before them as a stop does
+/// (straight quotes and `’` open words as often as they close them, and are left alone).
+pub fn leans_left(c: char) -> bool {
+    is_stop(c) || matches!(c, '”' | ')' | ']')
+}
+
 /// A piece of a paragraph.
 #[derive(Debug, Clone)]
 pub enum Piece {
