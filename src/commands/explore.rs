@@ -5,7 +5,7 @@ use super::{Error, Outcome, StorySource, load};
 use crate::files;
 use crate::story::Story;
 use crate::story::diag::visible;
-use crate::tools::explore::{Config, Report, explore, locate_cuts, render, walkthrough};
+use crate::tools::explore::{Config, Report, explore, explore_spread, locate_cuts, render, walkthrough};
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -34,7 +34,11 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
         ..Config::default()
     };
     let started = std::time::Instant::now();
-    let mut report = explore(&story, &config, &mut progress);
+    let mut report = if options.stats {
+        explore_spread(&story, &config, &mut progress)
+    } else {
+        explore(&story, &config, &mut progress)
+    };
     if !report.outcome_cuts.is_empty()
         && let Ok(files) = source.read()
     {
@@ -55,6 +59,7 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
     }
     if options.stats {
         anstream::eprintln!("{}", visible(&busiest_scenes(&report)));
+        anstream::eprint!("{}", visible(&spread(&report)));
     }
     let mut found = !report.is_sound();
     if let Some(dir) = &options.walkthroughs {
@@ -94,6 +99,31 @@ fn busiest_scenes(report: &Report) -> String {
         })
         .collect();
     format!("explore: most states wait in {}", named.join(", "))
+}
+
+/// `--stats`: what keeps apart the states of the busiest scenes, each value with how many
+/// times it multiplies them and where it is read: where an author looks to bring the count down.
+fn spread(report: &Report) -> String {
+    let mut out = String::new();
+    for s in &report.spread {
+        if s.values.is_empty() {
+            continue;
+        }
+        out += &format!(
+            "explore: what keeps the {} states in {} apart:\n",
+            s.states, s.scene
+        );
+        for v in &s.values {
+            let times = s.states as f64 / v.without.max(1) as f64;
+            let read = if v.read_at.is_empty() {
+                String::new()
+            } else {
+                format!("; read at {}", v.read_at.join(", "))
+            };
+            out += &format!("  {}: {} values, x{times:.1}{read}\n", v.value, v.distinct);
+        }
+    }
+    out
 }
 
 /// Writes `DIR/<ending>.ron` for each ending reached; says what it wrote, or why it could not.

@@ -537,6 +537,50 @@ fn fallbacks_and_scenes_passed_within_a_step_count_as_reached() {
     );
 }
 
+/// `--stats` says what keeps apart the states of the busiest scenes: each value kept, how many
+/// times it multiplies them, and where it is read, as an author writes each; `--json` has the
+/// same counts. Two early choices a late gate reads keep 3 x 2 states apart in the corridor.
+#[test]
+fn stats_name_what_keeps_the_states_apart_and_where_it_is_read() {
+    let dir = format!("{FIXTURES}/spread");
+    passes_check(&dir);
+    let out = interview()
+        .args(["--scenes", &dir, "explore", "--stats"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            "explore: what keeps the 6 states in corridor apart:\n\
+             \x20 coins: 3 values, x3.0; read at choice 2 of `gate`\n\
+             \x20 Chosen(\"hall.red\"): 2 values, x2.0; read at choice 1 of `gate`\n"
+        ),
+        "{stderr}"
+    );
+    // A scene whose states differ in one value names only that one.
+    assert!(
+        stderr.contains(
+            "explore: what keeps the 2 states in yard apart:\n\
+             \x20 Chosen(\"hall.red\"): 2 values, x2.0; read at choice 1 of `gate`\n"
+        ),
+        "{stderr}"
+    );
+    let json = interview()
+        .args(["--scenes", &dir, "explore", "--stats", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let corridor = &json["spread"][0];
+    assert_eq!(corridor["scene"], "corridor");
+    assert_eq!(corridor["states"], 6);
+    assert_eq!(corridor["values"][0]["value"], "coins");
+    assert_eq!(corridor["values"][0]["without"], 2);
+    // Without `--stats` the search counts nothing more, and the JSON says nothing of it.
+    let (_, plain) = explore_cli(&dir, &["--json"]);
+    assert!(!plain.contains("\"spread\""), "{plain}");
+}
+
 /// `--stats` names the scenes that hold the most states, with counts that add up to the
 /// report's; `--json` lists every scene reached the same way.
 #[test]

@@ -13,16 +13,18 @@
 //! - `search`: the search proper (states packed in `tools::store`, looked up in batches).
 //! - `report`: the report built from the search (paths replayed with the dice forced) and
 //!   rendered as text.
+//! - `spread`: with `--stats`, what keeps apart the states of the scenes that hold the most.
 //! - `soundness`: the cross-check of the reduced search against the search over whole states.
 //! - `walkthroughs`: an ending's path as a walkthrough that reaches it in the real game.
 
 mod report;
 mod search;
 mod soundness;
+mod spread;
 mod walkthroughs;
 
 pub use report::render;
-pub use search::explore;
+pub use search::{explore, explore_spread};
 pub use soundness::{Mismatch, cross_check};
 pub use walkthroughs::walkthrough;
 
@@ -82,6 +84,10 @@ pub struct Report {
     /// A scene that holds far more states than its neighbours reads variables that keep earlier
     /// choices apart (see `tools::canon`).
     pub scene_states: Vec<SceneStates>,
+    /// From [`explore_spread`] only: for the scenes that hold the most states (at most four),
+    /// the values that keep them apart. Left out of the JSON when not asked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spread: Vec<Spread>,
 }
 
 impl Report {
@@ -117,6 +123,34 @@ pub struct EndingRef {
 pub struct SceneStates {
     pub scene: String,
     pub states: usize,
+}
+
+/// What keeps apart the states waiting in one scene: the values they keep because a
+/// condition ahead reads them (see `tools::canon`), those that split the most first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spread {
+    pub scene: String,
+    pub states: usize,
+    /// At most five, the one that leaves the fewest states when forgotten first; only values
+    /// that differ between the scene's states.
+    pub values: Vec<ValueSpread>,
+}
+
+/// One value kept by the states of a scene, and how much it multiplies them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueSpread {
+    /// As an author writes it: a variable's name, `Chosen("scene.id")`, "the visits to
+    /// `scene`", "once-only choice N of `scene`".
+    pub value: String,
+    /// How many different values it takes among the scene's states.
+    pub distinct: usize,
+    /// How many of the scene's states would stay different if it were forgotten: the scene's
+    /// states divided by this is how many times the value multiplies them.
+    pub without: usize,
+    /// Where it is read from the scene on, nearest first: "choice N of `scene`" or "auto N
+    /// of `scene`", at most three, then "K more". Any of these keeps the value, and the states
+    /// it splits, alive back to the scene.
+    pub read_at: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,8 +257,8 @@ mod tests {
                     ..Config::default()
                 };
                 let canon = crate::tools::Canon::new(&story);
-                let one = explore_in_batches(&story, &config, &canon, 1, &mut |_, _| {});
-                let many = explore_in_batches(&story, &config, &canon, BATCH, &mut |_, _| {});
+                let one = explore_in_batches(&story, &config, &canon, 1, false, &mut |_, _| {});
+                let many = explore_in_batches(&story, &config, &canon, BATCH, false, &mut |_, _| {});
                 assert!(one.states <= max_states);
                 assert_eq!(render(&one), render(&many), "max_states {max_states}");
                 let json = |r: &Report| serde_json::to_string(r).unwrap();

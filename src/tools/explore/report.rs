@@ -194,6 +194,7 @@ impl Search<'_> {
             dead_ends: self.problems(&dead_ends),
             errors: self.problems(&errors),
             scene_states: self.scene_states(),
+            spread: Vec::new(),
         }
     }
 }

@@ -105,12 +105,24 @@ pub(super) struct Search<'s> {
 /// Explores `story`. `progress` is called now and then with the number of states found and
 /// the number waiting to be explored.
 pub fn explore(story: &Story, config: &Config, progress: &mut dyn FnMut(usize, usize)) -> Report {
-    let canon = if config.whole_states {
+    let canon = canon(story, config);
+    explore_in_batches(story, config, &canon, BATCH, false, progress)
+}
+
+/// [`explore`], and then what keeps apart the states of the busiest scenes
+/// ([`Report::spread`], for `explore --stats`): one more pass over every state found for
+/// each of those scenes.
+pub fn explore_spread(story: &Story, config: &Config, progress: &mut dyn FnMut(usize, usize)) -> Report {
+    let canon = canon(story, config);
+    explore_in_batches(story, config, &canon, BATCH, true, progress)
+}
+
+fn canon(story: &Story, config: &Config) -> Canon {
+    if config.whole_states {
         Canon::whole(story)
     } else {
         Canon::new(story)
-    };
-    explore_in_batches(story, config, &canon, BATCH, progress)
+    }
 }
 
 /// [`explore`], looking states up in batches of about `batch` (see [`Batch`]).
@@ -119,6 +131,7 @@ pub(super) fn explore_in_batches(
     config: &Config,
     canon: &Canon,
     batch: usize,
+    spread: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Report {
     let mut search = Search::new(story, config, canon);
@@ -157,7 +170,14 @@ pub(super) fn explore_in_batches(
         }
         search.settle();
     }
-    search.report()
+    let spread = if spread {
+        super::spread::spread(story, canon, &search.store, &search.scene_states)
+    } else {
+        Vec::new()
+    };
+    let mut report = search.report();
+    report.spread = spread;
+    report
 }
 
 /// The variables each effect writes, into `out`.

@@ -44,8 +44,8 @@ pub(crate) fn cross_check_with(
     config: &Config,
     reduced: &Canon,
 ) -> Result<Compared, Mismatch> {
-    let reduced = explore_in_batches(story, config, reduced, BATCH, &mut |_, _| {});
-    let whole = explore_in_batches(story, config, &Canon::whole(story), BATCH, &mut |_, _| {});
+    let reduced = explore_in_batches(story, config, reduced, BATCH, false, &mut |_, _| {});
+    let whole = explore_in_batches(story, config, &Canon::whole(story), BATCH, false, &mut |_, _| {});
     let compared = Compared {
         reduced_states: reduced.states,
         whole_states: whole.states,
