@@ -302,3 +302,18 @@ fn every_small_edit_stays_inside_the_file() {
         }
     }
 }
+
+/// `Int(3)` written like `Bool(false)`: RON speaks of a "raw identifier"; the author is told
+/// to name the value, with the bounds an `Int` may take beside it.
+#[test]
+fn an_int_variable_without_its_field_name_is_told_to_name_its_value() {
+    let out = check(
+        "int_without_value",
+        1,
+        &["story.ron:8:18: error: an `Int` variable names its value: write `Int(value: 3)`"],
+    );
+    has(
+        &out,
+        "bounds go beside it, as in `Int(value: 3, min: 0, max: 10)`",
+    );
+}

@@ -198,6 +198,7 @@ impl Cx<'_> {
         // What is said of a value's place needs the brackets around it to be right.
         let balanced = || self.stack(self.toks.len()).is_some_and(|st| st.is_empty());
         self.wrong_file(manifest, n)
+            .or_else(|| self.bare_int(manifest, n))
             .or_else(|| self.unclosed_string(n, code))
             .or_else(|| self.single_quotes(n))
             .or_else(|| self.inner_quote(n))
@@ -339,6 +340,34 @@ impl Cx<'_> {
             tok.start + 1,
             "text goes in double quotes `\"...\"`, not single quotes".into(),
             help,
+        ))
+    }
+
+    /// `"coins": Int(0)` in the manifest: an `Int` variable names its fields, unlike `Bool(..)`
+    /// and `Text(..)`, because it may carry bounds (RON's words speak of a "raw identifier").
+    fn bare_int(&self, manifest: bool, n: usize) -> Option<Found> {
+        if !manifest {
+            return None;
+        }
+        // RON stops at the number, or at the minus sign before it.
+        let num = match self.kind(n)? {
+            Kind::Num => n,
+            Kind::Punct('-') if self.kind(n + 1) == Some(Kind::Num) => n + 1,
+            _ => return None,
+        };
+        let signed = self.kind(num.checked_sub(1)?) == Some(Kind::Punct('-'));
+        let open = num.checked_sub(if signed { 2 } else { 1 })?;
+        if self.kind(open) != Some(Kind::Punct('(')) || !self.is_ident(open.checked_sub(1)?, "Int") {
+            return None;
+        }
+        let sign = if signed { "-" } else { "" };
+        let value = format!("{sign}{}", self.src(num));
+        let start = self.toks[open - 1].start;
+        Some((
+            start,
+            self.toks[num].end,
+            format!("an `Int` variable names its value: write `Int(value: {value})`"),
+            format!("bounds go beside it, as in `Int(value: {value}, min: 0, max: 10)`"),
         ))
     }
 
