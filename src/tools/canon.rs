@@ -232,8 +232,10 @@ pub(crate) struct Shown {
 enum Forget<'a> {
     /// What no condition can read any more.
     Unread,
-    /// What neither a condition nor a text of these can read any more.
-    Unshown(&'a Shown),
+    /// What neither a condition nor a text of these can read any more, on the way to the
+    /// scenes marked: what is read only past them, where the search goes no further, is
+    /// forgotten too.
+    Unshown(&'a Shown, &'a [bool]),
     /// Nothing (but the turn, and visits past every cap).
     Nothing,
 }
@@ -257,9 +259,11 @@ impl Canon {
     }
 
     /// The canonical form that forgets only what neither a condition nor a text can read any
-    /// more (see the module doc): states merged in it show the same texts.
-    pub(crate) fn reading_texts(story: &Story, shown: &Shown) -> Canon {
-        Canon::with(story, Forget::Unshown(shown))
+    /// more (see the module doc): states merged in it show the same texts. `within` marks, by
+    /// scene index, the scenes a search steps from (those that lead to the scenes it looks
+    /// at): what only the other scenes read is forgotten, since no step is taken from them.
+    pub(crate) fn reading_texts(story: &Story, shown: &Shown, within: &[bool]) -> Canon {
+        Canon::with(story, Forget::Unshown(shown, within))
     }
 
     /// The canonical form that forgets nothing but the turn (and visits past every cap): for
@@ -311,13 +315,13 @@ impl Canon {
         }
         let mut keeps = Vec::new();
         let mut keep_of = Vec::with_capacity(story.scenes().len());
-        if let Forget::Unread | Forget::Unshown(_) = forget {
-            let shown = match forget {
-                Forget::Unshown(shown) => Some(shown),
-                Forget::Unread | Forget::Nothing => None,
+        if let Forget::Unread | Forget::Unshown(..) = forget {
+            let (shown, within) = match forget {
+                Forget::Unshown(shown, within) => (Some(shown), Some(within)),
+                Forget::Unread | Forget::Nothing => (None, None),
             };
             let int_caps = int_caps(story, shown);
-            let live = liveness(story, layout, shown);
+            let live = liveness(story, layout, shown, within);
             let mut index = std::collections::HashMap::new();
             for (scene, live) in story.scenes().iter().zip(&live) {
                 let keep = kept(scene, live, layout, &int_caps);
@@ -464,8 +468,9 @@ fn paras_read(layout: Layout, text: &Text, on: &[bool], out: &mut Bits) {
 /// For each scene, what may be read from a state waiting there: a backward fixed point over
 /// the scene graph. `enter[t]` is what may be read from the moment scene `t` is entered. With
 /// `shown`, what its texts read counts: a scene's text on entering (after its effects on
-/// entering), a choice's text while waiting, a reply after its choice's effects.
-fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>) -> Vec<Bits> {
+/// entering), a choice's text while waiting, a reply after its choice's effects. With
+/// `within`, only the scenes it marks read anything: a search takes no step from the others.
+fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>, within: Option<&[bool]>) -> Vec<Bits> {
     let menu_counts = |i: usize| shown.is_some_and(|s| s.menus[i]);
     let text_counts = |i: usize| shown.map(|s| s.texts[i].as_slice()).filter(|t| t.contains(&true));
     let reply_counts = |i: usize, c: usize| shown.is_some_and(|s| s.replies[i][c]);
@@ -535,6 +540,9 @@ fn liveness(story: &Story, layout: Layout, shown: Option<&Shown>) -> Vec<Bits> {
             changed = true;
         }
         for (i, scene) in story.scenes().iter().enumerate().rev() {
+            if within.is_some_and(|w| !w[i]) {
+                continue;
+            }
             if scene.ending.is_some() {
                 if let Some(on) = text_counts(i) {
                     let mut e = Bits::new(len);

@@ -279,3 +279,37 @@ fn texts_that_read_different_values_are_searched_apart_when_together_they_are_to
     assert!(!short.complete);
     assert!(short.states <= 2 * 2, "{}", short.states);
 }
+
+/// A scene that never waits (an `Auto` with no condition) stops no screen: asked for by name,
+/// its text is proofed in the passage it leads into, and the proof says where.
+#[test]
+fn a_scene_that_never_waits_is_proofed_where_its_text_is_read() {
+    let s = story(
+        r#"
+        Scene(id: "start", text: "Evening.", choices: [ Choice(text: "On", goto: "door") ]),
+        Scene(id: "door", text: "A door swings.", auto: [ Auto(goto: "bar") ]),
+        Scene(id: "bar", text: "The bar.", choices: [ Choice(text: "Leave", goto: "end") ]),
+        "#,
+    );
+    let config = Config {
+        max_states: 1_000,
+        scenes: vec![s.scene_by_name("door").unwrap()],
+    };
+    let p = proof(&s, &config, &mut |_, _| {});
+    assert!(p.complete);
+    assert_eq!(p.passed_through.len(), 1);
+    assert_eq!(p.passed_through[0].scene, "door");
+    assert_eq!(p.passed_through[0].shown_in, ["bar"]);
+    let texts: Vec<&str> = p
+        .passages
+        .iter()
+        .flat_map(|p| &p.paragraphs)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(texts, ["A door swings.", "The bar.", "[choice] Leave"]);
+    let out = interview::tools::proof::render(&p);
+    assert!(
+        out.contains("`door` never waits for a choice: its text is in the passages that stop in `bar`.\n"),
+        "{out}"
+    );
+}

@@ -50,6 +50,18 @@ pub struct Proof {
     pub complete: bool,
     /// The passages, by scene in the story's order; scenes never shown are left out.
     pub passages: Vec<Passage>,
+    /// Scenes asked for that never wait for a choice (an `Auto` with no condition moves on at
+    /// once): their text is proofed in the passages of the scenes listed, where it is read.
+    /// Left out of the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub passed_through: Vec<PassedThrough>,
+}
+
+/// A scene asked for that never waits, and the scenes whose passages show its text.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassedThrough {
+    pub scene: String,
+    pub shown_in: Vec<String>,
 }
 
 /// What the player can be shown on stopping in one scene.
@@ -104,11 +116,35 @@ pub struct RouteStep {
 /// `progress` is called after each search with the searches made and the states searched so far.
 pub fn proof(story: &Story, config: &Config, progress: &mut dyn FnMut(usize, usize)) -> Proof {
     let graph = Graph::new(story);
-    let mut targets: Vec<SceneId> = if config.scenes.is_empty() {
+    // A screen belongs to the scene it stops in: a scene that always moves on is searched for
+    // in the scenes it leads to without a menu (its text is what leads into theirs).
+    let passes = crate::tools::pass_closures(story);
+    let waits = |s: SceneId| !always_passes(story.scene(s));
+    let mut passed_through = Vec::new();
+    let mut targets: Vec<SceneId> = Vec::new();
+    let asked: Vec<SceneId> = if config.scenes.is_empty() {
         story.scene_ids().collect()
     } else {
         config.scenes.clone()
     };
+    for &scene in &asked {
+        if waits(scene) {
+            targets.push(scene);
+            continue;
+        }
+        let shown_in: Vec<SceneId> = passes[scene.index()]
+            .iter()
+            .copied()
+            .filter(|&s| waits(s))
+            .collect();
+        if !config.scenes.is_empty() {
+            passed_through.push(PassedThrough {
+                scene: story.scene(scene).id.clone(),
+                shown_in: shown_in.iter().map(|&s| story.scene(s).id.clone()).collect(),
+            });
+        }
+        targets.extend(shown_in);
+    }
     targets.sort_unstable();
     targets.dedup();
     let leaves: Vec<Leaf> = targets
@@ -150,7 +186,14 @@ pub fn proof(story: &Story, config: &Config, progress: &mut dyn FnMut(usize, usi
         states: found.states,
         complete: found.complete,
         passages,
+        passed_through,
     }
+}
+
+/// Whether a scene always moves on without waiting for a choice: one of its autos has no
+/// condition (the first true one is taken). An ending always waits.
+fn always_passes(scene: &crate::story::Scene) -> bool {
+    scene.ending.is_none() && scene.autos.iter().any(|a| a.condition.is_none())
 }
 
 /// What the searches of a proof found, together.
@@ -276,6 +319,14 @@ pub fn render(proof: &Proof) -> String {
             "; cut short at --max-states: some paragraphs may be missing"
         },
     ));
+    for p in &proof.passed_through {
+        let ids: Vec<String> = p.shown_in.iter().map(|s| format!("`{s}`")).collect();
+        out.push_str(&format!(
+            "`{}` never waits for a choice: its text is in the passages that stop in {}.\n",
+            p.scene,
+            ids.join(", ")
+        ));
+    }
     for p in &proof.passages {
         out.push_str(&format!(
             "\n##### {}: {}\n",
@@ -374,7 +425,7 @@ mod tests {
     #[test]
     fn random_games_show_nothing_the_proof_misses() {
         let story = load_story(&crate::files::embedded_story()).story.unwrap();
-        for scene in ["restaurant_table", "restaurant_civil", "loft_turn"] {
+        for scene in ["restaurant_table", "restaurant_civil", "loft_turn", "loft_sparring"] {
             let target = story.scene_by_name(scene).unwrap();
             let config = Config {
                 max_states: 1_000_000,

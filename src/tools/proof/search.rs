@@ -58,7 +58,8 @@ struct Target {
 pub(super) fn search(story: &Story, graph: &Graph, leaves: &[Leaf], max_states: usize) -> Searched {
     let groups: Vec<Group> = leaves.iter().map(|l| l.group.clone()).collect();
     let shown = Group::together(&groups).shown;
-    let canon = Canon::reading_texts(story, &shown);
+    let leads = graph.leading_to(&leaves.iter().map(|l| l.target).collect::<Vec<_>>());
+    let canon = Canon::reading_texts(story, &shown, &leads);
     let mut targets: Vec<Option<Target>> = (0..story.scenes().len()).map(|_| None).collect();
     for leaf in leaves {
         let scene = story.scene(leaf.target);
@@ -94,7 +95,6 @@ pub(super) fn search(story: &Story, graph: &Graph, leaves: &[Leaf], max_states: 
         seen: HashSet::new(),
         row: Vec::new(),
     };
-    let leads = graph.leading_to(&leaves.iter().map(|l| l.target).collect::<Vec<_>>());
     let mut complete = search.start();
     let mut state = GameState::blank(story, 0);
     let mut available = Vec::new();
