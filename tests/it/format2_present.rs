@@ -105,6 +105,10 @@ fn check_reports_presentation_problems_where_they_are() {
             // The same braces written twice: each warning points at its own copy.
             "scenes.ron:10:39: warning: `Wait.Now` shows without a space: the texts in braces are trimmed",
             "scenes.ron:10:78: warning: `Wait.Now` shows without a space: the texts in braces are trimmed",
+            // A word before, and the texts disagree: one leans on it (a closing bracket or
+            // quote, as the renderer has it), the other is a word glued to it.
+            "scenes.ron:12:24: warning: `waitand` shows without a space: the text in braces is trimmed",
+            "scenes.ron:12:58: warning: `“Staywith` shows without a space: the text in braces is trimmed",
         ],
     );
     // A construct closes in its paragraph: a blank line inside one is named at its opening,
