@@ -78,6 +78,11 @@ enum Command {
         /// Print the proof as one JSON document.
         #[arg(long)]
         json: bool,
+        /// Keep only what the passages and the choices on the way to them read: far fewer
+        /// states (a late scene in seconds), but a variable the game reads only later is not
+        /// listed beside the paragraphs.
+        #[arg(long)]
+        quick: bool,
     },
     /// Play N seeded random games and count the endings, scenes and choices they hit.
     Randomtest {
@@ -217,12 +222,14 @@ fn run() -> Result<Outcome, Error> {
             scene,
             max_states,
             json,
+            quick,
         }) => commands::proof::run(
             &default_source(cli.scenes),
             &commands::proof::Options {
                 scenes: scene,
                 max_states,
                 json,
+                quick,
             },
         ),
         Some(Command::Randomtest {

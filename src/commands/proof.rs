@@ -2,7 +2,7 @@
 
 use super::{Error, Outcome, StorySource, load, print_report};
 use crate::story::Story;
-use crate::tools::proof::{Config, proof, render};
+use crate::tools::proof::{Config, proof, proof_quick, render};
 use std::io::{IsTerminal, Write as _};
 
 /// What the `proof` subcommand was asked.
@@ -12,6 +12,8 @@ pub struct Options {
     pub scenes: Vec<String>,
     pub max_states: usize,
     pub json: bool,
+    /// Keep only what is read on the way to the scenes (see `tools::proof::proof_quick`).
+    pub quick: bool,
 }
 
 /// Prints the proof. An unknown scene id is a usage error (exit 2), with the nearest id.
@@ -39,7 +41,11 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
             format_args!("proof: {searches} searches, {states} states..."),
         );
     };
-    let proof = proof(&story, &config, &mut progress);
+    let proof = if options.quick {
+        proof_quick(&story, &config, &mut progress)
+    } else {
+        proof(&story, &config, &mut progress)
+    };
     if terminal {
         let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
     }

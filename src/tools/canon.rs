@@ -235,7 +235,7 @@ enum Forget<'a> {
     /// What neither a condition nor a text of these can read any more, on the way to the
     /// scenes marked: what is read only past them, where the search goes no further, is
     /// forgotten too.
-    Unshown(&'a Shown, &'a [bool]),
+    Unshown(&'a Shown, Option<&'a [bool]>),
     /// Nothing (but the turn, and visits past every cap).
     Nothing,
 }
@@ -259,10 +259,10 @@ impl Canon {
     }
 
     /// The canonical form that forgets only what neither a condition nor a text can read any
-    /// more (see the module doc): states merged in it show the same texts. `within` marks, by
-    /// scene index, the scenes a search steps from (those that lead to the scenes it looks
-    /// at): what only the other scenes read is forgotten, since no step is taken from them.
-    pub(crate) fn reading_texts(story: &Story, shown: &Shown, within: &[bool]) -> Canon {
+    /// more (see the module doc): states merged in it show the same texts. `within`, when given,
+    /// marks by scene index the scenes a search steps from (those that lead to the scenes it
+    /// looks at): what only the other scenes read is forgotten too.
+    pub(crate) fn reading_texts(story: &Story, shown: &Shown, within: Option<&[bool]>) -> Canon {
         Canon::with(story, Forget::Unshown(shown, within))
     }
 
@@ -317,7 +317,7 @@ impl Canon {
         let mut keep_of = Vec::with_capacity(story.scenes().len());
         if let Forget::Unread | Forget::Unshown(..) = forget {
             let (shown, within) = match forget {
-                Forget::Unshown(shown, within) => (Some(shown), Some(within)),
+                Forget::Unshown(shown, within) => (Some(shown), within),
                 Forget::Unread | Forget::Nothing => (None, None),
             };
             let int_caps = int_caps(story, shown);

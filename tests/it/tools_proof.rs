@@ -5,7 +5,7 @@
 use crate::engine::story;
 use crate::support;
 use interview::story::Story;
-use interview::tools::proof::{Config, Paragraph, proof};
+use interview::tools::proof::{Config, Paragraph, proof, proof_quick};
 
 /// Every paragraph of the passage that stops in `scene`.
 fn paragraphs(story: &Story, scene: &str) -> Vec<Paragraph> {
@@ -312,4 +312,44 @@ fn a_scene_that_never_waits_is_proofed_where_its_text_is_read() {
         out.contains("`door` never waits for a choice: its text is in the passages that stop in `bar`.\n"),
         "{out}"
     );
+}
+
+/// `--quick` keeps only what the passage and the way to it read: the same paragraphs and
+/// routes from fewer states, without a variable the game reads only later (`b`, read past the
+/// bar). The full proof lists `b` beside the bar's paragraph, since a line there may assume it.
+#[test]
+fn a_quick_proof_finds_the_same_paragraphs_without_what_is_read_later() {
+    let s = story(&format!(
+        r#"{DRINK}
+        Scene(id: "bar", text: "The bar.", choices: [ Choice(text: "Leave", goto: "street") ]),
+        Scene(id: "street", text: "The street.", choices: [
+            Choice(text: "Sway home", goto: "end", if: Flag("b")),
+            Choice(text: "Walk home", goto: "end"),
+        ]),
+        "#
+    ));
+    let config = Config {
+        max_states: 1_000,
+        scenes: vec![s.scene_by_name("bar").unwrap()],
+    };
+    let full = proof(&s, &config, &mut |_, _| {});
+    let quick = proof_quick(&s, &config, &mut |_, _| {});
+    assert!(full.complete && quick.complete);
+    assert!(quick.states < full.states, "{} < {}", quick.states, full.states);
+    let texts = |p: &interview::tools::proof::Proof| -> Vec<(String, usize)> {
+        let paragraphs = p.passages.iter().flat_map(|p| &p.paragraphs);
+        paragraphs.map(|p| (p.text.clone(), p.route.len())).collect()
+    };
+    assert_eq!(texts(&quick), texts(&full));
+    let named = |p: &interview::tools::proof::Proof| -> Vec<String> {
+        let first = &p.passages[0].paragraphs[0];
+        first
+            .when
+            .iter()
+            .filter(|k| k.values.len() > 1)
+            .map(|k| k.name.clone())
+            .collect()
+    };
+    assert_eq!(named(&full), ["b"]);
+    assert!(named(&quick).is_empty(), "{:?}", named(&quick));
 }

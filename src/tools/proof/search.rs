@@ -55,11 +55,18 @@ struct Target {
 }
 
 /// Searches the paragraphs `leaves` show, all in one search.
-pub(super) fn search(story: &Story, graph: &Graph, leaves: &[Leaf], max_states: usize) -> Searched {
+/// With `quick`, what only scenes past the targets read is forgotten (see `proof_quick`).
+pub(super) fn search(
+    story: &Story,
+    graph: &Graph,
+    leaves: &[Leaf],
+    max_states: usize,
+    quick: bool,
+) -> Searched {
     let groups: Vec<Group> = leaves.iter().map(|l| l.group.clone()).collect();
     let shown = Group::together(&groups).shown;
     let leads = graph.leading_to(&leaves.iter().map(|l| l.target).collect::<Vec<_>>());
-    let canon = Canon::reading_texts(story, &shown, &leads);
+    let canon = Canon::reading_texts(story, &shown, quick.then_some(leads.as_slice()));
     let mut targets: Vec<Option<Target>> = (0..story.scenes().len()).map(|_| None).collect();
     for leaf in leaves {
         let scene = story.scene(leaf.target);
