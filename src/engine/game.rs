@@ -95,15 +95,32 @@ impl Game {
     }
 
     /// What the last choice showed (its reply and the scenes it passed), found by playing the
-    /// choices again up to it: for a game resumed from a save, which keeps choices, not texts.
-    /// `None` at the start of a game, or when the choices no longer replay (the story was edited).
-    pub fn last_outcome(&self, story: &Story) -> Option<Outcome> {
-        let (Step(_, last), before) = self.trail.split_last()?;
-        if !self.replayable {
+    /// choices again up to it, and the state the game was in when it entered the scene it is in
+    /// now: for a game resumed from a save, which keeps choices, not texts. After a reply that
+    /// stayed in its scene, the scene's text was read as it was on entering, before the stay
+    /// changed what it reads. `None` at the start of a game, or when the choices no longer
+    /// replay (the story was edited).
+    pub fn last_outcome(&self, story: &Story) -> Option<(Outcome, GameState)> {
+        if self.trail.is_empty() || !self.replayable {
             return None;
         }
-        let mut game = Game::replay_from(story, self.seed, self.from.as_deref(), before).ok()?;
-        game.choose(story, *last).ok()
+        let mut game = match self.from.as_deref() {
+            Some(state) => Game::at(state.clone(), self.seed),
+            None => Game::new(story, self.seed).ok()?.0,
+        };
+        let mut entered = game.state.clone();
+        let mut last = None;
+        for Step(scene, index) in &self.trail {
+            if &story.scene(game.state.scene).id != scene {
+                return None;
+            }
+            let outcome = game.choose(story, *index).ok()?;
+            if !outcome.stayed {
+                entered.clone_from(&game.state);
+            }
+            last = Some(outcome);
+        }
+        Some((last?, entered))
     }
 
     /// The same game keeping only the last `keep` choices: the state they start from is found

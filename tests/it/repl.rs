@@ -667,6 +667,20 @@ fn a_game_taken_up_again_shows_what_its_last_choice_said() {
             "1. Clear your throat",
         ],
     );
+    // The scene's text is the one read on entering it, not as a stay has changed it since
+    // (read 99: the passage reprinted in other words on `--continue`).
+    let dir2 = tmp();
+    play(dir2.path(), &replies, "Clear\n");
+    let r = run(dir2.path(), &["--scenes", &replies, "--continue"], b"");
+    assert_in_order(
+        &r.stdout,
+        &[
+            "A bare room. The interviewer waits, pen raised.\n",
+            "The pen taps, once.",
+            "1. Smile",
+        ],
+    );
+    assert!(!r.stdout.contains("Your throat feels clear"), "{}", r.stdout);
     // `load` shows the reply the save was made after, not the one played since.
     let r = run(
         dir.path(),

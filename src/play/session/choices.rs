@@ -90,8 +90,14 @@ impl Session {
     /// showed, so nothing the player last read is lost: the reply and the scenes passed come
     /// before the scene, as they did; a reply that stayed in its scene comes after the scene's
     /// text, before its choices, where it was read.
+    ///
+    /// The scene's text is the one read on entering it: a stay may have changed what the text
+    /// reads since (a phone silenced), and the player never saw it that way.
     pub(super) fn scene_resumed(&mut self, blocks: &mut Vec<Block>, arrived: bool) {
-        let outcome = self.game.last_outcome(&self.story).unwrap_or_default();
+        let (outcome, entered) = match self.game.last_outcome(&self.story) {
+            Some(found) => found,
+            None => return self.scene(blocks, arrived),
+        };
         if !outcome.stayed {
             self.passed(&outcome, blocks);
             return self.scene(blocks, arrived);
@@ -102,9 +108,15 @@ impl Session {
             .iter()
             .position(|b| matches!(b, Block::Choice { .. }))
             .map_or(blocks.len(), |i| start + i);
-        let mut reply = Vec::new();
-        self.passed(&outcome, &mut reply);
-        blocks.splice(at..at, reply);
+        let mut shown = Vec::new();
+        let was = engine::view(&self.story, &entered);
+        if was.scene == self.game.state.scene && !was.text.is_empty() {
+            text_blocks(was.text, &was.marks, &mut shown);
+        } else {
+            shown.extend(blocks[start..at].iter().cloned());
+        }
+        self.passed(&outcome, &mut shown);
+        blocks.splice(start..at, shown);
     }
 
     /// The scene on screen. `arrived`: the game just got here (an ending is recorded).
