@@ -76,6 +76,17 @@ impl Game {
         from: Option<&GameState>,
         trail: &[Step],
     ) -> Result<Game, String> {
+        Game::replay_seeing(story, seed, from, trail, &mut |_, _| {})
+    }
+
+    /// [`Game::replay_from`], calling `saw` with the game and what each step showed.
+    fn replay_seeing(
+        story: &Story,
+        seed: u64,
+        from: Option<&GameState>,
+        trail: &[Step],
+        saw: &mut dyn FnMut(&Game, Outcome),
+    ) -> Result<Game, String> {
         let mut game = match from {
             Some(state) => Game::at(state.clone(), seed),
             None => Game::new(story, seed).map_err(|e| e.to_string())?.0,
@@ -88,8 +99,10 @@ impl Game {
                     n + 1
                 ));
             }
-            game.choose(story, *index)
+            let outcome = game
+                .choose(story, *index)
                 .map_err(|e| format!("choice {}: {e}", n + 1))?;
+            saw(&game, outcome);
         }
         Ok(game)
     }
@@ -101,25 +114,22 @@ impl Game {
     /// changed what it reads. `None` at the start of a game, or when the choices no longer
     /// replay (the story was edited).
     pub fn last_outcome(&self, story: &Story) -> Option<(Outcome, GameState)> {
-        if self.trail.is_empty() || !self.replayable {
+        if !self.replayable {
             return None;
         }
-        let mut game = match self.from.as_deref() {
-            Some(state) => Game::at(state.clone(), self.seed),
-            None => Game::new(story, self.seed).ok()?.0,
+        let mut entered = match self.from.as_deref() {
+            Some(state) => state.clone(),
+            None => Game::new(story, self.seed).ok()?.0.state,
         };
-        let mut entered = game.state.clone();
         let mut last = None;
-        for Step(scene, index) in &self.trail {
-            if &story.scene(game.state.scene).id != scene {
-                return None;
-            }
-            let outcome = game.choose(story, *index).ok()?;
+        let from = self.from.as_deref();
+        Game::replay_seeing(story, self.seed, from, &self.trail, &mut |game, outcome| {
             if !outcome.stayed {
                 entered.clone_from(&game.state);
             }
             last = Some(outcome);
-        }
+        })
+        .ok()?;
         Some((last?, entered))
     }
 
