@@ -690,4 +690,22 @@ fn a_game_taken_up_again_shows_what_its_last_choice_said() {
     let loaded = &r.stdout[r.stdout.find("Loaded slot `a`").expect(&r.stdout)..];
     assert_in_order(loaded, &["A bare room.", "The pen taps, once.", "1. Smile"]);
     assert!(!loaded.contains("Grey"), "{loaded}");
+    // `undo` and `look` show it as read too, and `undo` the reply the step back ends on.
+    let r = run(
+        dir.path(),
+        &["--scenes", &replies, "--seed", "1"],
+        b"Clear\nAsk\nundo\nlook\n",
+    );
+    let undone = &r.stdout[r.stdout.find("Taken back").expect(&r.stdout)..];
+    assert_in_order(
+        undone,
+        &[
+            "A bare room.",
+            "The pen taps, once.",
+            "1. Smile",
+            "A bare room.",
+            "1. Smile",
+        ],
+    );
+    assert!(!undone.contains("Your throat feels clear"), "{undone}");
 }

@@ -3,7 +3,7 @@
 use super::Session;
 use super::meta;
 use super::undo::Undo;
-use crate::engine::{self, Outcome};
+use crate::engine::{self, GameState, Outcome, View};
 use crate::matching::{Found, find_choice};
 use crate::play::render::{Block, text_blocks};
 use crate::save::SaveError;
@@ -100,36 +100,56 @@ impl Session {
         };
         if !outcome.stayed {
             self.passed(&outcome, blocks);
-            return self.scene(blocks, arrived);
+            return self.show(blocks, arrived, None);
         }
         let start = blocks.len();
-        self.scene(blocks, arrived);
+        self.show(blocks, arrived, self.as_read(&entered));
         let at = blocks[start..]
             .iter()
             .position(|b| matches!(b, Block::Choice { .. }))
             .map_or(blocks.len(), |i| start + i);
-        let mut shown = Vec::new();
-        let was = engine::view(&self.story, &entered);
-        if was.scene == self.game.state.scene && !was.text.is_empty() {
-            text_blocks(was.text, &was.marks, &mut shown);
-        } else {
-            shown.extend(blocks[start..at].iter().cloned());
-        }
-        self.passed(&outcome, &mut shown);
-        blocks.splice(start..at, shown);
+        let mut reply = Vec::new();
+        self.passed(&outcome, &mut reply);
+        blocks.splice(at..at, reply);
     }
 
     /// The scene on screen. `arrived`: the game just got here (an ending is recorded).
+    /// Shown again (`look`, `undo`, `reload`), its text is the one read on entering it, as
+    /// [`Session::scene_resumed`] shows it, so no command reprints a passage in other words.
     pub(super) fn scene(&mut self, blocks: &mut Vec<Block>, arrived: bool) {
+        let read = match arrived {
+            true => None,
+            false => self
+                .game
+                .last_outcome(&self.story)
+                .filter(|(outcome, _)| outcome.stayed)
+                .and_then(|(_, entered)| self.as_read(&entered)),
+        };
+        self.show(blocks, arrived, read)
+    }
+
+    /// The scene's view in the state it was entered in, when that is this scene and has text:
+    /// the text the player read there before replies that stayed changed the state.
+    fn as_read(&self, entered: &GameState) -> Option<View> {
+        let was = engine::view(&self.story, entered);
+        (was.scene == self.game.state.scene && !was.text.is_empty()).then_some(was)
+    }
+
+    /// The scene on screen, its text taken from `read` when given (see [`Session::scene`]).
+    fn show(&mut self, blocks: &mut Vec<Block>, arrived: bool, read: Option<View>) {
         let view = engine::view(&self.story, &self.game.state);
         let id = self.story.scene(view.scene).id.clone();
-        if !view.text.is_empty() {
+        let (text, marks) = match &read {
+            Some(was) => (&was.text, &was.marks),
+            None => (&view.text, &view.marks),
+        };
+        if !text.is_empty() {
             let (_, key) = self.ending_key(&id);
             let text = match arrived && self.brief && self.seen_before.contains(&key) {
-                true => view.text.split("\n\n").next().unwrap_or_default().to_owned(),
-                false => view.text.clone(),
+                true => text.split("\n\n").next().unwrap_or_default().to_owned(),
+                false => text.clone(),
             };
-            text_blocks(text, &view.marks, blocks);
+            text_blocks(text, marks, blocks);
         }
         if arrived {
             self.record_seen(&id);

@@ -109,7 +109,8 @@ impl Session {
             text.push_str(" There was nothing more to undo.");
         }
         blocks.push(Block::Info(text));
-        self.scene(blocks, false);
+        // As a load does: what the step now last taken showed, then the scene as read.
+        self.scene_resumed(blocks, false);
     }
 
     /// Plays on with `shorter`, the same game keeping only its last choices (its save had
