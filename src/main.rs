@@ -98,6 +98,11 @@ enum Command {
         /// Print the report as one JSON document.
         #[arg(long)]
         json: bool,
+        /// Also list the phrases of WORDS words or more (default 5, 3 to 50) that one game
+        /// showed twice or more, with where each is written.
+        #[arg(long, value_name = "WORDS", num_args = 0..=1, default_missing_value = "5",
+              value_parser = clap::value_parser!(u16).range(3..=50))]
+        repeats: Option<u16>,
     },
     /// Print the scene graph (`dot -Tsvg` or Mermaid draws it).
     Graph {
@@ -237,16 +242,19 @@ fn run() -> Result<Outcome, Error> {
             seed,
             max_steps,
             json,
+            repeats,
         }) => {
             let config = interview::tools::randomtest::Config {
                 runs,
                 seed: seed.or(cli.seed).unwrap_or(0),
                 max_steps,
             };
-            commands::randomtest::run(
-                &default_source(cli.scenes),
-                &commands::randomtest::Options { config, json },
-            )
+            let source = default_source(cli.scenes);
+            let options = commands::randomtest::Options { config, json };
+            match repeats {
+                Some(words) => commands::randomtest::run_repeats(&source, &options, words.into()),
+                None => commands::randomtest::run(&source, &options),
+            }
         }
         Some(Command::Graph { format }) => commands::graph::run(&default_source(cli.scenes), format),
         Some(Command::Replay { files }) => commands::replay::run(&default_source(cli.scenes), &files),

@@ -1,4 +1,5 @@
-//! Authoring tools built on the engine: `explore`, `randomtest`, `graph` and `replay`.
+//! Authoring tools built on the engine: `explore`, `proof`, `randomtest` (and its `--repeats`),
+//! `graph` and `replay`.
 //!
 //! Each tool is a pure function of a [`Story`] that returns a report (plain data, `serde`
 //! serializable); the command-line edge that loads the story, prints the report and writes or
@@ -11,6 +12,7 @@ pub mod explore;
 pub mod graph;
 pub mod proof;
 pub mod randomtest;
+pub mod repeats;
 pub mod replay;
 mod store;
 

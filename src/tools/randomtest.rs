@@ -6,6 +6,7 @@
 //! error of the story or a dead end; the shortest failing run is reported as a walkthrough
 //! (its game seed and inputs) that reproduces it.
 
+use super::repeats::{GameWords, Repeat, Repeats};
 use super::{Tracked, line_as_written, plural};
 use crate::engine::{self, GameState};
 use crate::story::{SceneId, Story};
@@ -78,6 +79,21 @@ enum End {
 
 /// Plays `config.runs` random games.
 pub fn randomtest(story: &Story, config: &Config) -> Report {
+    run_games(story, config, None).0
+}
+
+/// [`randomtest`], and the phrases of `words` words or more (within [`super::repeats::WORDS`])
+/// that a game showed twice or more (see [`super::repeats`]): the same games, the same
+/// report, and the repeats found in them, the most games first.
+pub fn randomtest_repeats(story: &Story, config: &Config, words: usize) -> (Report, Vec<Repeat>) {
+    let words = words.clamp(*super::repeats::WORDS.start(), *super::repeats::WORDS.end());
+    let (report, repeats) = run_games(story, config, Some(Repeats::new(words)));
+    let list = repeats.map(|r| r.finish(story).1).unwrap_or_default();
+    (report, list)
+}
+
+fn run_games(story: &Story, config: &Config, mut repeats: Option<Repeats>) -> (Report, Option<Repeats>) {
+    let mut words = GameWords::default();
     let tracked = Tracked::new(story);
     let game = &tracked.story;
     let mut seeds = Pcg32::seed_from_u64(config.seed);
@@ -99,7 +115,16 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
             &mut |scene, index, _| {
                 choices[scene][index] += 1;
             },
+            &mut |text| {
+                if repeats.is_some() {
+                    words.show(text);
+                }
+            },
         );
+        if let Some(r) = &mut repeats {
+            r.add(&words);
+            words.clear();
+        }
         if let Some(state) = &state {
             for (s, n) in scenes.iter_mut().enumerate() {
                 *n += u64::from(tracked.visits(state, SceneId(s as u32)));
@@ -115,9 +140,14 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
                 failed += 1;
                 if shortest.as_ref().is_none_or(|s| steps < s.inputs.len()) {
                     let mut inputs = Vec::with_capacity(steps);
-                    play_one(game, seed, player_seed, config.max_steps, &mut |_, _, number| {
-                        inputs.push(number.to_string());
-                    });
+                    play_one(
+                        game,
+                        seed,
+                        player_seed,
+                        config.max_steps,
+                        &mut |_, _, number| inputs.push(number.to_string()),
+                        &mut |_| {},
+                    );
                     shortest = Some(FailedRun {
                         run,
                         seed,
@@ -129,7 +159,7 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
             }
         }
     }
-    Report {
+    let report = Report {
         story: story.title().to_owned(),
         runs: config.runs,
         seed: config.seed,
@@ -173,11 +203,14 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
             })
             .collect(),
         shortest_failure: shortest,
-    }
+    };
+    (report, repeats)
 }
 
 /// One random game: the game of `seed`, the player's picks drawn from `player_seed`; each
-/// choice taken is passed to `taken` (its scene, its index there, its number on screen).
+/// choice taken is passed to `taken` (its scene, its index there, its number on screen), and
+/// each text the player is shown to `shown`, in order: a scene's text on entering it, a
+/// reply, the texts of scenes passed through.
 /// Returns how it ended, its last state (none when it could not start) and the choices made.
 fn play_one(
     story: &Story,
@@ -185,6 +218,7 @@ fn play_one(
     player_seed: u64,
     max_steps: u32,
     taken: &mut impl FnMut(usize, usize, usize),
+    shown: &mut impl FnMut(&str),
 ) -> (End, Option<GameState>, usize) {
     let mut player = Pcg32::seed_from_u64(player_seed);
     let mut steps = 0usize;
@@ -198,8 +232,12 @@ fn play_one(
             return (end, None, 0);
         }
     };
+    let mut entered = true;
     loop {
         let view = engine::view(story, &state);
+        if entered {
+            shown(&view.text);
+        }
         if let Some(e) = view.ending {
             return (End::Ending(e.index()), Some(state), steps);
         }
@@ -223,12 +261,19 @@ fn play_one(
         let (number, index) = available[player.random_range(0..available.len())];
         steps += 1;
         taken(state.scene.index(), index, number);
-        if let Err(e) = engine::choose(story, &mut state, index) {
-            let end = End::Failed {
-                scene: state.scene,
-                problem: e.to_string(),
-            };
-            return (end, Some(state), steps);
+        match engine::choose(story, &mut state, index) {
+            Ok(outcome) => {
+                outcome.reply.iter().for_each(|r| shown(r));
+                outcome.passed.iter().for_each(|t| shown(t));
+                entered = !outcome.stayed;
+            }
+            Err(e) => {
+                let end = End::Failed {
+                    scene: state.scene,
+                    problem: e.to_string(),
+                };
+                return (end, Some(state), steps);
+            }
         }
     }
 }

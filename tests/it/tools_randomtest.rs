@@ -146,3 +146,40 @@ fn fallbacks_taken_are_counted() {
     };
     assert_eq!(scene("path"), knocks, "a scene passed through is counted");
 }
+
+#[test]
+fn repeats_list_what_one_game_shows_twice_and_where_it_is_written() {
+    let dir = "tests/fixtures/tools/repeats";
+    let args = ["--runs", "20", "--seed", "1"];
+    let (code, out) = randomtest_cli(dir, &[&args[..], &["--repeats"]].concat());
+    assert_eq!(code, 0, "repeats are for reading, not failures");
+    let at = out.find("\nRepeated in one game").expect(&out);
+    // The usual report comes first, the same as without `--repeats`.
+    assert_eq!(out[..at], randomtest_cli(dir, &args).1);
+    insta::assert_snapshot!(&out[at..]);
+    // `--json`: every repeat, beside the usual report's fields.
+    let (_, json) = randomtest_cli(dir, &[&args[..], &["--repeats", "--json"]].concat());
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (v["runs"].as_u64(), v["repeat_words"].as_u64()),
+        (Some(20), Some(5))
+    );
+    let phone = &v["repeats"][1];
+    assert_eq!(phone["phrase"], "Your phone buzzes against your ribs.");
+    assert_eq!(
+        phone["written"],
+        serde_json::json!(["`desk`", "`desk` choice 1", "`door`"])
+    );
+    assert_eq!(
+        (phone["games"].as_u64(), phone["most"].as_u64()),
+        (Some(20), Some(3))
+    );
+    // No phrase of twelve words comes twice; under three words is refused.
+    let (_, out) = randomtest_cli(dir, &[&args[..], &["--repeats", "12"]].concat());
+    assert!(
+        out.contains("twice or more; 0 such phrases in 20 games):\n  none."),
+        "{out}"
+    );
+    let (code, _) = randomtest_cli(dir, &[&args[..], &["--repeats", "2"]].concat());
+    assert_eq!(code, 2);
+}
