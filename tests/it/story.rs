@@ -75,12 +75,15 @@ fn every_ending_has_a_walkthrough_that_the_binary_plays_to_its_end() {
             "{name}: exit {:?}\n{stdout}",
             out.status.code()
         );
-        let ending = w.ending.as_deref().unwrap();
-        let title = &story.ending(story.ending_by_name(ending).unwrap()).title;
-        assert!(
-            stdout.contains(&format!("THE END: {title}\n")),
-            "{name}: no `THE END: {title}`\n{stdout}"
-        );
+        // A walkthrough that stops on the way (one route's opening, as `sober_ride`) names no
+        // ending: it is checked for its texts only.
+        if let Some(ending) = w.ending.as_deref() {
+            let title = &story.ending(story.ending_by_name(ending).unwrap()).title;
+            assert!(
+                stdout.contains(&format!("THE END: {title}\n")),
+                "{name}: no `THE END: {title}`\n{stdout}"
+            );
+        }
         for text in &w.expect {
             assert!(
                 stdout.contains(text.as_str()),
