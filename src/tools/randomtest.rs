@@ -223,7 +223,11 @@ fn play_one(
     let mut player = Pcg32::seed_from_u64(player_seed);
     let mut steps = 0usize;
     let mut state = match engine::new_game(story, seed) {
-        Ok((s, _)) => s,
+        Ok((s, start)) => {
+            // Scenes the start passed through were shown before the first scene.
+            start.passed.iter().for_each(|t| shown(t));
+            s
+        }
         Err(e) => {
             let end = End::Failed {
                 scene: story.start(),

@@ -165,16 +165,13 @@ impl Repeats {
             .into_iter()
             .map(|(key, (phrase, games, most))| {
                 let want: Vec<&str> = key.split(' ').collect();
-                let written = places
+                let mut written: Vec<String> = places
                     .iter()
                     .filter(|(_, words)| words.windows(want.len()).any(|w| w == want.as_slice()))
                     .map(|(place, _)| place.clone())
-                    .fold(Vec::new(), |mut acc: Vec<String>, p| {
-                        if acc.last() != Some(&p) {
-                            acc.push(p);
-                        }
-                        acc
-                    });
+                    .collect();
+                // A place written in several pieces (around an `{if ..}`) is named once.
+                written.dedup();
                 Repeat {
                     phrase,
                     games,
