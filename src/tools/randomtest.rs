@@ -6,7 +6,7 @@
 //! error of the story or a dead end; the shortest failing run is reported as a walkthrough
 //! (its game seed and inputs) that reproduces it.
 
-use super::repeats::{GameWords, Repeat, Repeats};
+use super::repeats::{FirstGame, GameWords, Repeat, Repeats};
 use super::{Tracked, line_as_written, plural};
 use crate::engine::{self, GameState};
 use crate::story::{SceneId, Story};
@@ -88,8 +88,32 @@ pub fn randomtest(story: &Story, config: &Config) -> Report {
 pub fn randomtest_repeats(story: &Story, config: &Config, words: usize) -> (Report, Vec<Repeat>) {
     let words = words.clamp(*super::repeats::WORDS.start(), *super::repeats::WORDS.end());
     let (report, repeats) = run_games(story, config, Some(Repeats::new(words)));
-    let list = repeats.map(|r| r.finish(story).1).unwrap_or_default();
-    (report, list)
+    let Some(repeats) = repeats else {
+        return (report, Vec::new());
+    };
+    // Each phrase's first game, played again to list its inputs (they are not kept while the
+    // test runs, as for a failing run).
+    let tracked = Tracked::new(story);
+    let wanted = repeats.first_runs();
+    let mut seeds = Pcg32::seed_from_u64(config.seed);
+    let mut games = std::collections::HashMap::new();
+    for run in 1..=wanted.last().copied().unwrap_or(0) {
+        let (seed, player_seed): (u64, u64) = (seeds.random(), seeds.random());
+        if wanted.binary_search(&run).is_err() {
+            continue;
+        }
+        let mut inputs = Vec::new();
+        play_one(
+            &tracked.story,
+            seed,
+            player_seed,
+            config.max_steps,
+            &mut |_, _, number| inputs.push(number.to_string()),
+            &mut |_| {},
+        );
+        games.insert(run, FirstGame { run, seed, inputs });
+    }
+    (report, repeats.finish(story, &games).1)
 }
 
 fn run_games(story: &Story, config: &Config, mut repeats: Option<Repeats>) -> (Report, Option<Repeats>) {

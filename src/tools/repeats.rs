@@ -51,6 +51,20 @@ pub struct Repeat {
     /// Where it is written: `` `scene` `` for a scene's text, `` `scene` choice N `` for a
     /// choice's reply (N counts from 1, as written); empty when it runs across pieces.
     pub written: Vec<String>,
+    /// The first game that showed it twice or more, as a walkthrough that plays it again.
+    pub first: FirstGame,
+}
+
+/// A game of the test, to play again: `interview --seed SEED` with `inputs` typed in, or
+/// `Walkthrough(seed: SEED, inputs: [..])` in a file for `interview replay`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FirstGame {
+    /// The run's number in the test, from 1.
+    pub run: u32,
+    /// The game seed.
+    pub seed: u64,
+    /// The choices' numbers as they were on screen, in order.
+    pub inputs: Vec<String>,
 }
 
 /// The words of one game's shown texts, kept until the game ends.
@@ -83,8 +97,9 @@ impl GameWords {
 pub(crate) struct Repeats {
     words: usize,
     games: u32,
-    /// By compared form: the phrase as first shown, games, most in one game.
-    found: BTreeMap<String, (String, u32, u32)>,
+    /// By compared form: the phrase as first shown, games, most in one game, the first game
+    /// (its run number, from 1).
+    found: BTreeMap<String, (String, u32, u32, u32)>,
 }
 
 impl Repeats {
@@ -151,19 +166,28 @@ impl Repeats {
             }
         }
         for (key, (shown, most)) in in_game {
-            let entry = self.found.entry(key).or_insert((shown, 0, 0));
+            let entry = self.found.entry(key).or_insert((shown, 0, 0, self.games));
             entry.1 += 1;
             entry.2 = entry.2.max(most);
         }
     }
 
-    /// The repeats found, the most games first (then by phrase), each with where it is written.
-    pub(crate) fn finish(self, story: &Story) -> (u32, Vec<Repeat>) {
+    /// The runs (from 1) that first showed a phrase, each once, in order: the games
+    /// [`Repeats::finish`] asks to play again.
+    pub(crate) fn first_runs(&self) -> Vec<u32> {
+        let runs: std::collections::BTreeSet<u32> = self.found.values().map(|f| f.3).collect();
+        runs.into_iter().collect()
+    }
+
+    /// The repeats found, the most games first (then by phrase), each with where it is written
+    /// and its first game, from `games` (by run number; a run missing there is listed without
+    /// its seed and inputs).
+    pub(crate) fn finish(self, story: &Story, games: &HashMap<u32, FirstGame>) -> (u32, Vec<Repeat>) {
         let places = written_places(story);
         let mut list: Vec<Repeat> = self
             .found
             .into_iter()
-            .map(|(key, (phrase, games, most))| {
+            .map(|(key, (phrase, count, most, run))| {
                 let want: Vec<&str> = key.split(' ').collect();
                 let mut written: Vec<String> = places
                     .iter()
@@ -172,11 +196,16 @@ impl Repeats {
                     .collect();
                 // A place written in several pieces (around an `{if ..}`) is named once.
                 written.dedup();
+                let first = games.get(&run).cloned().unwrap_or(FirstGame {
+                    run,
+                    ..FirstGame::default()
+                });
                 Repeat {
                     phrase,
-                    games,
+                    games: count,
                     most,
                     written,
+                    first,
                 }
             })
             .collect();
@@ -247,10 +276,16 @@ pub fn render(games: u32, words: usize, list: &[Repeat], limit: usize) -> String
             true => "(across an {if ..} or a {name}: in no single piece)".to_owned(),
             false => r.written.join(", "),
         };
+        let inputs: Vec<String> = r.first.inputs.iter().map(|i| format!("{i:?}")).collect();
         let _ = writeln!(
             out,
-            "  {pct:>5.1}%  x{}  \"{}\"\n           written in {written}",
-            r.most, r.phrase
+            "  {pct:>5.1}%  x{}  \"{}\"\n           written in {written}\n           \
+             first in run {}: Walkthrough(seed: {}, inputs: [{}])",
+            r.most,
+            r.phrase,
+            r.first.run,
+            r.first.seed,
+            inputs.join(", ")
         );
     }
     if with > limit {
@@ -274,7 +309,7 @@ mod tests {
         r.add(&game(texts));
         r.found
             .into_values()
-            .map(|(phrase, _, most)| (phrase, most))
+            .map(|(phrase, _, most, _)| (phrase, most))
             .collect()
     }
 
@@ -318,10 +353,17 @@ mod tests {
         let story = crate::story::load_story(&crate::files::embedded_story())
             .story
             .unwrap();
-        let (games, list) = r.finish(&story);
+        assert_eq!(r.first_runs(), [1]);
+        let played = FirstGame {
+            run: 1,
+            seed: 7,
+            inputs: vec!["2".into()],
+        };
+        let (games, list) = r.finish(&story, &HashMap::from([(1, played.clone())]));
         assert_eq!(games, 3);
         assert_eq!(list.len(), 1);
         assert_eq!((list[0].games, list[0].most), (2, 3));
+        assert_eq!(list[0].first, played, "the first game that showed it");
     }
 
     fn check(got: Vec<(String, u32)>, expect: &[(&str, u32)]) {

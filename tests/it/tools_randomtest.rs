@@ -173,6 +173,33 @@ fn repeats_list_what_one_game_shows_twice_and_where_it_is_written() {
         (phone["games"].as_u64(), phone["most"].as_u64()),
         (Some(20), Some(4))
     );
+    // Each phrase names the first game that showed it, as a walkthrough that shows it again:
+    // the side stair is on the route that leaves, and not every game takes it.
+    let paint = v["repeats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["phrase"] == "The side stair smells of fresh paint.")
+        .expect(&json);
+    assert!(paint["games"].as_u64().unwrap() < 20, "{paint}");
+    assert_eq!(paint["first"]["inputs"], serde_json::json!(["2", "1"]));
+    let seed = paint["first"]["seed"].as_u64().unwrap().to_string();
+    let played = support::interview()
+        .args(["--scenes", dir, "--seed", &seed])
+        .write_stdin("2\n1\n")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8(played.stdout).unwrap();
+    assert_eq!(
+        screen.matches("The side stair smells of fresh paint").count(),
+        2,
+        "{screen}"
+    );
+    let first = format!(
+        "first in run {}: Walkthrough(seed: {seed}, inputs: [\"2\", \"1\"])",
+        paint["first"]["run"]
+    );
+    assert!(out.contains(&first), "{out}");
     // No phrase of twelve words comes twice; under three words is refused.
     let (_, out) = randomtest_cli(dir, &[&args[..], &["--repeats", "12"]].concat());
     assert!(
