@@ -83,6 +83,10 @@ enum Command {
         /// listed beside the paragraphs.
         #[arg(long)]
         quick: bool,
+        /// After the search, play GAMES random games and add the paragraphs they show that it
+        /// did not reach (for scenes deep past --max-states), each with its game's route.
+        #[arg(long, value_name = "GAMES", default_value_t = 0)]
+        sample: u32,
     },
     /// Play N seeded random games and count the endings, scenes and choices they hit.
     Randomtest {
@@ -228,6 +232,7 @@ fn run() -> Result<Outcome, Error> {
             max_states,
             json,
             quick,
+            sample,
         }) => commands::proof::run(
             &default_source(cli.scenes),
             &commands::proof::Options {
@@ -235,6 +240,7 @@ fn run() -> Result<Outcome, Error> {
                 max_states,
                 json,
                 quick,
+                sample,
             },
         ),
         Some(Command::Randomtest {

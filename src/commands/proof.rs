@@ -14,6 +14,8 @@ pub struct Options {
     pub json: bool,
     /// Keep only what is read on the way to the scenes (see `tools::proof::proof_quick`).
     pub quick: bool,
+    /// Random games to play after the search (see `tools::proof::Config::sample`).
+    pub sample: u32,
 }
 
 /// Prints the proof. An unknown scene id is a usage error (exit 2), with the nearest id.
@@ -32,6 +34,7 @@ pub fn run(source: &StorySource, options: &Options) -> Result<Outcome, Error> {
     let config = Config {
         max_states: options.max_states,
         scenes,
+        sample: options.sample,
     };
     // Progress on a terminal only, as `explore`'s: a whole story can take minutes.
     let terminal = std::io::stderr().is_terminal();

@@ -12,6 +12,7 @@ fn paragraphs(story: &Story, scene: &str) -> Vec<Paragraph> {
     let config = Config {
         max_states: 1_000_000,
         scenes: vec![story.scene_by_name(scene).unwrap()],
+        sample: 0,
     };
     let p = proof(story, &config, &mut |_, _| {});
     assert!(p.complete);
@@ -260,6 +261,7 @@ fn texts_that_read_different_values_are_searched_apart_when_together_they_are_to
         let config = Config {
             max_states,
             scenes: vec![bar],
+            sample: 0,
         };
         proof(&s, &config, &mut |_, _| {})
     };
@@ -278,6 +280,53 @@ fn texts_that_read_different_values_are_searched_apart_when_together_they_are_to
     let short = run(2);
     assert!(!short.complete);
     assert!(short.states <= 2 * 2, "{}", short.states);
+    // `--sample`: random games add what the cut-short search missed, each paragraph with the
+    // route of the first game that showed it, and no values beside it.
+    let config = Config {
+        max_states: 2,
+        scenes: vec![bar],
+        sample: 200,
+    };
+    let sampled = proof(&s, &config, &mut |_, _| {});
+    assert!(!sampled.complete);
+    assert_eq!(sampled.sampled_games, 200);
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(texts(&sampled)), sorted(texts(&together)));
+    let paragraphs = &sampled.passages[0].paragraphs;
+    assert!(
+        paragraphs
+            .iter()
+            .all(|p| p.sampled && p.when.is_empty() && p.steps > 0)
+    );
+    let two = paragraphs.iter().find(|p| p.text == "N is 2.").unwrap();
+    let route: Vec<(&str, &str)> = two
+        .route
+        .iter()
+        .map(|r| (r.scene.as_str(), r.choice.as_str()))
+        .collect();
+    assert_eq!(route[0], ("start", "Two"), "{route:?}");
+    assert_eq!(route.len(), 2);
+    // The seed and the route play that game again.
+    let w = interview::tools::replay::Walkthrough {
+        seed: two.seed.expect("a sampled paragraph has its game's seed"),
+        inputs: two.route.iter().map(|r| r.input.clone()).collect(),
+        expect: Vec::new(),
+        reject: Vec::new(),
+        ending: None,
+    };
+    let played = interview::tools::replay::play(&s, &w);
+    assert!(
+        played.failure.is_none() && played.screen.contains("N is 2."),
+        "{}",
+        played.screen
+    );
+    let text = interview::tools::proof::render(&sampled);
+    assert!(text.contains("then 200 random games played"), "{text}");
+    assert!(text.contains("(found by random play, shown "), "{text}");
+    assert!(interview::tools::proof::render(&short).contains("`--sample 2000` adds"));
 }
 
 /// A scene that never waits (an `Auto` with no condition) stops no screen: asked for by name,
@@ -294,6 +343,7 @@ fn a_scene_that_never_waits_is_proofed_where_its_text_is_read() {
     let config = Config {
         max_states: 1_000,
         scenes: vec![s.scene_by_name("door").unwrap()],
+        sample: 0,
     };
     let p = proof(&s, &config, &mut |_, _| {});
     assert!(p.complete);
@@ -331,6 +381,7 @@ fn a_quick_proof_finds_the_same_paragraphs_without_what_is_read_later() {
     let config = Config {
         max_states: 1_000,
         scenes: vec![s.scene_by_name("bar").unwrap()],
+        sample: 0,
     };
     let full = proof(&s, &config, &mut |_, _| {});
     let quick = proof_quick(&s, &config, &mut |_, _| {});

@@ -18,10 +18,17 @@
 //! taken further for branching text: each paragraph comes with the states it is read in.
 //! Text alternatives (`{seq: ..}`, `{cycle: ..}`, `{once: ..}`) are shown as on first sight,
 //! a `{shuffle: ..}` by its first item (the tools' dice draw no text).
+//!
+//! A scene deep in a long story can lie past any search (the street and the endings of the
+//! built-in story, after a million states). `--sample GAMES` then adds what random games show
+//! there ([`Config::sample`]): each paragraph the search did not reach, with the route of the
+//! first game that showed it and no values beside it (a sample proves nothing about the
+//! routes it did not take).
 
 mod graph;
 mod search;
 
+use crate::engine::{self, Dice, GameState, Outcome, Rng};
 use crate::story::{SceneId, Story, Value};
 use crate::tools::plural;
 use graph::{Graph, Piece};
@@ -37,6 +44,9 @@ pub struct Config {
     /// The scenes whose passages are wanted (a screen belongs to the scene it stops in);
     /// empty for every scene.
     pub scenes: Vec<SceneId>,
+    /// Random games to play after the search (game `i` plays with seed `i`), adding the
+    /// paragraphs they show in those scenes that the search did not reach; 0 for none.
+    pub sample: u32,
 }
 
 /// The paragraphs of the passages asked for.
@@ -55,6 +65,18 @@ pub struct Proof {
     /// Left out of the JSON when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub passed_through: Vec<PassedThrough>,
+    /// The random games played after the search ([`Config::sample`]); left out of the JSON
+    /// when none were.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub sampled_games: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A scene asked for that never waits, and the scenes whose passages show its text.
@@ -83,8 +105,17 @@ pub struct Paragraph {
     /// A shortest route whose last step shows it.
     pub route: Vec<RouteStep>,
     /// Each variable the game can still read in the scene (a choice id's count included), with
-    /// every value it has when this paragraph is shown, in increasing order.
+    /// every value it has when this paragraph is shown, in increasing order. Empty for a
+    /// paragraph only a random game found.
     pub when: Vec<Known>,
+    /// Found by a random game, not by the search (see [`Config::sample`]): `route` is that
+    /// game's, `steps` the times the sampled games showed it. Left out of the JSON when false.
+    #[serde(skip_serializing_if = "is_false")]
+    pub sampled: bool,
+    /// For a sampled paragraph, the game seed: `interview --seed SEED` with `route` typed in
+    /// plays that game again, random outcomes and all. Left out of the JSON when none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// A variable and the values it has when a paragraph is shown.
@@ -173,7 +204,7 @@ fn proof_with(story: &Story, config: &Config, quick: bool, progress: &mut dyn Fn
     };
     found.search(story, &graph, &leaves, config.max_states, progress);
     let mut passages = Vec::new();
-    for target in targets {
+    for &target in &targets {
         let mut merged: Vec<search::Seen> = Vec::new();
         for seen in found.paragraphs.extract_if(.., |s| s.target == target) {
             match merged
@@ -190,20 +221,106 @@ fn proof_with(story: &Story, config: &Config, quick: bool, progress: &mut dyn Fn
             Piece::Menu => usize::MAX,
         };
         merged.sort_by_key(|s| order(&s.piece));
-        if !merged.is_empty() {
-            passages.push(Passage {
-                scene: story.scene(target).id.clone(),
-                paragraphs: merged.into_iter().map(|s| paragraph(story, s)).collect(),
-            });
-        }
+        passages.push(Passage {
+            scene: story.scene(target).id.clone(),
+            paragraphs: merged.into_iter().map(|s| paragraph(story, s)).collect(),
+        });
     }
+    sample(story, &targets, config.sample, &mut passages);
+    passages.retain(|p| !p.paragraphs.is_empty());
     Proof {
         story: story.title().to_owned(),
         states: found.states,
         complete: found.complete,
         passages,
         passed_through,
+        sampled_games: config.sample,
     }
+}
+
+/// The most choices one sampled game makes before it is given up.
+const SAMPLE_STEPS: usize = 1_000;
+
+/// Plays `games` random games (game `i` with seed `i`, its player picking uniformly among
+/// the available choices with dice of its own) and adds to `passages` (one per scene of
+/// `targets`, in that order) every paragraph they show on stopping in a target that is not
+/// listed there yet, with the seed and route of the first game that showed it. Random outcomes
+/// are the game's own, as in `interview --seed i`; texts with alternatives are shown as on
+/// first sight, as in the search (a `{shuffle: ..}` draw leaves the game's dice where they were).
+fn sample(story: &Story, targets: &[SceneId], games: u32, passages: &mut [Passage]) {
+    let mut available = Vec::new();
+    for seed in 0..u64::from(games) {
+        let mut player = Rng::from_seed(seed ^ 0x9e37_79b9_7f4a_7c15);
+        let Ok((mut state, _)) = engine::new_game(story, seed) else {
+            return;
+        };
+        let mut route: Vec<RouteStep> = Vec::new();
+        for _ in 0..SAMPLE_STEPS {
+            engine::available(story, &state, &mut available);
+            if available.is_empty() || engine::ending(story, &state).is_some() {
+                break;
+            }
+            let index = available[player.pick(&vec![1; available.len()])];
+            let view = engine::view(story, &state);
+            let Some(number) = view.choices.iter().position(|c| c.index == index) else {
+                break;
+            };
+            route.push(RouteStep {
+                scene: story.scene(state.scene).id.clone(),
+                input: (number + 1).to_string(),
+                choice: view.choices[number].text.clone(),
+            });
+            state.texts.iter_mut().for_each(|n| *n = 0);
+            let mut dice = FirstText(state.rng.clone());
+            let chosen = engine::choose_with(story, &mut state, index, &mut dice);
+            state.rng = dice.0;
+            let Ok(outcome) = chosen else {
+                break;
+            };
+            let Some(at) = targets.iter().position(|&t| t == state.scene) else {
+                continue;
+            };
+            for text in screen(story, &state, &outcome) {
+                let paragraphs = &mut passages[at].paragraphs;
+                match paragraphs.iter_mut().find(|p| p.text == text) {
+                    Some(p) if p.sampled => p.steps += 1,
+                    Some(_) => {}
+                    None => paragraphs.push(Paragraph {
+                        text,
+                        steps: 1,
+                        route: route.clone(),
+                        when: Vec::new(),
+                        sampled: true,
+                        seed: Some(seed),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// A player's dice, but texts of a `{shuffle: ..}` show their first item, as in the search.
+struct FirstText(Rng);
+
+impl Dice for FirstText {
+    fn pick(&mut self, weights: &[u32]) -> usize {
+        self.0.pick(weights)
+    }
+    fn shuffle(&mut self, _n: usize, _key: u64) -> usize {
+        0
+    }
+}
+
+/// The paragraphs of a screen, as a player reads it: the reply and the scenes passed, the
+/// text of the scene it stops in (unless the choice stayed), then the menu.
+fn screen(story: &Story, state: &GameState, outcome: &Outcome) -> Vec<String> {
+    let mut texts: Vec<String> = outcome.reply.iter().chain(&outcome.passed).cloned().collect();
+    if !outcome.stayed {
+        texts.push(engine::view(story, state).text);
+    }
+    texts.extend(search::menu(story, state));
+    let paragraphs = texts.iter().flat_map(|t| t.split("\n\n")).map(str::to_owned);
+    paragraphs.filter(|p| !p.trim().is_empty()).collect()
 }
 
 /// Whether a scene always moves on without waiting for a choice: one of its autos has no
@@ -308,6 +425,8 @@ fn paragraph(story: &Story, mut seen: search::Seen) -> Paragraph {
         steps: seen.steps,
         route: seen.route,
         when,
+        sampled: false,
+        seed: None,
     }
 }
 
@@ -332,10 +451,15 @@ pub fn render(proof: &Proof) -> String {
         plural(total, "paragraph"),
         plural(proof.passages.len(), "scene"),
         proof.states,
-        if proof.complete {
-            ", every reachable one"
-        } else {
-            "; cut short at --max-states: some paragraphs may be missing"
+        match (proof.complete, proof.sampled_games) {
+            (true, _) => ", every reachable one".to_owned(),
+            (false, 0) => "; cut short at --max-states: some paragraphs may be missing \
+                           (`--sample 2000` adds what random games show)"
+                .to_owned(),
+            (false, games) => format!(
+                "; cut short at --max-states, then {} played: some paragraphs may be missing",
+                plural(games as usize, "random game")
+            ),
         },
     ));
     for p in &proof.passed_through {
@@ -353,13 +477,21 @@ pub fn render(proof: &Proof) -> String {
             plural(p.paragraphs.len(), "paragraph")
         ));
         for (i, para) in p.paragraphs.iter().enumerate() {
+            let shown = match para.sampled {
+                true => format!("found by random play, shown {}", plural(para.steps, "time")),
+                false => format!("shown by {}", plural(para.steps, "step")),
+            };
             out.push_str(&format!(
-                "\n=== {} ¶{} of {} (shown by {}) ===\n",
+                "\n=== {} ¶{} of {} ({shown}) ===\n",
                 p.scene,
                 i + 1,
                 p.paragraphs.len(),
-                plural(para.steps, "step"),
             ));
+            if let Some(seed) = para.seed {
+                out.push_str(&format!(
+                    "Game seed: {seed} (interview --seed {seed}, then the route)\n"
+                ));
+            }
             render_route(&para.route, &mut out);
             let (varies, always): (Vec<&Known>, Vec<&Known>) = para
                 .when
@@ -411,32 +543,8 @@ fn render_route(route: &[RouteStep], out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::{self, Dice, GameState, Outcome, Rng};
     use crate::story::load_story;
     use std::collections::HashSet;
-
-    /// A player's dice, but texts of a `{shuffle: ..}` show their first item, as in the proof.
-    struct FirstText(Rng);
-
-    impl Dice for FirstText {
-        fn pick(&mut self, weights: &[u32]) -> usize {
-            self.0.pick(weights)
-        }
-        fn shuffle(&mut self, _n: usize, _key: u64) -> usize {
-            0
-        }
-    }
-
-    /// The paragraphs of a screen, as a player reads it.
-    fn screen(story: &Story, state: &GameState, outcome: &Outcome) -> Vec<String> {
-        let mut texts: Vec<String> = outcome.reply.iter().chain(&outcome.passed).cloned().collect();
-        if !outcome.stayed {
-            texts.push(engine::view(story, state).text);
-        }
-        texts.extend(search::menu(story, state));
-        let paragraphs = texts.iter().flat_map(|t| t.split("\n\n")).map(str::to_owned);
-        paragraphs.filter(|p| !p.trim().is_empty()).collect()
-    }
 
     /// Random games of the built-in story never show a paragraph the proof of that scene
     /// lacks: the reductions keep apart every two states whose texts differ there. (Texts
@@ -457,6 +565,7 @@ mod tests {
             let config = Config {
                 max_states: 1_000_000,
                 scenes: vec![target],
+                sample: 0,
             };
             let p = proof_with(&story, &config, quick, &mut |_, _| {});
             assert!(p.complete);
