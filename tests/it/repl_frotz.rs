@@ -110,6 +110,37 @@ fn a_piped_new_game_keeps_the_unfinished_autosave_as_a_slot() {
 }
 
 #[test]
+fn piped_replays_of_one_game_keep_one_unfinished_slot_and_lose_no_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let saves = dir.path().join("saves");
+    let unfinished = |name: &str| std::fs::read(saves.join(format!("{name}.ron"))).ok();
+    run(dir.path(), &[], b"2\n");
+    // Replays that grow one input at a time: the shorter run in `unfinished` gives way to the
+    // longer one, which holds every choice it did.
+    let r = run(dir.path(), &[], b"2\n2\n");
+    assert!(r.stderr.contains("kept in slot `unfinished`"), "{}", r.stderr);
+    let two = std::fs::read(saves.join("autosave.ron")).unwrap();
+    let r = run(dir.path(), &[], b"2\n2\n2\n");
+    assert!(r.stderr.contains("kept in slot `unfinished`"), "{}", r.stderr);
+    assert_eq!(unfinished("unfinished"), Some(two));
+    let three = std::fs::read(saves.join("autosave.ron")).unwrap();
+    run(dir.path(), &[], b"2\n");
+    assert_eq!(unfinished("unfinished"), Some(three.clone()));
+    // A shorter run of a game a slot already holds is not copied again; it says where it is.
+    let r = run(dir.path(), &[], b"3\n");
+    assert_eq!(
+        r.stderr,
+        "interview: the unfinished game that was in the autosave (“The Hall”, turn 1) is already \
+         in slot `unfinished`: `load unfinished` brings it back\n"
+    );
+    assert_eq!(unfinished("unfinished"), Some(three));
+    assert_eq!(unfinished("unfinished-2"), None);
+    // Another game (the key taken) gets a slot of its own.
+    let r = run(dir.path(), &[], b"4\n");
+    assert!(r.stderr.contains("kept in slot `unfinished-2`"), "{}", r.stderr);
+}
+
+#[test]
 fn brief_shows_the_first_paragraph_of_a_scene_read_in_an_earlier_game() {
     let dir = tempfile::tempdir().unwrap();
     let story = dir.path().join("door");

@@ -30,37 +30,44 @@ impl Session {
     }
 
     /// Before a new game's first autosave: the unfinished game the autosave held is copied
-    /// to a free slot (`unfinished`, `unfinished-2`, ...), and a notice says which. When it
-    /// cannot be copied, the autosave is not written (and the next move tries again).
+    /// to a slot `unfinished`, `unfinished-2`, ..., and a notice says which. The slot is one
+    /// that already holds the same game (story, seed and start) cut shorter, which the copy
+    /// replaces, else a free one; when a slot already holds this game or a longer run of it,
+    /// nothing is copied. So piped replays that grow one input at a time keep one slot, not
+    /// one per run, and no choice is lost. When it cannot be copied, the autosave is not
+    /// written (and the next move tries again).
     fn keep_old_autosave(&mut self, blocks: &mut Vec<Block>) -> bool {
         let Some(old) = self.old_autosave.clone() else {
             return true;
         };
-        let kept = (1..1000)
-            .map(|n| match n {
-                1 => "unfinished".to_owned(),
-                n => format!("unfinished-{n}"),
-            })
-            .filter_map(|name| Slot::parse_for_saving(&name).ok())
-            .find(|slot| std::fs::symlink_metadata(self.saves.slot_path(slot)).is_err());
-        let copied = kept.ok_or_else(|| "no free slot".to_owned()).and_then(|slot| {
-            match self.saves.read(&Slot::autosave()) {
-                Ok(bytes) => save::write_atomic(&self.saves.slot_path(&slot), &bytes)
-                    .map(|()| slot)
+        let copied = match self.saves.read(&Slot::autosave()) {
+            Ok(bytes) => match self.unfinished_slot_for(&bytes) {
+                Some(Keep::Copy(slot)) => save::write_atomic(&self.saves.slot_path(&slot), &bytes)
+                    .map(|()| Keep::Copy(slot))
                     .map_err(|e| e.to_string()),
-                // Gone since the start: nothing to keep.
-                Err(save::SaveError::NoSave(_)) => Ok(slot),
-                Err(e) => Err(e.to_string()),
-            }
-        });
+                Some(keep) => Ok(keep),
+                None => Err("no free slot".to_owned()),
+            },
+            // Gone since the start: nothing to keep.
+            Err(save::SaveError::NoSave(_)) => Ok(Keep::Gone),
+            Err(e) => Err(e.to_string()),
+        };
         match copied {
-            Ok(slot) => {
+            Ok(keep) => {
                 self.old_autosave = None;
-                self.notices.push(format!(
-                    "the unfinished game that was in the autosave ({}) is kept in slot `{slot}`: \
-                     `load {slot}` brings it back",
-                    old.summary
-                ));
+                match keep {
+                    Keep::Copy(slot) => self.notices.push(format!(
+                        "the unfinished game that was in the autosave ({}) is kept in slot `{slot}`: \
+                         `load {slot}` brings it back",
+                        old.summary
+                    )),
+                    Keep::Held(slot) => self.notices.push(format!(
+                        "the unfinished game that was in the autosave ({}) is already in slot \
+                         `{slot}`: `load {slot}` brings it back",
+                        old.summary
+                    )),
+                    Keep::Gone => {}
+                }
                 true
             }
             Err(e) => {
@@ -71,6 +78,42 @@ impl Session {
                 false
             }
         }
+    }
+
+    /// Where the autosave's `bytes` go among the `unfinished` slots (see
+    /// [`Session::keep_old_autosave`]); `None` when all 999 are taken by other games.
+    fn unfinished_slot_for(&self, bytes: &[u8]) -> Option<Keep> {
+        let game = std::str::from_utf8(bytes).ok().and_then(|t| save::parse(t).ok());
+        let mut free = None;
+        for n in 1..1000 {
+            let name = match n {
+                1 => "unfinished".to_owned(),
+                n => format!("unfinished-{n}"),
+            };
+            let Ok(slot) = Slot::parse_for_saving(&name) else {
+                continue;
+            };
+            if std::fs::symlink_metadata(self.saves.slot_path(&slot)).is_err() {
+                free = free.or(Some(slot));
+                continue;
+            }
+            let (Some(game), Ok(held)) = (&game, self.saves.read(&slot)) else {
+                continue;
+            };
+            let Some(held) = std::str::from_utf8(&held).ok().and_then(|t| save::parse(t).ok()) else {
+                continue;
+            };
+            if held.story != game.story || held.seed != game.seed || held.from != game.from {
+                continue;
+            }
+            if game.choices.starts_with(&held.choices) && held.choices.len() < game.choices.len() {
+                return Some(Keep::Copy(slot));
+            }
+            if held.choices.starts_with(&game.choices) {
+                return Some(Keep::Held(slot));
+            }
+        }
+        free.map(Keep::Copy)
     }
 
     pub(super) fn save(&mut self, name: &str, blocks: &mut Vec<Block>) {
@@ -230,4 +273,14 @@ impl Session {
             )));
         }
     }
+}
+
+/// What became of the unfinished game in the autosave.
+enum Keep {
+    /// Copied to this slot (free, or holding a shorter run of the same game).
+    Copy(Slot),
+    /// This slot already holds it, or a longer run of it.
+    Held(Slot),
+    /// The autosave was gone: nothing to keep.
+    Gone,
 }
