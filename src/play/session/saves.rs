@@ -81,39 +81,32 @@ impl Session {
     }
 
     /// Where the autosave's `bytes` go among the `unfinished` slots (see
-    /// [`Session::keep_old_autosave`]); `None` when all 999 are taken by other games.
+    /// [`Session::keep_old_autosave`]): a slot holding a shorter run of the same game, else
+    /// the first free name; `None` when all 999 names are taken by other games.
     fn unfinished_slot_for(&self, bytes: &[u8]) -> Option<Keep> {
-        let game = std::str::from_utf8(bytes).ok().and_then(|t| save::parse(t).ok());
-        let mut free = None;
-        for n in 1..1000 {
-            let name = match n {
-                1 => "unfinished".to_owned(),
-                n => format!("unfinished-{n}"),
-            };
-            let Ok(slot) = Slot::parse_for_saving(&name) else {
-                continue;
-            };
-            if std::fs::symlink_metadata(self.saves.slot_path(&slot)).is_err() {
-                free = free.or(Some(slot));
-                continue;
-            }
-            let (Some(game), Ok(held)) = (&game, self.saves.read(&slot)) else {
-                continue;
-            };
-            let Some(held) = std::str::from_utf8(&held).ok().and_then(|t| save::parse(t).ok()) else {
-                continue;
-            };
-            if held.story != game.story || held.seed != game.seed || held.from != game.from {
-                continue;
-            }
-            if game.choices.starts_with(&held.choices) && held.choices.len() < game.choices.len() {
-                return Some(Keep::Copy(slot));
-            }
-            if held.choices.starts_with(&game.choices) {
-                return Some(Keep::Held(slot));
+        let read = |slot: &Slot| {
+            let bytes = self.saves.read(slot).ok()?;
+            save::format::as_text(&bytes).and_then(save::parse).ok()
+        };
+        if let Ok(game) = save::format::as_text(bytes).and_then(save::parse) {
+            let held = self.saves.list_slots().unwrap_or_default();
+            for slot in held.iter().filter(|s| is_unfinished(s)) {
+                let Some(held) = read(slot) else { continue };
+                if held.story != game.story || held.seed != game.seed || held.from != game.from {
+                    continue;
+                }
+                if held.choices.starts_with(&game.choices) {
+                    return Some(Keep::Held(slot.clone()));
+                }
+                if game.choices.starts_with(&held.choices) {
+                    return Some(Keep::Copy(slot.clone()));
+                }
             }
         }
-        free.map(Keep::Copy)
+        (1..1000)
+            .filter_map(|n| Slot::parse_for_saving(&unfinished_name(n)).ok())
+            .find(|slot| std::fs::symlink_metadata(self.saves.slot_path(slot)).is_err())
+            .map(Keep::Copy)
     }
 
     pub(super) fn save(&mut self, name: &str, blocks: &mut Vec<Block>) {
@@ -283,4 +276,22 @@ enum Keep {
     Held(Slot),
     /// The autosave was gone: nothing to keep.
     Gone,
+}
+
+/// The name of the `n`th slot for unfinished games: `unfinished`, `unfinished-2`, ...
+fn unfinished_name(n: u32) -> String {
+    match n {
+        1 => "unfinished".to_owned(),
+        n => format!("unfinished-{n}"),
+    }
+}
+
+/// Whether `slot` is one of the names [`unfinished_name`] gives.
+fn is_unfinished(slot: &Slot) -> bool {
+    let name = slot.as_str().to_ascii_lowercase();
+    name == "unfinished"
+        || name
+            .strip_prefix("unfinished-")
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| (2..1000).contains(&n) && unfinished_name(n) == name)
 }
