@@ -70,7 +70,15 @@ pub fn find_choice<'v>(view: &'v engine::View, typed: &str) -> Found<'v> {
         .filter(|(_, c)| typed_start(&c.text, typed).is_some())
         .map(|(n, _)| n)
         .collect();
-    match matches.as_slice() {
+    // A taken choice kept in place by the story's `spent` is no rival to the others: text
+    // names what it would name were the taken choice hidden (`spent: Hide`), or else it.
+    let fresh: Vec<usize> = matches
+        .iter()
+        .copied()
+        .filter(|&n| !view.choices[n].spent)
+        .collect();
+    let named = if fresh.is_empty() { matches } else { fresh };
+    match named.as_slice() {
         [] => Found::Nothing,
         [one] => Found::Choice(&view.choices[*one]),
         many => Found::Several(many.iter().map(|n| n + 1).collect()),

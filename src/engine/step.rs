@@ -134,8 +134,10 @@ pub struct ChoiceView {
     /// The presentation of `text` (emphasis only: a choice is one line without pauses).
     pub marks: Marks,
     pub available: bool,
-    /// Why it is unavailable, when the author says.
+    /// Why it is unavailable, when the author says (or the story's `spent` marking).
     pub reason: Option<String>,
+    /// A once-only choice already taken, kept in its place by the story's `spent`.
+    pub spent: bool,
 }
 
 /// What the player sees of a state.
@@ -145,7 +147,8 @@ pub struct View {
     pub text: String,
     /// The presentation of `text` (see [`Marks`]); empty for a text without any.
     pub marks: Marks,
-    /// The choices on screen: available ones, and unavailable ones the author shows.
+    /// The choices on screen: available ones, and unavailable ones the author shows (locked,
+    /// or taken and kept in place by the story's `spent`).
     pub choices: Vec<ChoiceView>,
     pub ending: Option<EndingId>,
 }
@@ -188,8 +191,27 @@ pub fn view(story: &Story, state: &GameState) -> View {
     let mut choices = Vec::with_capacity(scene.choices.len());
     if scene.ending.is_none() {
         for (index, c) in scene.choices.iter().enumerate() {
-            // Fallbacks are never shown; a once-only choice already taken is gone for good.
-            if c.fallback || c.once.is_some_and(|slot| state.once_used(slot)) {
+            // Fallbacks are never shown; a once-only choice already taken is gone for good,
+            // or kept in its place, unavailable, as the story's `spent` says.
+            if c.fallback {
+                continue;
+            }
+            if c.once.is_some_and(|slot| state.once_used(slot)) {
+                let reason = match story.spent() {
+                    Spent::Hide => continue,
+                    Spent::Show => "already chosen".to_owned(),
+                    Spent::Explain(words) => words.clone(),
+                };
+                let mut text = String::new();
+                push_line(state, &c.text, &mut text, &mut Marks::new());
+                choices.push(ChoiceView {
+                    index,
+                    text,
+                    marks: Marks::new(),
+                    available: false,
+                    reason: Some(reason),
+                    spent: true,
+                });
                 continue;
             }
             let available = choice_available(state, c);
@@ -212,6 +234,7 @@ pub fn view(story: &Story, state: &GameState) -> View {
                 marks,
                 available,
                 reason,
+                spent: false,
             });
         }
     }

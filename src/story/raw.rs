@@ -89,6 +89,21 @@ pub struct RawManifest<'a> {
     /// Named conditions, used anywhere a condition goes as `Is("name")`.
     #[serde(default, borrow)]
     pub conditions: OrderedMap<'a, RawCond<'a>>,
+    /// What the player sees of a once-only choice already taken.
+    #[serde(default, borrow)]
+    pub spent: RawSpent<'a>,
+}
+
+/// `spent:` in `story.ron`: a once-only choice already taken is hidden (`Hide`, ink's rule),
+/// or kept in its place, unavailable (`Show`, `Explain("asked")`: ChoiceScript's
+/// `*disable_reuse`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename = "Spent")]
+pub enum RawSpent<'a> {
+    #[default]
+    Hide,
+    Show,
+    Explain(#[serde(borrow)] Str<'a>),
 }
 
 /// A declared variable with its type and initial value. Unknown fields of `Int(...)` are

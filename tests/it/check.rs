@@ -498,3 +498,13 @@ fn a_file_too_deep_for_the_fast_reader_is_named_where_it_goes_too_deep() {
     assert!(stdout.contains("0 errors, 0 warnings"), "{stdout}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn the_spent_marking_is_plain_words() {
+    // `spent:` marks every taken once-only choice alike, so nothing in it could vary.
+    check(
+        "bad_spent",
+        1,
+        &["story.ron:8:12: error: `spent: Explain(..)` is shown as written: it cannot hold `{...}`"],
+    );
+}

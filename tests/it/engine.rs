@@ -17,13 +17,19 @@ const MANIFEST: &str = r#"Story(
 
 /// Loads a story from scene RON (plus scenes `end` and `other`, the two endings).
 pub(crate) fn story(scenes: &str) -> Story {
+    story_with("", scenes)
+}
+
+/// [`story`] with more fields in the manifest (`field: value,` each).
+fn story_with(fields: &str, scenes: &str) -> Story {
+    let manifest = MANIFEST.replacen("start: \"start\",", &format!("start: \"start\", {fields}"), 1);
     let scenes = format!(
         "[{scenes}\n Scene(id: \"end\", text: \"Fin.\", ending: \"end\"),\n Scene(id: \"other\", text: \"Other.\", ending: \"other\")]"
     );
     let files = vec![
         SourceFile {
             name: "story.ron".into(),
-            bytes: MANIFEST.as_bytes().to_vec(),
+            bytes: manifest.into_bytes(),
         },
         SourceFile {
             name: "scenes.ron".into(),
@@ -244,6 +250,48 @@ fn once_only_choices_disappear_sticky_ones_stay() {
     check(scenes, &[], "n=1\nOnce\nSticky");
     check(scenes, &[1], "n=2\nSticky");
     check(scenes, &[1, 1, 1], "n=0\nSticky");
+}
+
+#[test]
+fn spent_choices_are_hidden_or_keep_their_place() {
+    let scenes = r#"Scene(id: "start", text: "Here.", choices: [
+        Choice(text: "Ask", goto: "start", once: true),
+        Choice(text: "Ask again", goto: "start", once: true),
+        Choice(text: "Leave", goto: "end"),
+    ]),"#;
+    // (manifest field, the screen after the first choice is taken)
+    let cases = [
+        ("", "Here.\nAsk again\nLeave"),
+        ("spent: Hide,", "Here.\nAsk again\nLeave"),
+        (
+            "spent: Show,",
+            "Here.\n[x] Ask (already chosen)\nAsk again\nLeave",
+        ),
+        (
+            "spent: Explain(\"  asked \"),",
+            "Here.\n[x] Ask (asked)\nAsk again\nLeave",
+        ),
+    ];
+    for (field, expect) in cases {
+        let s = story_with(field, scenes);
+        assert_eq!(play(&s, 1, &[1]), expect, "{field}");
+    }
+    // Kept in place, the choices keep their numbers: "Leave" is still 3 after both questions.
+    let s = story_with("spent: Show,", scenes);
+    assert_eq!(play(&s, 1, &[1, 2, 3]), "Fin.\nTHE END: The End");
+    // A taken choice cannot be taken again, and typed text that starts it and an open choice
+    // names the open one.
+    let (mut state, _) = engine::new_game(&s, 1).unwrap();
+    engine::choose(&s, &mut state, 0).unwrap();
+    let before = state.clone();
+    assert_eq!(engine::choose(&s, &mut state, 0), Err(StepError::Unavailable(0)));
+    assert_eq!(state, before);
+    let view = engine::view(&s, &state);
+    assert_eq!(interview::matching::pick(&view, "ask"), Ok(1));
+    assert_eq!(
+        interview::matching::pick(&view, "1"),
+        Err("that choice is not available now: already chosen".to_owned())
+    );
 }
 
 #[test]

@@ -251,6 +251,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         scenes.extend(made);
     }
     let notebook = b.notebook(&manifest.notebook);
+    let spent = b.spent(&manifest.spent);
     let once_slots = b.once_slots;
     let tracked = std::mem::take(&mut b.tracked);
     for (slot, s) in tracked.iter().enumerate() {
@@ -295,6 +296,7 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         scenes,
         endings,
         notebook,
+        spent,
         scene_names,
         ending_names,
         var_names,

@@ -1,4 +1,5 @@
-//! Presentation in texts: `*em*`, `**strong**`, `{br}`, `{pause}`, `{*}`; and `tags`.
+//! Presentation in texts: `*em*`, `**strong**`, `{br}`, `{pause}`, `{*}`; `tags`; and how a
+//! taken once-only choice is shown (`spent`).
 //!
 //! Emphasis follows CommonMark's flanking rule, simplified: a run of one or two `*` opens when
 //! a non-space follows it, closes when a non-space precedes it and the innermost open emphasis
@@ -16,6 +17,38 @@ pub(super) const TAGS_MAX: usize = 64;
 const UNCLOSED_SHOWN: usize = 3;
 
 impl Builder<'_, '_, '_> {
+    /// `spent:`: the marking must fit on the choice's line, as written (no `{...}`: it is the
+    /// same for every choice, so nothing in it could vary).
+    pub(super) fn spent(&mut self, raw: &RawSpent) -> Spent {
+        let at = Path::of(&[Seg::Field("spent")]);
+        let m = self.manifest_file;
+        match raw {
+            RawSpent::Hide => Spent::Hide,
+            RawSpent::Show => Spent::Show,
+            RawSpent::Explain(words) => {
+                let words = fold_whitespace(words);
+                let problem = if words.is_empty() {
+                    Some(
+                        "`spent: Explain(..)` needs the words to mark a taken choice with, such as \"asked\"",
+                    )
+                } else if words.contains(['{', '}']) {
+                    Some("`spent: Explain(..)` is shown as written: it cannot hold `{...}`")
+                } else if words.chars().count() > 40 {
+                    Some("`spent: Explain(..)` marks every taken choice: keep it under 40 characters")
+                } else {
+                    None
+                };
+                match problem {
+                    Some(why) => {
+                        self.cx.error(m, &at, why.into());
+                        Spent::Hide
+                    }
+                    None => Spent::Explain(words),
+                }
+            }
+        }
+    }
+
     /// What a one-word `{name}` is when it is presentation: `Ok` a mark, `Err` a literal
     /// character. `None`: a variable reference. A declared variable named `br` or `pause` keeps
     /// its meaning (format-1 stories could name one so).

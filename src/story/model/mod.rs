@@ -331,6 +331,21 @@ pub struct Branch {
     pub effects: Vec<Effect>,
 }
 
+/// What a once-only choice already taken looks like, story-wide (`spent:` in `story.ron`).
+///
+/// `Hide` is ink's rule (a once-only choice is gone once taken) and the default. `Show` and
+/// `Explain` keep it on screen in its place, unavailable, so the numbers of the choices after
+/// it do not move when a menu comes back (ChoiceScript's `*disable_reuse`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Spent {
+    #[default]
+    Hide,
+    /// Shown unavailable, marked "already chosen".
+    Show,
+    /// Shown unavailable, marked with the author's words (plain text, one line).
+    Explain(String),
+}
+
 /// What a choice whose condition fails looks like.
 #[derive(Debug, Clone)]
 pub enum Locked {
@@ -410,6 +425,7 @@ pub struct Story {
     pub(crate) scenes: Vec<Scene>,
     pub(crate) endings: Vec<Ending>,
     pub(crate) notebook: Text,
+    pub(crate) spent: Spent,
     pub(crate) scene_names: HashMap<String, SceneId>,
     /// Endings by id: a walkthrough or a tool names them, and a story may declare thousands.
     pub(crate) ending_names: HashMap<String, EndingId>,
@@ -475,6 +491,10 @@ impl Story {
     }
     pub fn notebook(&self) -> &Text {
         &self.notebook
+    }
+    /// What the player sees of a once-only choice already taken.
+    pub fn spent(&self) -> &Spent {
+        &self.spent
     }
     /// The scenes whose visit counts the state keeps (those some condition reads), by slot.
     pub fn tracked_scenes(&self) -> &[SceneId] {

@@ -89,7 +89,7 @@ const MAX_TEXT: usize = 1024 * 1024;
 const FIELDS: &[&str] = &[
     "id", "title", "author", "version", "about", "start", "variables", "endings", "notebook",
     "text", "choices", "goto", "branches", "if", "effects", "once", "fallback", "locked",
-    "on_enter", "auto", "ending", "weight", "value", "min", "max",
+    "on_enter", "auto", "ending", "weight", "value", "min", "max", "spent",
 ];
 
 struct Cx<'t> {
