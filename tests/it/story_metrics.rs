@@ -24,8 +24,9 @@ const SCENES: &str = "scenes";
 const WALKTHROUGHS: &str = "tests/walkthroughs";
 /// The endings that come before the loft (refusing the job, leaving the restaurant, limping home
 /// after the crash), whose walkthroughs are too short to count (see `scenes/story.ron`).
-const EARLY_EXITS: [&str; 5] = [
+const EARLY_EXITS: [&str; 6] = [
     "someone_else",
+    "last_train",
     "burned_page",
     "page_fourteen",
     "early_exit",
