@@ -34,7 +34,7 @@ impl Builder<'_, '_, '_> {
                 } else if words.contains(['{', '}']) {
                     Some("`spent: Explain(..)` is shown as written: it cannot hold `{...}`")
                 } else if words.chars().count() > 40 {
-                    Some("`spent: Explain(..)` marks every taken choice: keep it under 40 characters")
+                    Some("`spent: Explain(..)` marks every taken choice: keep it to 40 characters or fewer")
                 } else {
                     None
                 };
