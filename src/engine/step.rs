@@ -192,12 +192,12 @@ pub fn view(story: &Story, state: &GameState) -> View {
     if scene.ending.is_none() {
         for (index, c) in scene.choices.iter().enumerate() {
             // Fallbacks are never shown; a once-only choice already taken is gone for good,
-            // or kept in its place, unavailable, as the story's `spent` says.
+            // or kept in its place, unavailable, as its own `spent` or else the story's says.
             if c.fallback {
                 continue;
             }
             if c.once.is_some_and(|slot| state.once_used(slot)) {
-                let reason = match story.spent() {
+                let reason = match c.spent.as_ref().unwrap_or(story.spent()) {
                     Spent::Hide => continue,
                     Spent::Show => "already chosen".to_owned(),
                     Spent::Explain(words) => words.clone(),

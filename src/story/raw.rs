@@ -94,9 +94,9 @@ pub struct RawManifest<'a> {
     pub spent: RawSpent<'a>,
 }
 
-/// `spent:` in `story.ron`: a once-only choice already taken is hidden (`Hide`, ink's rule),
-/// or kept in its place, unavailable (`Show`, `Explain("asked")`: ChoiceScript's
-/// `*disable_reuse`).
+/// `spent:` in `story.ron` (or on one once-only choice, over the story's): a once-only choice
+/// already taken is hidden (`Hide`, ink's rule), or kept in its place, unavailable (`Show`,
+/// `Explain("asked")`: ChoiceScript's `*disable_reuse`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename = "Spent")]
 pub enum RawSpent<'a> {
@@ -169,6 +169,9 @@ pub struct RawChoice<'a> {
     pub fallback: bool,
     #[serde(default, borrow)]
     pub locked: RawLocked<'a>,
+    /// How this once-only choice looks once taken, over the story's `spent:` (which see).
+    #[serde(default, borrow)]
+    pub spent: Option<RawSpent<'a>>,
     /// Text shown right after the choice is taken; without `goto` or `branches`, the game
     /// then stays in the scene (its text is not shown again).
     #[serde(default, borrow)]

@@ -501,10 +501,15 @@ fn a_file_too_deep_for_the_fast_reader_is_named_where_it_goes_too_deep() {
 
 #[test]
 fn the_spent_marking_is_plain_words() {
-    // `spent:` marks every taken once-only choice alike, so nothing in it could vary.
+    // `spent:` marks every taken once-only choice alike, so nothing in it could vary; a
+    // choice's own `spent:` follows the same rules, and only a once-only choice can have one.
     check(
         "bad_spent",
         1,
-        &["story.ron:8:12: error: `spent: Explain(..)` is shown as written: it cannot hold `{...}`"],
+        &[
+            "scenes.ron:7:27: error: `spent: Explain(..)` marks every taken choice: keep it to 40 characters or fewer",
+            "scenes.ron:8:56: error: `spent:` says how a once-only choice looks once taken: this choice is not `once: true`",
+            "story.ron:8:12: error: `spent: Explain(..)` is shown as written: it cannot hold `{...}`",
+        ],
     );
 }

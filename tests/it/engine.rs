@@ -292,6 +292,16 @@ fn spent_choices_are_hidden_or_keep_their_place() {
         interview::matching::pick(&view, "1"),
         Err("that choice is not available now: already chosen".to_owned())
     );
+    // A choice's own `spent:` wins over the story's, either way.
+    let own = r#"Scene(id: "start", text: "Here.", choices: [
+        Choice(text: "Ask", goto: "start", once: true, spent: Explain("asked")),
+        Choice(text: "Ask again", goto: "start", once: true, spent: Hide),
+        Choice(text: "Leave", goto: "end"),
+    ]),"#;
+    for field in ["", "spent: Show,"] {
+        let s = story_with(field, own);
+        assert_eq!(play(&s, 1, &[1, 2]), "Here.\n[x] Ask (asked)\nLeave", "{field}");
+    }
 }
 
 #[test]

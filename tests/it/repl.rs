@@ -16,6 +16,10 @@ fn door() -> String {
     format!("{ROOT}/tests/fixtures/play/door")
 }
 
+fn spent() -> String {
+    format!("{ROOT}/tests/fixtures/play/spent")
+}
+
 fn quotes() -> String {
     format!("{ROOT}/tests/fixtures/play/quotes")
 }
@@ -526,6 +530,26 @@ fn a_choice_is_found_by_its_words_whatever_its_quotes_apostrophes_and_dashes() {
     assert_eq!(out.matches("THE END: Honest").count(), 2, "{out}");
     assert!(out.contains("THE END: Caught"), "{out}");
     insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_taken_question_keeps_its_place_when_its_choice_says_so() {
+    let dir = tmp();
+    // "Ask about the show" keeps its place once asked (`spent: Explain("asked")`); the story
+    // hides the other taken question. A number names the kept one and is refused; typed words
+    // pass over it to the open question; "Leave" is then 2.
+    let out = play(dir.path(), &spent(), "1\n1\nask\n2\n");
+    assert_in_order(
+        &out,
+        &[
+            "She talks about the show.",
+            "1. Ask about the show (asked)\n2. Ask about her mother\n3. Leave",
+            "that choice is not available now: asked",
+            "She talks about her mother.",
+            "1. Ask about the show (asked)\n2. Leave",
+            "THE END: Left",
+        ],
+    );
 }
 
 #[test]

@@ -105,6 +105,7 @@ pub(super) fn placeholders(
                 once: None,
                 fallback: false,
                 locked: Locked::Hide,
+                spent: None,
                 reply: None,
                 reply_alts: Vec::new(),
             }],

@@ -251,7 +251,11 @@ pub fn load_story_with(files: &[SourceFile], options: &LoadOptions) -> Loaded {
         scenes.extend(made);
     }
     let notebook = b.notebook(&manifest.notebook);
-    let spent = b.spent(&manifest.spent);
+    let spent = b.spent(
+        &manifest.spent,
+        b.manifest_file,
+        &Path::of(&[Seg::Field("spent")]),
+    );
     let once_slots = b.once_slots;
     let tracked = std::mem::take(&mut b.tracked);
     for (slot, s) in tracked.iter().enumerate() {

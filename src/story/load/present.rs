@@ -17,11 +17,10 @@ pub(super) const TAGS_MAX: usize = 64;
 const UNCLOSED_SHOWN: usize = 3;
 
 impl Builder<'_, '_, '_> {
-    /// `spent:`: the marking must fit on the choice's line, as written (no `{...}`: it is the
-    /// same for every choice, so nothing in it could vary).
-    pub(super) fn spent(&mut self, raw: &RawSpent) -> Spent {
-        let at = Path::of(&[Seg::Field("spent")]);
-        let m = self.manifest_file;
+    /// `spent:` (the story's, or one choice's): the marking must fit on the choice's line, as
+    /// written (no `{...}`: the story's is the same for every choice, so nothing in it could
+    /// vary, and one choice's follows the same rule).
+    pub(super) fn spent(&mut self, raw: &RawSpent, file: usize, at: &Path) -> Spent {
         match raw {
             RawSpent::Hide => Spent::Hide,
             RawSpent::Show => Spent::Show,
@@ -40,7 +39,7 @@ impl Builder<'_, '_, '_> {
                 };
                 match problem {
                     Some(why) => {
-                        self.cx.error(m, &at, why.into());
+                        self.cx.error(file, at, why.into());
                         Spent::Hide
                     }
                     None => Spent::Explain(words),

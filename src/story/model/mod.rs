@@ -331,7 +331,8 @@ pub struct Branch {
     pub effects: Vec<Effect>,
 }
 
-/// What a once-only choice already taken looks like, story-wide (`spent:` in `story.ron`).
+/// What a once-only choice already taken looks like: story-wide (`spent:` in `story.ron`), or
+/// for one choice (its own `spent:`, which wins).
 ///
 /// `Hide` is ink's rule (a once-only choice is gone once taken) and the default. `Show` and
 /// `Explain` keep it on screen in its place, unavailable, so the numbers of the choices after
@@ -372,6 +373,9 @@ pub struct Choice {
     pub once: Option<u32>,
     pub fallback: bool,
     pub locked: Locked,
+    /// How this once-only choice looks once taken, when it says (its own `spent:`); `None`:
+    /// as the story's [`Story::spent`] says.
+    pub spent: Option<Spent>,
     /// Shown right after the choice is taken (after its effects), before the next scene.
     pub reply: Option<Text>,
     /// The text slots of the reply's alternatives: advanced when the choice is taken.
