@@ -492,18 +492,7 @@ impl<'c, 'r, 'a> Builder<'c, 'r, 'a> {
                     Locked::Explain(why)
                 }
             };
-            let spent = c.spent.as_ref().and_then(|s| {
-                let at = with(&p, Seg::Field("spent"));
-                if !c.once {
-                    self.cx.error(
-                        file,
-                        &at,
-                        "`spent:` says how a once-only choice looks once taken: this choice is not `once: true`".into(),
-                    );
-                    return None;
-                }
-                Some(self.spent(s, file, &at))
-            });
+            let spent = self.choice_spent(c, file, &p);
             if c.fallback && !matches!(locked, Locked::Hide) {
                 self.cx.error(
                     file,

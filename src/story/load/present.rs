@@ -48,6 +48,23 @@ impl Builder<'_, '_, '_> {
         }
     }
 
+    /// A choice's own `spent:` (at `p`, the choice's path), which only a once-only choice can
+    /// have; `None` when it has none or it is wrong (reported).
+    pub(super) fn choice_spent(&mut self, c: &RawChoice, file: usize, p: &Path) -> Option<Spent> {
+        let raw = c.spent.as_ref()?;
+        let at = with(p, Seg::Field("spent"));
+        if !c.once {
+            self.cx.error(
+                file,
+                &at,
+                "`spent:` says how a once-only choice looks once taken: this choice is not `once: true`"
+                    .into(),
+            );
+            return None;
+        }
+        Some(self.spent(raw, file, &at))
+    }
+
     /// What a one-word `{name}` is when it is presentation: `Ok` a mark, `Err` a literal
     /// character. `None`: a variable reference. A declared variable named `br` or `pause` keeps
     /// its meaning (format-1 stories could name one so).
