@@ -70,7 +70,7 @@ pub fn find_choice<'v>(view: &'v engine::View, typed: &str) -> Found<'v> {
         .filter(|(_, c)| typed_start(&c.text, typed).is_some())
         .map(|(n, _)| n)
         .collect();
-    // A taken choice kept in place by the story's `spent` is no rival to the others: text
+    // A taken choice kept in place by `spent` (its own or the story's) is no rival to the others: text
     // names what it would name were the taken choice hidden (`spent: Hide`), or else it.
     let fresh: Vec<usize> = matches
         .iter()

@@ -134,9 +134,9 @@ pub struct ChoiceView {
     /// The presentation of `text` (emphasis only: a choice is one line without pauses).
     pub marks: Marks,
     pub available: bool,
-    /// Why it is unavailable, when the author says (or the story's `spent` marking).
+    /// Why it is unavailable, when the author says (or the `spent` marking, the choice's own or the story's).
     pub reason: Option<String>,
-    /// A once-only choice already taken, kept in its place by the story's `spent`.
+    /// A once-only choice already taken, kept in its place by its own `spent` or the story's.
     pub spent: bool,
 }
 
@@ -148,7 +148,7 @@ pub struct View {
     /// The presentation of `text` (see [`Marks`]); empty for a text without any.
     pub marks: Marks,
     /// The choices on screen: available ones, and unavailable ones the author shows (locked,
-    /// or taken and kept in place by the story's `spent`).
+    /// or taken and kept in place by `spent`, the choice's own or the story's).
     pub choices: Vec<ChoiceView>,
     pub ending: Option<EndingId>,
 }

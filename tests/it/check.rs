@@ -507,7 +507,7 @@ fn the_spent_marking_is_plain_words() {
         "bad_spent",
         1,
         &[
-            "scenes.ron:7:27: error: `spent: Explain(..)` marks every taken choice: keep it to 40 characters or fewer",
+            "scenes.ron:7:27: error: `spent: Explain(..)` is shown beside the choice, on its line: keep it to 40 characters or fewer",
             "scenes.ron:8:56: error: `spent:` says how a once-only choice looks once taken: this choice is not `once: true`",
             "story.ron:8:12: error: `spent: Explain(..)` is shown as written: it cannot hold `{...}`",
         ],

@@ -33,7 +33,9 @@ impl Builder<'_, '_, '_> {
                 } else if words.contains(['{', '}']) {
                     Some("`spent: Explain(..)` is shown as written: it cannot hold `{...}`")
                 } else if words.chars().count() > 40 {
-                    Some("`spent: Explain(..)` marks every taken choice: keep it to 40 characters or fewer")
+                    Some(
+                        "`spent: Explain(..)` is shown beside the choice, on its line: keep it to 40 characters or fewer",
+                    )
                 } else {
                     None
                 };
